@@ -1,0 +1,52 @@
+# sriov-preflight — build, check this host, test.
+#   make run    installs what it needs (Debian 12), builds a release binary and checks this host
+#   make test   installs the same and runs the whole test suite
+SHELL := /bin/bash
+SWIFT ?= swift
+BIN_DEBUG := .build/debug/sriov-preflight
+BIN_RELEASE := .build/release/sriov-preflight
+# Debian packages the build and the tests need.
+DEB_PACKAGES := libpci-dev pciutils pci.ids libxml2-dev libxml2-utils pkg-config python3-jsonschema
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build release run test docs bench lab lab-capture fuzz clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install the Swift toolchain (swift.org) and put it on PATH"; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product sriov-preflight
+
+run: release
+	$(BIN_RELEASE) check
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+docs: build
+	$(BIN_DEBUG) docs --output checks
+
+bench: release
+	bash Benchmarks/run.sh
+
+lab: release
+	bash Tests/Lab/lab.sh run
+
+lab-capture: release
+	bash Tests/Lab/lab.sh capture
+
+clean:
+	rm -rf .build

@@ -1,0 +1,45 @@
+extension Checks {
+    static let cpuVirtualization = Check(CheckDescription(
+        id: "cpu.virtualization",
+        title: "CPU virtualization extensions (VT-x / AMD-V)",
+        category: "cpu",
+        severity: .error,
+        rationale: """
+            KVM needs the CPU's virtualization extensions: Intel VT-x shows as the `vmx` flag, AMD-V as `svm`. \
+            Without them no guest can run, so no VF can be given to one. Inside a virtual machine the \
+            `hypervisor` flag is set: the flags then describe what the hypervisor exposes (nested virtualization).
+            """,
+        remediation: """
+            Enable Intel Virtualization Technology (VT-x) or SVM Mode in the BIOS/UEFI setup and power-cycle. \
+            In a VM, enable nested virtualization on the outer host.
+            """,
+        reads: ["proc/cpuinfo"],
+        examples: [
+            .passes("Intel with vmx", .intelReady),
+            .passes("AMD with svm", .amdReady),
+            .warns("VM with nested virtualization",
+                   .intelReady.editing("proc/cpuinfo") { $0.replacingOccurrences(of: "vmx", with: "vmx hypervisor") }),
+            .fails("VT-x off in BIOS", .intelReady.editing("proc/cpuinfo") { $0.replacingOccurrences(of: " vmx", with: "") }),
+            .errors("cpuinfo unreadable", .intelReady.unreadable("proc/cpuinfo")),
+        ])) { s in
+        let cpu = s.system
+        guard let flags = cpu.cpuFlags.value else {
+            return [.error("cannot tell: \(cpu.cpuFlags.source) \(cpu.cpuFlags.reason ?? "unreadable")")]
+        }
+        let ext = flags.contains("vmx") ? "Intel VT-x (vmx)" : flags.contains("svm") ? "AMD-V (svm)" : nil
+        let vm = flags.contains("hypervisor")
+        let ev = [Evidence("proc/cpuinfo",
+                           "flags: vmx=\(flags.contains("vmx")) svm=\(flags.contains("svm")) hypervisor=\(vm)",
+                           expected: "vmx or svm")]
+        switch (ext, vm) {
+        case (let e?, false):
+            return [.pass("\(e) available", ev)]
+        case (let e?, true):
+            return [.warn("\(e) exposed inside a virtual machine (hypervisor flag): nested virtualization", ev)]
+        case (nil, true):
+            return [.fail("running in a virtual machine that exposes neither vmx nor svm", ev)]
+        case (nil, false):
+            return [.fail("the CPU shows neither vmx nor svm: virtualization is off in BIOS or unsupported", ev)]
+        }
+    }
+}

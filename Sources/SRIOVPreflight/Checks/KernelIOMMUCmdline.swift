@@ -1,0 +1,57 @@
+extension Checks {
+    static let kernelIOMMUCmdline = Check(CheckDescription(
+        id: "kernel.iommu-cmdline",
+        title: "Kernel command line: IOMMU arguments",
+        category: "kernel",
+        severity: .warning,
+        rationale: """
+            Some kernel arguments defeat SR-IOV passthrough: `intel_iommu=off`, `amd_iommu=off` and `iommu=off` \
+            turn the IOMMU off; `intremap=off` / `nointremap` turn interrupt remapping off, after which vfio \
+            refuses devices unless isolation is weakened with allow_unsafe_interrupts. `amd_iommu=on` is not an \
+            option at all (the kernel logs "AMD-Vi: Unknown option") — harmless, but a sign the host was \
+            configured from a wrong recipe. `iommu=pt` keeps host-owned devices on identity mappings, the usual \
+            choice for SR-IOV hosts.
+            """,
+        remediation: """
+            Remove the harmful arguments from GRUB_CMDLINE_LINUX in /etc/default/grub (or with `grubby \
+            --remove-args`), regenerate the boot configuration (update-grub / grub2-mkconfig) and reboot. Drop \
+            `amd_iommu=on`; AMD-Vi is on by default.
+            """,
+        reads: ["proc/cmdline", "kernel log"],
+        fixID: "iommu-cmdline",
+        examples: [
+            .passes("intel_iommu=on iommu=pt", .intelReady),
+            .passes("AMD with iommu=pt", .amdReady),
+            .fails("intremap=off", .intelReady.editing("proc/cmdline") { $0.trimmingWhitespace() + " intremap=off\n" }),
+            .fails("intel_iommu=off", .intelReady.editing("proc/cmdline") { $0.replacingOccurrences(of: "intel_iommu=on", with: "intel_iommu=off") }),
+            .warns("no-op amd_iommu=on", .amdReady.editing("proc/cmdline") { $0.trimmingWhitespace() + " amd_iommu=on\n" }),
+            .errors("cmdline unreadable", .intelReady.unreadable("proc/cmdline")),
+        ])) { s in
+        guard let c = s.system.cmdline.value else {
+            return [.error("cannot tell: \(s.system.cmdline.source) \(s.system.cmdline.reason ?? "unreadable")")]
+        }
+        let ev = [Evidence("proc/cmdline", c.raw)]
+        let fix = FixOffer(id: "iommu-cmdline", rebootRequired: true)
+        if let off = c.iommuDisablingToken {
+            return [.fail("\(off) turns the IOMMU off", ev, fix: fix)]
+        }
+        if c.options("intremap").contains("off") || c.has("nointremap") {
+            let t = c.has("nointremap") ? "nointremap" : "intremap=off"
+            return [.fail("\(t) turns interrupt remapping off: vfio then refuses devices without allow_unsafe_interrupts", ev, fix: fix)]
+        }
+        if c.options("amd_iommu").contains("on") {
+            var e = ev
+            if let line = s.kernelLog.first("AMD-Vi: Unknown option") { e.append(Evidence(s.kernelLog.source, line)) }
+            return [.warn("amd_iommu=on is not a kernel option (a no-op; AMD-Vi is on by default): remove it", e, fix: fix)]
+        }
+        if c.has("iommu=soft") {
+            return [.warn("iommu=soft selects software bounce buffers, not the IOMMU's DMA remapping", ev, fix: fix)]
+        }
+        let args = c.iommuTokens
+        var msg = args.isEmpty ? "no IOMMU arguments on the command line" : "IOMMU arguments: \(args.joined(separator: " "))"
+        if s.iommu.active && c.value("iommu") != "pt" && c.value("iommu.passthrough") != "1" {
+            msg += "; consider iommu=pt (identity mappings for host-owned devices)"
+        }
+        return [.pass(msg, ev)]
+    }
+}

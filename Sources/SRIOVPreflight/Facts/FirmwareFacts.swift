@@ -1,0 +1,57 @@
+/// One ACPI table file under sys/firmware/acpi/tables/.
+public struct ACPITableFile: Sendable {
+    public var name: String
+    public var path: String
+    public var bytes: Result<[UInt8], FSError>
+
+    public var present: Bool {
+        if case .failure(.missing) = bytes { return false }
+        return true
+    }
+
+    /// Header problems: a table shorter than its 36-byte header, a length field that disagrees with the
+    /// file, a checksum that does not sum to zero. Nil when the header is sound.
+    public var headerProblem: String? {
+        guard case .success(let b) = bytes else { return nil }
+        if b.count < 36 { return "only \(b.count) bytes: shorter than the 36-byte ACPI header" }
+        let sig = String(decoding: b[0..<4], as: UTF8.self)
+        if sig != name { return "signature '\(sig.printable)' at offset 0, expected '\(name)'" }
+        let length = Int(b[4]) | Int(b[5]) << 8 | Int(b[6]) << 16 | Int(b[7]) << 24
+        if length != b.count {
+            return "header length \(length) at offset 4 but the table has \(b.count) bytes"
+        }
+        let sum = b.reduce(UInt8(0), &+)
+        if sum != 0 { return "checksum does not sum to zero (sum 0x\(hex(sum, 2)), checksum byte at offset 9 = 0x\(hex(b[9], 2)))" }
+        return nil
+    }
+}
+
+/// What the firmware says about the IOMMU: the DMAR (Intel) and IVRS (AMD) tables.
+public struct FirmwareFacts: Sendable {
+    public static let tablesDir = "sys/firmware/acpi/tables"
+    public var dmar: ACPITableFile
+    public var ivrs: ACPITableFile
+    /// Why the tables directory could not be listed (nil when it could).
+    public var tablesDirProblem: FSError?
+
+    static func collect(_ root: HostRoot) -> FirmwareFacts {
+        func table(_ name: String) -> ACPITableFile {
+            let path = "\(tablesDir)/\(name)"
+            return ACPITableFile(name: name, path: path, bytes: root.read(path, limit: 1 << 20))
+        }
+        var problem: FSError?
+        if case .failure(let e) = root.list(tablesDir) { problem = e }
+        return FirmwareFacts(dmar: table("DMAR"), ivrs: table("IVRS"), tablesDirProblem: problem)
+    }
+}
+
+extension String {
+    /// Non-printable characters shown as \xNN, for messages about binary data.
+    var printable: String {
+        var out = ""
+        for u in unicodeScalars {
+            if u.value >= 0x20 && u.value < 0x7F { out.unicodeScalars.append(u) } else { out += "\\x" + hex(u.value, 2) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,27 @@
+/// What the running kernel shows of its IOMMU: the units in sys/class/iommu and the groups.
+public struct IOMMUFacts: Sendable {
+    public static let classDir = "sys/class/iommu"
+    public static let groupsDir = "sys/kernel/iommu_groups"
+
+    /// Unit names (dmar0, ivhd0, …), or why the directory could not be read.
+    public var units: Result<[String], FSError>
+    /// Group number → member PCI addresses, or why the directory could not be read.
+    public var groups: Result<[String: [String]], FSError>
+
+    public var unitNames: [String] { (try? units.get()) ?? [] }
+    public var groupMap: [String: [String]] { (try? groups.get()) ?? [:] }
+
+    /// The kernel has an IOMMU running: units registered and devices grouped.
+    public var active: Bool { !unitNames.isEmpty && !groupMap.isEmpty }
+
+    static func collect(_ root: HostRoot) -> IOMMUFacts {
+        let groups: Result<[String: [String]], FSError> = root.list(groupsDir).map { names in
+            var map: [String: [String]] = [:]
+            for g in names {
+                map[g] = root.entries("\(groupsDir)/\(g)/devices")
+            }
+            return map
+        }
+        return IOMMUFacts(units: root.list(classDir), groups: groups)
+    }
+}

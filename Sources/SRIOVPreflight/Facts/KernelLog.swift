@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CHostShim
+
+/// The kernel log, reduced in one pass to the lines any check looks at.
+///
+/// Live hosts: /dev/kmsg, else the syslog(2) buffer. Host roots and bundles: `var/log/dmesg`.
+/// A log of 100,000 lines is scanned with `memmem` over the raw bytes; only lines that name the IOMMU,
+/// interrupt remapping, SR-IOV or vfio are kept as strings.
+public struct KernelLog: Sendable {
+    public var source: String
+    /// Why no log could be read (nil when one was read).
+    public var unavailable: String?
+    public var lineCount = 0
+    /// Relevant lines, without the `[    0.123456] ` timestamp or the kmsg record header.
+    public var lines: [String] = []
+
+    public static let needles = ["DMAR", "AMD-Vi", "iommu", "IOMMU", "remapping", "x2apic", "IOV", "vfio",
+                                 "Command line", "pci=realloc", "BAR", "sriov", "DMA"]
+
+    public var isAvailable: Bool { unavailable == nil }
+
+    /// The first kept line containing `text`.
+    public func first(_ text: String) -> String? {
+        lines.first { $0.contains(text) }
+    }
+
+    /// Every kept line containing `text`.
+    public func all(_ text: String) -> [String] {
+        lines.filter { $0.contains(text) }
+    }
+
+    public init(source: String, unavailable: String) {
+        self.source = source
+        self.unavailable = unavailable
+    }
+
+    /// Scans raw log bytes (dmesg text or /dev/kmsg records).
+    public init(source: String, bytes: [UInt8]) {
+        self.source = source
+        let needleBytes = Self.needles.map { Array($0.utf8) }
+        bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress else { return }
+            var start = 0
+            let n = buf.count
+            while start < n {
+                var end = start
+                if let nl = memchr(base + start, 0x0A, n - start) {
+                    end = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
+                } else {
+                    end = n
+                }
+                if end > start {
+                    lineCount += 1
+                    let len = end - start
+                    var hit = false
+                    for nb in needleBytes where nb.count <= len {
+                        if nb.withUnsafeBufferPointer({ spf_memmem(base + start, len, $0.baseAddress, $0.count) }) != nil {
+                            hit = true
+                            break
+                        }
+                    }
+                    if hit, let line = Self.message(UnsafeBufferPointer(start: base + start, count: len)) {
+                        lines.append(line)
+                    }
+                }
+                start = end + 1
+            }
+        }
+    }
+
+    /// The message part of a log line: drops "[  1.234] " and kmsg's "6,339,5140900,-;".
+    static func message(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        var i = 0
+        let n = line.count
+        if n > 0 && line[0] == 0x20 { return nil }  // a kmsg continuation line (" SUBSYSTEM=pci")
+        if n > 0 && line[0] == UInt8(ascii: "[") {
+            if let close = line.firstIndex(of: UInt8(ascii: "]")) {
+                i = close + 1
+                while i < n && line[i] == 0x20 { i += 1 }
+            }
+        } else if let semi = line.firstIndex(of: UInt8(ascii: ";")), semi < 40,
+                  line[0..<semi].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2C || $0 == 0x2D || $0 == 0x63 }) {
+            i = semi + 1
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[i..<n]), as: UTF8.self)
+    }
+
+    static func collect(_ root: HostRoot) -> KernelLog {
+        var reasons: [String] = []
+        if root.isLive {
+            switch root.read("dev/kmsg", limit: 64 << 20) {
+            case .success(let b) where !b.isEmpty: return KernelLog(source: "/dev/kmsg", bytes: b)
+            case .success: reasons.append("/dev/kmsg: empty")
+            case .failure(let e): reasons.append("/dev/kmsg: \(e)")
+            }
+            let size = spf_klogctl(10, nil, 0)  // SYSLOG_ACTION_SIZE_BUFFER
+            if size > 0 {
+                var buf = [CChar](repeating: 0, count: Int(size))
+                let got = spf_klogctl(3, &buf, size)  // SYSLOG_ACTION_READ_ALL
+                if got > 0 {
+                    return KernelLog(source: "syslog(2)", bytes: buf[0..<Int(got)].map { UInt8(bitPattern: $0) })
+                }
+                reasons.append("syslog(2): \(FSError.fromErrno(errno))")
+            } else {
+                reasons.append("syslog(2): \(FSError.fromErrno(errno))")
+            }
+        }
+        switch root.read("var/log/dmesg", limit: 64 << 20) {
+        case .success(let b): return KernelLog(source: "var/log/dmesg", bytes: b)
+        case .failure(let e): reasons.append("var/log/dmesg: \(e)")
+        }
+        return KernelLog(source: root.isLive ? "/dev/kmsg" : "var/log/dmesg",
+                         unavailable: reasons.joined(separator: "; "))
+    }
+}

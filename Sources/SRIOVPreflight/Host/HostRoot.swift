@@ -1,0 +1,213 @@
+/// The one door to a host: every read of every check goes through a `HostRoot` (`--root DIR`, default `/`).
+///
+/// Paths are root-relative ("proc/cmdline"). Links are resolved here, component by component, and never
+/// leave the root: an absolute link target or a `..` past the top stays inside it. Captures whose sysfs
+/// links were flattened into small files holding the link text (`../../devices/pci0000:00/…`) are read
+/// as links too, so a capture copied by a tool that does not keep symlinks still reads like a host.
+public final class HostRoot: @unchecked Sendable {
+    public let backend: FSBackend
+    /// True for the machine we run on (`/`): the kernel log then comes from /dev/kmsg, the release from uname.
+    public let isLive: Bool
+    private var dirCache: [String: Result<String, FSError>] = [:]
+    private let lock = Mutex()
+
+    public static let maxLinkHops = 40
+    public static let defaultReadLimit = 16 << 20
+
+    public init(backend: FSBackend, isLive: Bool = false) {
+        self.backend = backend
+        self.isLive = isLive
+    }
+
+    /// A directory on disk; `/` is the live host.
+    public static func disk(_ path: String) -> HostRoot {
+        let backend = DiskBackend(base: path)
+        return HostRoot(backend: backend, isLive: backend.base == "/")
+    }
+
+    public var label: String { backend.label }
+
+    /// "/proc//cmdline/" → "proc/cmdline".
+    public static func normalize(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+            .filter { $0 != "." }
+            .joined(separator: "/")
+    }
+
+    static func parent(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+
+    // MARK: resolution
+
+    /// The canonical root-relative path `path` names, following links (real or flattened).
+    public func canonical(_ path: String) -> Result<String, FSError> {
+        let p = Self.normalize(path)
+        let (dir, name) = Self.parent(p)
+        if name.isEmpty { return .success("") }
+        switch resolveDir(dir) {
+        case .failure(let e): return .failure(e)
+        case .success(let d):
+            return walk(start: d, components: [name], followLast: true, lastFileMayBeLink: true)
+        }
+    }
+
+    private func resolveDir(_ dir: String) -> Result<String, FSError> {
+        if dir.isEmpty { return .success("") }
+        if let hit = lock.withLock({ dirCache[dir] }) { return hit }
+        let comps = dir.split(separator: "/").map(String.init)
+        let r = walk(start: "", components: comps, followLast: true, lastFileMayBeLink: true)
+        lock.withLock { dirCache[dir] = r }
+        return r
+    }
+
+    private func walk(start: String, components: [String], followLast: Bool, lastFileMayBeLink: Bool)
+        -> Result<String, FSError>
+    {
+        var stack: [String] = start.isEmpty ? [] : start.split(separator: "/").map(String.init)
+        var pending = Array(components.reversed())
+        var hops = 0
+        while let c = pending.popLast() {
+            if c.isEmpty || c == "." { continue }
+            if c == ".." {
+                if !stack.isEmpty { stack.removeLast() }
+                continue
+            }
+            stack.append(c)
+            let isLast = pending.isEmpty
+            if isLast && !followLast { break }
+            let p = stack.joined(separator: "/")
+            guard let kind = backend.kind(p) else { return .failure(.missing) }
+            var target: String?
+            switch kind {
+            case .directory, .other:
+                continue
+            case .link:
+                guard let t = backend.readLink(p) else { return .failure(.missing) }
+                target = t
+            case .file:
+                if isLast && !lastFileMayBeLink { continue }
+                if let t = flattenedLink(p) {
+                    target = t
+                } else if isLast {
+                    continue
+                } else {
+                    return .failure(.notADirectory)
+                }
+            }
+            guard let t = target else { continue }
+            hops += 1
+            if hops > Self.maxLinkHops { return .failure(.linkLoop) }
+            stack.removeLast()
+            if t.hasPrefix("/") { stack.removeAll() }
+            pending.append(contentsOf: t.split(separator: "/").map(String.init).reversed())
+        }
+        return .success(stack.joined(separator: "/"))
+    }
+
+    /// A small regular file whose whole content is a relative path is a symlink that lost its kind.
+    private func flattenedLink(_ p: String) -> String? {
+        guard let size = backend.size(p), size > 0, size <= 1024,
+              case .success(let bytes) = backend.read(p, limit: 1024) else { return nil }
+        return Self.linkText(bytes)
+    }
+
+    static func linkText(_ bytes: [UInt8]) -> String? {
+        guard bytes.count >= 3, bytes[0] == 0x2E, bytes[1] == 0x2E, bytes[2] == 0x2F else { return nil }
+        var b = bytes[...]
+        while let last = b.last, last == 0x0A || last == 0x20 { b = b.dropLast() }
+        guard !b.contains(0x0A), !b.contains(0) else { return nil }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    // MARK: reads
+
+    /// The bytes of a file. A flattened link at the end of the path is followed.
+    public func read(_ path: String, limit: Int = HostRoot.defaultReadLimit) -> Result<[UInt8], FSError> {
+        let p = Self.normalize(path)
+        let (dir, name) = Self.parent(p)
+        let d: String
+        switch resolveDir(dir) {
+        case .failure(let e): return .failure(e)
+        case .success(let r): d = r
+        }
+        var full: String
+        switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
+        case .failure(let e): return .failure(e)
+        case .success(let r): full = r
+        }
+        var result = backend.read(full, limit: limit)
+        if case .success(let bytes) = result, bytes.count <= 1024, let t = Self.linkText(bytes) {
+            let (fd, _) = Self.parent(full)
+            if case .success(let target) = walk(start: fd, components: t.split(separator: "/").map(String.init),
+                                                followLast: true, lastFileMayBeLink: false) {
+                full = target
+                result = backend.read(full, limit: limit)
+            }
+        }
+        return result
+    }
+
+    /// The text of a file (lossy UTF-8).
+    public func text(_ path: String, limit: Int = HostRoot.defaultReadLimit) -> Result<String, FSError> {
+        read(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The trimmed text of a small attribute file, or nil when it cannot be read.
+    public func value(_ path: String) -> String? {
+        guard case .success(let s) = text(path, limit: 65536) else { return nil }
+        return s.trimmingWhitespace()
+    }
+
+    /// Entry names of a directory, sorted.
+    public func list(_ path: String) -> Result<[String], FSError> {
+        canonical(path).flatMap { backend.list($0) }
+    }
+
+    /// Entry names, or an empty list when the directory cannot be read.
+    public func entries(_ path: String) -> [String] {
+        (try? list(path).get()) ?? []
+    }
+
+    public func exists(_ path: String) -> Bool {
+        if case .success = canonical(path) { return true }
+        return false
+    }
+
+    public func isDirectory(_ path: String) -> Bool {
+        guard case .success(let c) = canonical(path) else { return false }
+        return backend.kind(c) == .directory
+    }
+
+    /// Size as stat reports it, after following links.
+    public func size(_ path: String) -> Int? {
+        guard case .success(let c) = canonical(path) else { return nil }
+        return backend.size(c)
+    }
+
+    /// The link text of the last component (a real symlink or a flattened one), without following it.
+    public func linkTarget(_ path: String) -> String? {
+        let p = Self.normalize(path)
+        let (dir, name) = Self.parent(p)
+        guard case .success(let d) = resolveDir(dir) else { return nil }
+        let full = d.isEmpty ? name : d + "/" + name
+        switch backend.kind(full) {
+        case .link?: return backend.readLink(full)
+        case .file?: return flattenedLink(full)
+        default: return nil
+        }
+    }
+
+    /// The last component of a link's target: `driver` → "igb", `iommu_group` → "6".
+    public func linkName(_ path: String) -> String? {
+        guard let t = linkTarget(path) else { return nil }
+        return t.split(separator: "/").last.map(String.init)
+    }
+
+    /// An absolute path on disk for a C library, when the root is on disk.
+    public func absolutePath(_ path: String) -> String? {
+        guard case .success(let c) = canonical(path) else { return nil }
+        return backend.absolutePath(c)
+    }
+}

@@ -1,0 +1,184 @@
+/// The verdict of one check on one object.
+public enum Status: String, Sendable, CaseIterable, Codable, Comparable {
+    case pass, warn, fail, skip, error
+
+    /// Order of badness, used to sort and to pick the worst.
+    var rank: Int {
+        switch self {
+        case .pass: return 0
+        case .skip: return 1
+        case .warn: return 2
+        case .error: return 3
+        case .fail: return 4
+        }
+    }
+
+    public static func < (a: Status, b: Status) -> Bool { a.rank < b.rank }
+}
+
+public enum Severity: String, Sendable, Codable {
+    case error, warning, info
+}
+
+/// What a check saw, where, and what it wanted to see.
+public struct Evidence: Sendable, Equatable, Codable {
+    public var source: String
+    public var observed: String
+    public var expected: String?
+
+    public init(_ source: String, _ observed: String, expected: String? = nil) {
+        self.source = source
+        self.observed = observed
+        self.expected = expected
+    }
+}
+
+/// A fix a result can point to (the `fix` subcommand applies it).
+public struct FixOffer: Sendable, Equatable, Codable {
+    public var id: String
+    public var available: Bool
+    public var rebootRequired: Bool
+
+    public init(id: String, available: Bool = true, rebootRequired: Bool = false) {
+        self.id = id
+        self.available = available
+        self.rebootRequired = rebootRequired
+    }
+}
+
+/// One result: a check's verdict on one object (`host`, a PCI function `0000:3b:00.0`, a bond `bond0`).
+public struct CheckResult: Sendable, Equatable {
+    public var id: String
+    public var object: String
+    public var status: Status
+    public var message: String
+    public var evidence: [Evidence]
+    public var fix: FixOffer?
+    public var durationMs: Double = 0
+    /// Reported, but not counted against readiness (`--ignore`).
+    public var ignored = false
+    // Copied from the description so a result stands alone in reports.
+    public var title = ""
+    public var category = ""
+    public var severity = Severity.error
+    public var remediation = ""
+
+    public init(id: String = "", object: String = "host", status: Status, message: String,
+                evidence: [Evidence] = [], fix: FixOffer? = nil) {
+        self.id = id
+        self.object = object
+        self.status = status
+        self.message = message
+        self.evidence = evidence
+        self.fix = fix
+    }
+}
+
+/// Shorthands for writing a check's `evaluate`.
+public struct Finding: Sendable {
+    public var object: String
+    public var status: Status
+    public var message: String
+    public var evidence: [Evidence]
+    public var fix: FixOffer?
+
+    public init(_ status: Status, _ message: String, object: String = "host", evidence: [Evidence] = [],
+                fix: FixOffer? = nil) {
+        self.object = object
+        self.status = status
+        self.message = message
+        self.evidence = evidence
+        self.fix = fix
+    }
+
+    public static func pass(_ m: String, object: String = "host", _ e: [Evidence] = []) -> Finding {
+        Finding(.pass, m, object: object, evidence: e)
+    }
+    public static func warn(_ m: String, object: String = "host", _ e: [Evidence] = [], fix: FixOffer? = nil) -> Finding {
+        Finding(.warn, m, object: object, evidence: e, fix: fix)
+    }
+    public static func fail(_ m: String, object: String = "host", _ e: [Evidence] = [], fix: FixOffer? = nil) -> Finding {
+        Finding(.fail, m, object: object, evidence: e, fix: fix)
+    }
+    public static func skip(_ m: String, object: String = "host", _ e: [Evidence] = []) -> Finding {
+        Finding(.skip, m, object: object, evidence: e)
+    }
+    public static func error(_ m: String, object: String = "host", _ e: [Evidence] = []) -> Finding {
+        Finding(.error, m, object: object, evidence: e)
+    }
+}
+
+/// An example host a check must give `expect` on, for `object`. The test suite runs every example.
+public struct CheckExample: Sendable {
+    public var name: String
+    public var host: ExampleHost
+    public var object: String
+    public var expect: Set<Status>
+
+    public init(_ name: String, _ host: ExampleHost, object: String = "host", expect: Set<Status>) {
+        self.name = name
+        self.host = host
+        self.object = object
+        self.expect = expect
+    }
+
+    public static func passes(_ name: String, _ host: ExampleHost, object: String = "host") -> CheckExample {
+        CheckExample(name, host, object: object, expect: [.pass])
+    }
+    public static func fails(_ name: String, _ host: ExampleHost, object: String = "host") -> CheckExample {
+        CheckExample(name, host, object: object, expect: [.fail])
+    }
+    public static func warns(_ name: String, _ host: ExampleHost, object: String = "host") -> CheckExample {
+        CheckExample(name, host, object: object, expect: [.warn])
+    }
+    public static func skips(_ name: String, _ host: ExampleHost, object: String = "host") -> CheckExample {
+        CheckExample(name, host, object: object, expect: [.skip])
+    }
+    public static func errors(_ name: String, _ host: ExampleHost, object: String = "host") -> CheckExample {
+        CheckExample(name, host, object: object, expect: [.error])
+    }
+}
+
+/// Everything a check says about itself: the catalog, `explain`, `checks/*.md` and the tests read it.
+public struct CheckDescription: Sendable {
+    public var id: String
+    public var title: String
+    public var category: String
+    public var severity: Severity
+    public var rationale: String
+    public var remediation: String
+    /// Root-relative paths (or patterns) the check's facts come from.
+    public var reads: [String]
+    public var fixID: String?
+    /// How to verify the verdict by hand (shown by `explain`).
+    public var manualCheck: String?
+    public var examples: [CheckExample]
+
+    public init(id: String, title: String, category: String, severity: Severity, rationale: String,
+                remediation: String, reads: [String], fixID: String? = nil, manualCheck: String? = nil,
+                examples: [CheckExample]) {
+        self.id = id
+        self.title = title
+        self.category = category
+        self.severity = severity
+        self.rationale = rationale
+        self.remediation = remediation
+        self.reads = reads
+        self.fixID = fixID
+        self.manualCheck = manualCheck
+        self.examples = examples
+    }
+}
+
+/// A check: its description and a pure function from the host snapshot to findings.
+public struct Check: Sendable {
+    public var description: CheckDescription
+    public var evaluate: @Sendable (HostSnapshot) -> [Finding]
+
+    public init(_ description: CheckDescription, evaluate: @escaping @Sendable (HostSnapshot) -> [Finding]) {
+        self.description = description
+        self.evaluate = evaluate
+    }
+
+    public var id: String { description.id }
+}

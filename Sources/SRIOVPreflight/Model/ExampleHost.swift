@@ -1,0 +1,70 @@
+/// A host written down in code: the example hosts of check descriptions, and test fixtures.
+/// Optionally layered over a captured host root (`base`), with files added, replaced or removed.
+public struct ExampleHost: Sendable {
+    public var label: String
+    /// Name of a captured host root the example is layered over (resolved by the caller, see `root(baseDir:)`).
+    public var base: String?
+    public var nodes: [String: MemoryBackend.Node] = [:]
+
+    public init(_ label: String, base: String? = nil) {
+        self.label = label
+        self.base = base
+    }
+
+    public func named(_ label: String) -> ExampleHost {
+        var h = self
+        h.label = label
+        return h
+    }
+
+    public func file(_ path: String, _ text: String) -> ExampleHost {
+        bytes(path, Array(text.utf8))
+    }
+
+    public func bytes(_ path: String, _ bytes: [UInt8]) -> ExampleHost {
+        var h = self
+        h.nodes[HostRoot.normalize(path)] = .file(bytes)
+        return h
+    }
+
+    public func link(_ path: String, _ target: String) -> ExampleHost {
+        var h = self
+        h.nodes[HostRoot.normalize(path)] = .link(target)
+        return h
+    }
+
+    public func dir(_ path: String) -> ExampleHost {
+        var h = self
+        h.nodes[HostRoot.normalize(path)] = .directory
+        return h
+    }
+
+    public func unreadable(_ path: String, _ error: FSError = .permissionDenied) -> ExampleHost {
+        var h = self
+        h.nodes[HostRoot.normalize(path)] = .unreadable(error)
+        return h
+    }
+
+    /// Removes a path and everything below it.
+    public func removing(_ path: String) -> ExampleHost {
+        var h = self
+        let p = HostRoot.normalize(path)
+        for key in h.nodes.keys where key == p || key.hasPrefix(p + "/") { h.nodes[key] = nil }
+        h.nodes[p] = .removed
+        return h
+    }
+
+    /// Applies `edit` to the text of a file the example already holds.
+    public func editing(_ path: String, _ edit: (String) -> String) -> ExampleHost {
+        let p = HostRoot.normalize(path)
+        guard case .file(let b)? = nodes[p] else { return self }
+        return file(p, edit(String(decoding: b, as: UTF8.self)))
+    }
+
+    /// The example as a host root. `baseDir` is the directory holding the captured roots named by `base`.
+    public func root(baseDir: String? = nil) -> HostRoot {
+        var under: FSBackend?
+        if let base, let baseDir { under = DiskBackend(base: baseDir + "/" + base) }
+        return HostRoot(backend: MemoryBackend(label: "example host '\(label)'", nodes: nodes, over: under))
+    }
+}

@@ -1,0 +1,31 @@
+/// Every fact the checks use, read once from the host root. Checks are pure functions of it.
+public struct HostSnapshot: Sendable {
+    public var rootLabel: String
+    public var isLive: Bool
+    /// Set when the root itself is absent or unreadable: every check then reports why.
+    public var rootProblem: String?
+    public var system: SystemFacts
+    public var firmware: FirmwareFacts
+    public var iommu: IOMMUFacts
+    public var kernelLog: KernelLog
+    public var boot: BootFacts
+
+    public static func collect(_ root: HostRoot) -> HostSnapshot {
+        var problem: String?
+        if case .failure(let e) = root.list("") {
+            problem = "the host root \(root.label) cannot be read: \(e)"
+        } else if root.entries("").isEmpty {
+            problem = "the host root \(root.label) is empty"
+        }
+        let system = SystemFacts.collect(root)
+        return HostSnapshot(
+            rootLabel: root.label,
+            isLive: root.isLive,
+            rootProblem: problem,
+            system: system,
+            firmware: FirmwareFacts.collect(root),
+            iommu: IOMMUFacts.collect(root),
+            kernelLog: KernelLog.collect(root),
+            boot: BootFacts.collect(root, release: system.kernelRelease.value))
+    }
+}

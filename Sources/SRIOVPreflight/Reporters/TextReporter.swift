@@ -1,0 +1,76 @@
+/// The operator's report: grouped by category, one line per result, evidence and remediation under
+/// what needs attention, a summary line. Colour only when asked (a terminal without NO_COLOR).
+public struct TextReporter {
+    public var color: Bool
+    /// Extra sections printed after the results (the NIC table, the fix hint…).
+    public var trailer: [String] = []
+
+    public init(color: Bool) { self.color = color }
+
+    func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    func label(_ r: CheckResult) -> String {
+        let text = r.status.rawValue.uppercased().rightPadded(5)
+        if r.ignored { return paint(text, "2") }
+        switch r.status {
+        case .pass: return paint(text, "32")
+        case .warn: return paint(text, "33")
+        case .fail: return paint(text, "1;31")
+        case .skip: return paint(text, "2")
+        case .error: return paint(text, "35")
+        }
+    }
+
+    public func render(_ report: Report) -> String {
+        var out = ""
+        let h = report.host
+        out += paint("sriov-preflight \(Tool.version)", "1")
+        out += Self.oneLine(" — host \(h.hostname), kernel \(h.kernelRelease), CPU \(h.cpuVendor)")
+        out += h.root == "/" ? "\n" : Self.oneLine(", root \(h.root)") + "\n"
+        if !h.cmdline.isEmpty { out += "cmdline: \(Self.oneLine(h.cmdline))\n" }
+        var categories: [String] = []
+        for r in report.results where !categories.contains(r.category) { categories.append(r.category) }
+        let idWidth = min(30, report.results.map { $0.id.count }.max() ?? 0)
+        let objWidth = min(14, report.results.map { $0.object.count }.max() ?? 0)
+        for cat in categories {
+            out += "\n" + paint(cat, "1") + "\n"
+            for r in report.results where r.category == cat {
+                let ign = r.ignored ? " (ignored)" : ""
+                out += "  \(label(r)) \(r.id.rightPadded(idWidth))  \(r.object.rightPadded(objWidth))  \(Self.oneLine(r.message))\(ign)\n"
+                if r.status == .fail || r.status == .warn || r.status == .error {
+                    for e in r.evidence {
+                        var line = "        \(e.source): \(Self.oneLine(e.observed))"
+                        if let x = e.expected { line += " (expected: \(Self.oneLine(x)))" }
+                        out += paint(line, "2") + "\n"
+                    }
+                    if r.status != .error && !r.remediation.isEmpty {
+                        out += "        fix: \(Self.oneLine(r.remediation))\n"
+                    }
+                }
+            }
+        }
+        let s = report.summary
+        out += "\n"
+        for t in trailer { out += t + (t.hasSuffix("\n") ? "" : "\n") }
+        var parts = ["\(s.pass) pass", "\(s.warn) warn", "\(s.fail) fail", "\(s.skip) skip", "\(s.error) error"]
+        if s.ignored > 0 { parts.append("\(s.ignored) ignored") }
+        let verdict: String
+        switch s.exitCode {
+        case .ready: verdict = paint("READY", "1;32")
+        case .failed: verdict = paint("NOT READY", "1;31")
+        case .undecided: verdict = paint("UNDECIDED", "1;35") + " (some checks could not run)"
+        case .usage: verdict = ""
+        }
+        out += "\(verdict): \(parts.joined(separator: ", ")) (exit \(s.exitCode.rawValue))\n"
+        return out
+    }
+
+    /// Control characters shown visibly so a hostile string cannot move the cursor.
+    static func oneLine(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            if u == "\n" { out += " / " } else if u.value < 0x20 || u.value == 0x7F { out += "\\x" + hex(u.value, 2) } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+}

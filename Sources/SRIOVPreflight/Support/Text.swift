@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A plain lock for the few caches shared across threads.
+final class Mutex: @unchecked Sendable {
+    private var m = pthread_mutex_t()
+    init() { pthread_mutex_init(&m, nil) }
+    deinit { pthread_mutex_destroy(&m) }
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&m)
+        defer { pthread_mutex_unlock(&m) }
+        return try body()
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs, newlines and NULs.
+    public func trimmingWhitespace() -> String {
+        let isWS: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\0" }
+        guard let start = firstIndex(where: { !isWS($0) }) else { return "" }
+        let end = lastIndex(where: { !isWS($0) })!
+        return String(self[start...end])
+    }
+
+    /// Lines without their terminators.
+    public var lines: [Substring] {
+        split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+    }
+
+    /// Parses "0x1f", "1f" (as hex when `hex`), or decimal.
+    public func parseInteger(hex: Bool = false) -> UInt64? {
+        var s = trimmingWhitespace()
+        if s.hasPrefix("0x") || s.hasPrefix("0X") { s.removeFirst(2); return UInt64(s, radix: 16) }
+        return UInt64(s, radix: hex ? 16 : 10)
+    }
+
+    /// Left-padded with `pad` to `width`.
+    func leftPadded(_ width: Int, _ pad: Character = " ") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+
+    func rightPadded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// Lowercase hex with a minimum number of digits.
+func hex<T: BinaryInteger>(_ v: T, _ digits: Int = 0) -> String {
+    String(v, radix: 16).leftPadded(digits, "0")
+}

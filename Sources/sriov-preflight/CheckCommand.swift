@@ -1,0 +1,68 @@
+import ArgumentParser
+import SRIOVPreflight
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check this host (or a captured host root) and report what is ready and what is not.")
+
+    @OptionGroup var rootOptions: RootOptions
+
+    @Option(name: .long, help: "Report format on stdout (or --output): text, json, junit.")
+    var format: OutputFormat = .text
+
+    @Option(name: [.short, .long], help: "Write the report to FILE instead of stdout.")
+    var output: String?
+
+    @Option(name: .long, help: "Also write a JSON report to FILE.")
+    var json: String?
+
+    @Option(name: .long, help: "Also write a JUnit XML report to FILE.")
+    var junit: String?
+
+    @Option(name: .long, parsing: .singleValue, help: "Run only these checks or categories (comma-separated).")
+    var only: [String] = []
+
+    @Option(name: .long, parsing: .singleValue,
+            help: "Ignore results: ID, ID@OBJECT or CATEGORY (comma-separated), or 'all'.")
+    var ignore: [String] = []
+
+    @Flag(name: .long, help: "Warnings count as failures (exit 1; JUnit failures).")
+    var strict = false
+
+    @Flag(name: .long, help: "Never colour the text report.")
+    var noColor = false
+
+    func validate() throws {
+        do {
+            try selection.validate(Checks.all)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    var selection: Selection {
+        Selection(only: only.flatMap(splitList), ignore: ignore.flatMap(splitList))
+    }
+
+    func run() throws {
+        let (report, snapshot) = Report.run(root: rootOptions.hostRoot(), selection: selection, strict: strict)
+        let toTTY = output == nil || output == "-"
+        let color = !noColor && toTTY && Terminal.supportsColor(fd: 1)
+        func render(_ f: OutputFormat) throws -> String {
+            switch f {
+            case .text: return ReportRendering.text(report, snapshot: snapshot, color: color && f == format)
+            case .json: return ReportRendering.json(report, snapshot: snapshot)
+            case .junit: return try JUnitReporter.render(report)
+            }
+        }
+        try writeOutput(try render(format), to: output)
+        if let json { try writeOutput(try render(.json), to: json) }
+        if let junit { try writeOutput(try render(.junit), to: junit) }
+        throw ExitCode(report.summary.exitCode.rawValue)
+    }
+}
+
+func splitList(_ s: String) -> [String] {
+    s.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import SRIOVPreflight
+import Testing
+
+/// The binary as a user runs it (built by `swift build` before `swift test`; `make test` does both).
+@Suite("Command line", .enabled(if: FileManager.default.isExecutableFile(atPath: Paths.binary),
+                                 "run `swift build` first: .build/debug/sriov-preflight is missing"))
+struct CLITests {
+    func materialize(_ host: ExampleHost) throws -> String {
+        let dir = temporaryDirectory("host")
+        for (path, node) in host.nodes {
+            let full = dir + "/" + path
+            let parent = (full as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            switch node {
+            case .file(let b): try Data(b).write(to: URL(fileURLWithPath: full))
+            case .link(let t): try FileManager.default.createSymbolicLink(atPath: full, withDestinationPath: t)
+            case .directory: try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+            default: break
+            }
+        }
+        return dir
+    }
+
+    @Test("exit codes: 0 ready, 1 fail, 2 undecided, 64 usage")
+    func exitCodes() throws {
+        let ready = try materialize(.intelReady)
+        let off = try materialize(.intelBIOSOff)
+        defer { for d in [ready, off] { try? FileManager.default.removeItem(atPath: d) } }
+        #expect(try run([Paths.binary, "check", "--root", ready]).status == 0)
+        #expect(try run([Paths.binary, "check", "--root", off]).status == 1)
+        #expect(try run([Paths.binary, "check", "--root", "/nonexistent-root"]).status == 2)
+        #expect(try run([Paths.binary, "check", "--root", off, "--ignore", "all"]).status == 0)
+        #expect(try run([Paths.binary, "check", "--only", "no.such-check"]).status == 64)
+        #expect(try run([Paths.binary, "check", "--format", "yaml"]).status == 64)
+        #expect(try run([Paths.binary, "check", "--ignore", "all,cpu"]).status == 64)
+    }
+
+    @Test("--format, --output, --json and --junit write several reports at once")
+    func outputs() throws {
+        let off = try materialize(.intelBIOSOff)
+        let out = temporaryDirectory("out")
+        defer { for d in [off, out] { try? FileManager.default.removeItem(atPath: d) } }
+        let r = try run([Paths.binary, "check", "--root", off, "--output", out + "/r.txt", "--json", out + "/r.json",
+                         "--junit", out + "/r.xml"], env: ["NO_COLOR": "1"])
+        #expect(r.status == 1)
+        #expect(r.out.isEmpty)
+        let text = try String(contentsOfFile: out + "/r.txt", encoding: .utf8)
+        #expect(text.contains("NOT READY"))
+        let json = try String(contentsOfFile: out + "/r.json", encoding: .utf8)
+        #expect(try validateAgainstSchema([json]) == nil)
+        let xml = try String(contentsOfFile: out + "/r.xml", encoding: .utf8)
+        #expect(xml.hasPrefix("<?xml"))
+        let stdoutJSON = try run([Paths.binary, "check", "--root", off, "--format", "json"])
+        #expect(stdoutJSON.out.hasPrefix("{"))
+    }
+
+    @Test("list, explain")
+    func catalog() throws {
+        let list = try run([Paths.binary, "list", "--format", "json"])
+        #expect(list.status == 0)
+        let arr = try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]]
+        #expect(arr?.count == Checks.all.count)
+        let text = try run([Paths.binary, "list"])
+        #expect(text.out.contains("kernel.iommu-enabled"))
+        let explain = try run([Paths.binary, "explain", "kernel.iommu-enabled"])
+        #expect(explain.status == 0 && explain.out.contains("Why it matters"))
+        #expect(try run([Paths.binary, "explain", "nope"]).status == 64)
+    }
+}
