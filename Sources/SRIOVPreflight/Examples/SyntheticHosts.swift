@@ -1,3 +1,5 @@
+import Foundation
+
 /// Example hosts written in code, used by the check descriptions and the tests. They mirror what a
 /// Debian 12 host shows; each check's examples start from one and change the facts that matter.
 extension ExampleHost {
@@ -19,6 +21,30 @@ extension ExampleHost {
                 CONFIG_PCI_IOV=y
 
                 """)
+            .file("lib/modules/\(release)/modules.dep", """
+                kernel/drivers/vfio/vfio.ko:
+                kernel/drivers/vfio/vfio_iommu_type1.ko: kernel/drivers/vfio/vfio.ko
+                kernel/drivers/vfio/pci/vfio-pci-core.ko: kernel/drivers/vfio/vfio.ko
+                kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/pci/vfio-pci-core.ko kernel/drivers/vfio/vfio.ko
+                kernel/drivers/net/ethernet/intel/igb/igb.ko:
+                kernel/drivers/net/ethernet/intel/igbvf/igbvf.ko:
+                kernel/drivers/net/ethernet/intel/ixgbe/ixgbe.ko:
+                kernel/drivers/net/ethernet/intel/ixgbevf/ixgbevf.ko:
+                kernel/drivers/net/bonding/bonding.ko:
+
+                """)
+            .file("lib/modules/\(release)/modules.builtin", "kernel/drivers/pci/pci-stub.ko\n")
+            .file("proc/modules", """
+                vfio_pci 16384 0 - Live 0x0000000000000000
+                vfio_pci_core 73728 1 vfio_pci, Live 0x0000000000000000
+                vfio_iommu_type1 45056 0 - Live 0x0000000000000000
+                vfio 49152 3 vfio_pci,vfio_pci_core,vfio_iommu_type1, Live 0x0000000000000000
+                ixgbe 380928 0 - Live 0x0000000000000000
+
+                """)
+            .file("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n")
+            .file("sys/module/vfio_iommu_type1/parameters/dma_entry_limit", "65535\n")
+            .dir("etc/modprobe.d")
             .dir("sys/class/iommu")
             .dir("sys/kernel/iommu_groups")
             .dir("sys/firmware/acpi/tables")
@@ -46,6 +72,17 @@ extension ExampleHost {
         return out
     }
 
+    static func remappedInterrupts(ioapic: String, msi: String) -> String {
+        """
+                   CPU0       CPU1
+          0:         36          0   \(ioapic)    2-edge      timer
+          8:          0          0   \(ioapic)    8-edge      rtc0
+         24:          0       1021   \(msi) 1048576-edge      eth0-TxRx-0
+        NMI:          0          0   Non-maskable interrupts
+
+        """
+    }
+
     /// Registers IOMMU units and puts `devices` into one group each.
     public func withIOMMU(units: [String], devices: [String]) -> ExampleHost {
         var h = self
@@ -68,6 +105,7 @@ extension ExampleHost {
             .file("sys/class/iommu/dmar0/intel-iommu/ecap", "f050da\n")
             .file("sys/class/iommu/dmar0/intel-iommu/version", "1:0\n")
             .withIOMMU(units: ["dmar0"], devices: ["0000:00:00.0", "0000:00:01.0", "0000:3b:00.0"])
+            .file("proc/interrupts", remappedInterrupts(ioapic: "IR-IO-APIC", msi: "IR-PCI-MSI"))
             .file("var/log/dmesg", """
                 [    0.000000] Linux version \(release) (debian-kernel@lists.debian.org) #1 SMP Debian 6.1.55-1
                 [    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz-\(release) root=UUID=4f1c ro quiet intel_iommu=on iommu=pt
@@ -94,6 +132,7 @@ extension ExampleHost {
             .file("sys/class/iommu/ivhd0/amd-iommu/cap", "1f03000f\n")
             .file("sys/class/iommu/ivhd0/amd-iommu/features", "0:29d3\n")
             .withIOMMU(units: ["ivhd0"], devices: ["0000:00:00.0", "0000:00:02.0", "0000:41:00.0"])
+            .file("proc/interrupts", remappedInterrupts(ioapic: "IR-IO-APIC", msi: "IR-PCI-MSI"))
             .file("var/log/dmesg", """
                 [    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz-\(release) root=UUID=4f1c ro quiet iommu=pt
                 [    1.758603] iommu: Default domain type: Passthrough (set via kernel command line)
@@ -112,6 +151,28 @@ extension ExampleHost {
             .removing("sys/kernel/iommu_groups")
             .dir("sys/kernel/iommu_groups")
             .file("var/log/dmesg", "[    1.585904] iommu: Default domain type: Translated\n")
+            .file("proc/interrupts", remappedInterrupts(ioapic: "IO-APIC", msi: "PCI-MSI"))
+    }
+
+    /// Intel with `intremap=off` on the running command line: the IOMMU is on, interrupt remapping is not.
+    public static var intelIntremapOff: ExampleHost {
+        withCmdline(intelReady, "intel_iommu=on iommu=pt intremap=off", grub: "intel_iommu=on iommu=pt intremap=off")
+            .named("intel-intremap-off")
+            .file("proc/interrupts", remappedInterrupts(ioapic: "IO-APIC", msi: "PCI-MSI"))
+            .editing("var/log/dmesg") { log in
+                log.split(separator: "\n").filter { !$0.contains("DMAR-IR") }.joined(separator: "\n")
+                    + "\n[    0.473237] x2apic: IRQ remapping doesn't support X2APIC mode\n"
+            }
+    }
+
+    /// Intel hardware without interrupt remapping: DMAR INTR_REMAP clear, ECAP bit 3 clear.
+    public static var intelNoIRHardware: ExampleHost {
+        intelIntremapOff.named("intel-no-ir-hardware")
+            .editing("proc/cmdline") { $0.replacingOccurrences(of: " intremap=off", with: "") }
+            .file("etc/default/grub", "GRUB_CMDLINE_LINUX=\"intel_iommu=on iommu=pt\"\n")
+            .bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(flags: 0x00))
+            .file("sys/class/iommu/dmar0/intel-iommu/ecap", "f42\n")
+            .editing("var/log/dmesg") { $0.replacingOccurrences(of: "ecap f050da", with: "ecap f42") }
     }
 
     /// Intel with VT-d on in BIOS, but the kernel did not turn it on (Debian's default-off kernel, no argument).

@@ -34,6 +34,12 @@ public struct FirmwareFacts: Sendable {
     /// Why the tables directory could not be listed (nil when it could).
     public var tablesDirProblem: FSError?
 
+    /// DMAR header flags (byte 37): bit 0 INTR_REMAP, bit 1 X2APIC_OPT_OUT, bit 2 DMA_CTRL_PLATFORM_OPT_IN.
+    public var dmarFlags: UInt8? {
+        guard case .success(let b) = dmar.bytes, b.count > 37 else { return nil }
+        return b[37]
+    }
+
     static func collect(_ root: HostRoot) -> FirmwareFacts {
         func table(_ name: String) -> ACPITableFile {
             let path = "\(tablesDir)/\(name)"

@@ -11,6 +11,11 @@ public enum Checks {
         kernelIOMMUEnabled,
         kernelIOMMUCmdline,
         kernelPendingReboot,
+        irSupported,
+        irEnabled,
+        irUnsafeInterrupts,
+        vfioModules,
+        vfioNoIOMMU,
     ]
 
     public static func named(_ id: String) -> Check? { all.first { $0.id == id } }

@@ -9,6 +9,8 @@ public struct HostSnapshot: Sendable {
     public var iommu: IOMMUFacts
     public var kernelLog: KernelLog
     public var boot: BootFacts
+    public var modules: ModuleFacts
+    public var ir: IRFacts
 
     public static func collect(_ root: HostRoot) -> HostSnapshot {
         var problem: String?
@@ -18,6 +20,7 @@ public struct HostSnapshot: Sendable {
             problem = "the host root \(root.label) is empty"
         }
         let system = SystemFacts.collect(root)
+        let log = KernelLog.collect(root)
         return HostSnapshot(
             rootLabel: root.label,
             isLive: root.isLive,
@@ -25,7 +28,9 @@ public struct HostSnapshot: Sendable {
             system: system,
             firmware: FirmwareFacts.collect(root),
             iommu: IOMMUFacts.collect(root),
-            kernelLog: KernelLog.collect(root),
-            boot: BootFacts.collect(root, release: system.kernelRelease.value))
+            kernelLog: log,
+            boot: BootFacts.collect(root, release: system.kernelRelease.value),
+            modules: ModuleFacts.collect(root, release: system.kernelRelease.value),
+            ir: IRFacts.collect(root, log: log))
     }
 }

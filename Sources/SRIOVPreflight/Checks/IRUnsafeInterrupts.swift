@@ -1,0 +1,94 @@
+extension Checks {
+    static let irUnsafeInterrupts = Check(CheckDescription(
+        id: "ir.unsafe-interrupts",
+        title: "vfio's allow_unsafe_interrupts matches the platform",
+        category: "ir",
+        severity: .error,
+        rationale: """
+            Without interrupt remapping vfio_iommu_type1 refuses to attach devices ("No interrupt remapping \
+            support. Use the module param allow_unsafe_interrupts") unless `options vfio_iommu_type1 \
+            allow_unsafe_interrupts=1` is set — which lets a guest's device inject interrupts into the host. \
+            Set it only where IR is truly missing; where IR works, the option only weakens isolation (some \
+            agents write it on every host).
+            """,
+        remediation: """
+            Without IR: write `options vfio_iommu_type1 allow_unsafe_interrupts=1` to \
+            /etc/modprobe.d/iommu_unsafe_interrupts.conf and reload vfio_iommu_type1 (`sriov-preflight fix \
+            unsafe-interrupts --accept-unsafe-interrupts`). With IR working: remove that option and reload the \
+            module, or reboot.
+            """,
+        reads: ["sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+                "sys/module/iommufd/parameters/allow_unsafe_interrupts", "etc/modprobe.d/*.conf",
+                "lib/modprobe.d/*.conf", "run/modprobe.d/*.conf", "proc/cmdline", "kernel log"],
+        fixID: "unsafe-interrupts",
+        examples: [
+            .passes("IR works, parameter N", .intelReady),
+            .warns("IR works, parameter Y", .intelReady.file("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n")),
+            .warns("IR works, option only in a modprobe.d file not yet loaded",
+                   .intelReady.removing("sys/module/vfio_iommu_type1")
+                       .file("etc/modprobe.d/iommu_unsafe_interrupts.conf", "options vfio_iommu_type1 allow_unsafe_interrupts=1\n")),
+            .fails("no IR, parameter N", .intelNoIRHardware),
+            .fails("IR off by intremap=off, parameter N", .intelIntremapOff),
+            .passes("no IR, option configured", .intelNoIRHardware
+                .file("etc/modprobe.d/iommu_unsafe_interrupts.conf", "options vfio_iommu_type1 allow_unsafe_interrupts=1\n")
+                .file("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n")),
+            .skips("no IOMMU", .intelBIOSOff),
+            .errors("IR state unknown", .intelNoIRHardware.removing("var/log/dmesg").unreadable("proc/interrupts")),
+        ])) { s in
+        UnsafeInterrupts(s).findings
+    }
+}
+
+/// The state of allow_unsafe_interrupts: runtime parameter, configuration, and whether IR works.
+struct UnsafeInterrupts {
+    static let param = "vfio_iommu_type1.allow_unsafe_interrupts"
+    var findings: [Finding] = []
+    var runtime: Bool?
+    var configured: ModuleFacts.ModprobeOption?
+    var cmdlineSet: Bool
+
+    init(_ s: HostSnapshot) {
+        let p = s.modules.parameters[Self.param]
+        runtime = parameterIsTrue(p?.value)
+        configured = s.modules.configured("vfio_iommu_type1", "allow_unsafe_interrupts")
+        let cmdValue = s.system.cmdline.value?.value(Self.param)
+        cmdlineSet = parameterIsTrue(cmdValue) == true
+        var ev: [Evidence] = []
+        ev.append(Evidence(p?.source ?? "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+                           p?.value ?? "absent (\(p?.reason ?? "module not loaded"))"))
+        if let c = configured { ev.append(Evidence(c.location, "options vfio_iommu_type1 allow_unsafe_interrupts=\(c.value)")) }
+        if let v = cmdValue { ev.append(Evidence("proc/cmdline", "\(Self.param)=\(v)")) }
+        if let iommufd = s.modules.parameters["iommufd.allow_unsafe_interrupts"]?.value {
+            ev.append(Evidence("sys/module/iommufd/parameters/allow_unsafe_interrupts", iommufd))
+        }
+        let configuredOn = parameterIsTrue(configured?.value) == true || cmdlineSet
+        let on = runtime == true || configuredOn
+        guard s.iommu.active else {
+            findings = [.skip("no IOMMU is active, so vfio cannot assign devices at all (see kernel.iommu-enabled)", ev)]
+            return
+        }
+        let irWorks = s.ir.enabledLine != nil || !s.ir.remappedChips.isEmpty
+        if !irWorks && !s.kernelLog.isAvailable && !s.ir.interruptsReadable {
+            findings = [.error("cannot tell whether interrupt remapping works: kernel log unavailable and proc/interrupts unreadable", ev)]
+            return
+        }
+        for l in s.ir.vfioRefusalLines.prefix(1) { ev.append(Evidence(s.kernelLog.source, l)) }
+        if irWorks {
+            if on {
+                let where_ = runtime == true ? "set at runtime" : "configured (\(configured?.location ?? "kernel command line")), effective when vfio_iommu_type1 loads"
+                findings = [.warn("interrupt remapping works, yet allow_unsafe_interrupts is \(where_): needless loss of interrupt isolation", ev,
+                                  fix: FixOffer(id: "unsafe-interrupts-off"))]
+            } else {
+                findings = [.pass("interrupt remapping works and allow_unsafe_interrupts is off", ev)]
+            }
+            return
+        }
+        if on {
+            let note = runtime == true ? "" : " (configured; takes effect when vfio_iommu_type1 is (re)loaded)"
+            findings = [.pass("no interrupt remapping; allow_unsafe_interrupts is on, so vfio accepts devices without interrupt isolation\(note)", ev)]
+        } else {
+            findings = [.fail("no interrupt remapping and allow_unsafe_interrupts is off: vfio will refuse to assign VFs", ev,
+                              fix: FixOffer(id: "unsafe-interrupts"))]
+        }
+    }
+}

@@ -1,0 +1,49 @@
+extension Checks {
+    static let vfioModules = Check(CheckDescription(
+        id: "vfio.modules",
+        title: "vfio modules available",
+        category: "vfio",
+        severity: .error,
+        rationale: """
+            A VF is handed to a guest through vfio: the vfio core, vfio_pci (the driver a VF is bound to) and \
+            vfio_iommu_type1 (the IOMMU backend). They must be loaded, built into the kernel, or at least \
+            installed so they load on demand.
+            """,
+        remediation: """
+            Install the kernel's modules package (linux-modules-extra on Ubuntu), then `modprobe vfio-pci` and \
+            persist it in /etc/modules-load.d/ (`sriov-preflight fix vfio-modules`).
+            """,
+        reads: ["proc/modules", "lib/modules/<release>/modules.builtin", "lib/modules/<release>/modules.dep",
+                "etc/modprobe.d/*.conf (blacklist)"],
+        fixID: "vfio-modules",
+        examples: [
+            .passes("loaded", .intelReady),
+            .passes("installed, not loaded", .intelReady.file("proc/modules", "ixgbe 380928 0 - Live 0x0\n")),
+            .fails("vfio_pci missing", .intelReady.file("proc/modules", "vfio 1 0 - Live 0x0\n")
+                .editing("lib/modules/\(ExampleHost.release)/modules.dep") { $0.replacingOccurrences(of: "vfio-pci.ko:", with: "other.ko:") }),
+            .warns("blacklisted", .intelReady.file("proc/modules", "ixgbe 380928 0 - Live 0x0\n")
+                .file("etc/modprobe.d/blacklist-vfio.conf", "blacklist vfio_pci\n")),
+            .errors("no module lists at all", .intelReady.unreadable("proc/modules").removing("lib/modules")),
+        ])) { s in
+        let m = s.modules
+        let wanted = ["vfio", "vfio_pci", "vfio_iommu_type1"]
+        if m.loaded.value == nil && m.moduleTreeProblem != nil {
+            return [.error("cannot tell: proc/modules \(m.loaded.reason ?? "unreadable"); \(m.moduleTreeProblem!)")]
+        }
+        let states = wanted.map { ($0, m.state($0)) }
+        let ev = states.map { Evidence("module \($0.0)", $0.1 ?? "not found", expected: "loaded, built in or installed") }
+            + [Evidence("proc/modules", m.loaded.value.map { "\($0.count) modules loaded" } ?? (m.loaded.reason ?? "unreadable"))]
+        let missing = states.filter { $0.1 == nil }.map(\.0)
+        if !missing.isEmpty {
+            let why = m.moduleTreeProblem.map { " (\($0))" } ?? ""
+            return [.fail("\(missing.joined(separator: ", ")) not loaded, not built in and not installed\(why)", ev,
+                          fix: FixOffer(id: "vfio-modules"))]
+        }
+        let blocked = m.blacklisted.filter { b in wanted.contains(b.module) && m.state(b.module) != "loaded" && m.state(b.module) != "built in" }
+        if let b = blocked.first {
+            return [.warn("\(b.module) is blacklisted in \(b.location): it will not load on demand", ev + [Evidence(b.location, "blacklist \(b.module)")],
+                          fix: FixOffer(id: "vfio-modules"))]
+        }
+        return [.pass(states.map { "\($0.0) \($0.1!)" }.joined(separator: ", "), ev)]
+    }
+}
