@@ -28,6 +28,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "sriov-preflight-bench",
+            dependencies: ["SRIOVPreflight"]
+        ),
         .testTarget(
             name: "SRIOVPreflightTests",
             dependencies: ["SRIOVPreflight", "CLibXML2"]

@@ -16,7 +16,7 @@ public struct KernelLog: Sendable {
     /// Relevant lines, without the `[    0.123456] ` timestamp or the kmsg record header.
     public var lines: [String] = []
 
-    public static let needles = ["DMAR", "AMD-Vi", "iommu", "IOMMU", "remapping", "x2apic", "IOV", "vfio",
+    public static let needles = ["AMD-Vi", "iommu", "IOMMU", "remapping", "x2apic", "IOV", "vfio",
                                  "Command line", "pci=realloc", "BAR", "sriov", "DMA"]
 
     public var isAvailable: Bool { unavailable == nil }
@@ -36,36 +36,46 @@ public struct KernelLog: Sendable {
         self.unavailable = unavailable
     }
 
-    /// Scans raw log bytes (dmesg text or /dev/kmsg records).
+    /// Scans raw log bytes (dmesg text or /dev/kmsg records): one memmem pass over the whole buffer per
+    /// needle, then the matching lines, in log order.
     public init(source: String, bytes: [UInt8]) {
         self.source = source
-        let needleBytes = Self.needles.map { Array($0.utf8) }
         bytes.withUnsafeBufferPointer { buf in
-            guard let base = buf.baseAddress else { return }
-            var start = 0
+            guard let base = buf.baseAddress, buf.count > 0 else { return }
             let n = buf.count
-            while start < n {
-                var end = start
-                if let nl = memchr(base + start, 0x0A, n - start) {
-                    end = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
+            // line count: newlines, plus a last line without one
+            var count = 0
+            var p = 0
+            while p < n, let nl = memchr(base + p, 0x0A, n - p) {
+                count += 1
+                p = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base + 1
+            }
+            if p < n { count += 1 }
+            lineCount = count
+            var starts = Set<Int>()
+            for needle in Self.needles {
+                let nb = Array(needle.utf8)
+                var from = 0
+                while from < n, let hit = nb.withUnsafeBufferPointer({ spf_memmem(base + from, n - from, $0.baseAddress, $0.count) }) {
+                    let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+                    var s = at
+                    while s > 0 && base[s - 1] != 0x0A { s -= 1 }
+                    starts.insert(s)
+                    if let nl = memchr(base + at, 0x0A, n - at) {
+                        from = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base + 1
+                    } else {
+                        from = n
+                    }
+                }
+            }
+            for s in starts.sorted() {
+                var e = s
+                if let nl = memchr(base + s, 0x0A, n - s) {
+                    e = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
                 } else {
-                    end = n
+                    e = n
                 }
-                if end > start {
-                    lineCount += 1
-                    let len = end - start
-                    var hit = false
-                    for nb in needleBytes where nb.count <= len {
-                        if nb.withUnsafeBufferPointer({ spf_memmem(base + start, len, $0.baseAddress, $0.count) }) != nil {
-                            hit = true
-                            break
-                        }
-                    }
-                    if hit, let line = Self.message(UnsafeBufferPointer(start: base + start, count: len)) {
-                        lines.append(line)
-                    }
-                }
-                start = end + 1
+                if let line = Self.message(UnsafeBufferPointer(start: base + s, count: e - s)) { lines.append(line) }
             }
         }
     }
