@@ -16,6 +16,10 @@ public enum Checks {
         irUnsafeInterrupts,
         vfioModules,
         vfioNoIOMMU,
+        nicLink,
+        bondSRIOVMembers,
+        bondMode,
+        bondVFMembers,
     ]
 
     public static func named(_ id: String) -> Check? { all.first { $0.id == id } }

@@ -11,6 +11,10 @@ public struct HostSnapshot: Sendable {
     public var boot: BootFacts
     public var modules: ModuleFacts
     public var ir: IRFacts
+    public var pci: PCIFacts
+    public var net: NetFacts
+    /// pci.ids names, loaded on first use.
+    public var names = PCINames()
 
     public static func collect(_ root: HostRoot) -> HostSnapshot {
         var problem: String?
@@ -31,6 +35,8 @@ public struct HostSnapshot: Sendable {
             kernelLog: log,
             boot: BootFacts.collect(root, release: system.kernelRelease.value),
             modules: ModuleFacts.collect(root, release: system.kernelRelease.value),
-            ir: IRFacts.collect(root, log: log))
+            ir: IRFacts.collect(root, log: log),
+            pci: PCIFacts.collect(root),
+            net: NetFacts.collect(root))
     }
 }

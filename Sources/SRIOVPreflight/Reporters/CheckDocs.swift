@@ -28,7 +28,7 @@ public enum CheckDocs {
         out += "Why it matters\n  \(wrap(d.rationale, indent: 2))\n\n"
         out += "What it reads (relative to --root)\n"
         for r in d.reads { out += "  - \(r)\n" }
-        if let m = d.manualCheck { out += "\nCheck it by hand\n  \(wrap(m, indent: 2))\n" }
+        if let m = d.manualCheck { out += "\nCheck it by hand\n" + m.split(separator: "\n").map { "  \($0)\n" }.joined() }
         out += "\nHow to fix\n  \(wrap(d.remediation, indent: 2))\n"
         if let f = d.fixID { out += "  `sriov-preflight fix \(f)` shows the change; add --apply to make it.\n" }
         out += "\nExamples the test suite runs\n"

@@ -1,0 +1,38 @@
+extension Checks {
+    static let bondMode = Check(CheckDescription(
+        id: "bond.mode",
+        title: "Bonds: no LACP bond over ports whose VFs are given to guests",
+        category: "bond",
+        severity: .warning,
+        rationale: """
+            In an 802.3ad (LACP) bond the switch treats the member ports as one aggregate. A VF given to a \
+            guest sends and receives on its own port, outside the aggregate: the switch may hash the guest's \
+            return traffic to the other port, and LACP frames are not forwarded to VFs. Active-backup bonds \
+            do not have this problem.
+            """,
+        remediation: """
+            Use active-backup for host bonds whose members carry guest VFs, or keep guest VFs on NICs outside \
+            the LACP bond.
+            """,
+        reads: ["sys/class/net/*/bonding/mode", "proc/net/bonding/*", "sys/bus/pci/devices/*/virtfn*/driver"],
+        examples: [
+            .passes("active-backup bond with VFs in use", .intelWithNIC.withBond("bond0", slaves: ["ens1f0", "eno1"]), object: "bond0"),
+            .passes("LACP bond without VFs", .intelWithNIC.withBond("bond0", mode: "802.3ad 4", slaves: ["eno1"]), object: "bond0"),
+            .warns("LACP bond whose member's VF is on vfio-pci",
+                   .intelWithNIC.withBond("bond0", mode: "802.3ad 4", slaves: ["ens1f0", "eno1"]), object: "bond0"),
+            .skips("no bonds", .intelWithNIC),
+        ])) { s in
+        if s.net.bonds.isEmpty { return [.skip("no bonds on this host")] }
+        return s.net.bonds.map { b in
+            let members = BondMembers(s, b)
+            let ev = [Evidence(b.source, "mode \(b.mode ?? "?")\(b.modeNumber.map { " \($0)" } ?? "")")]
+                + members.rows.map { Evidence("member \($0.name)", $0.describe) }
+            let inUse = members.rows.filter { $0.vfsInUse > 0 }
+            if b.isLACP && !inUse.isEmpty {
+                return .warn("\(b.name) is an 802.3ad (LACP) bond and \(inUse.map(\.name).joined(separator: ", ")) carry VFs given to guests",
+                             object: b.name, ev)
+            }
+            return .pass("\(b.name) mode \(b.mode ?? "unknown")\(b.isLACP ? ", no member's VFs are given to guests" : "")", object: b.name, ev)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+extension Checks {
+    static let bondSRIOVMembers = Check(CheckDescription(
+        id: "bond.sriov-members",
+        title: "Bonds: at most one member NIC split",
+        category: "bond",
+        severity: .warning,
+        rationale: """
+            A bond of one NIC may be SR-IOV split. In a bond of several NICs, split only one of them: the host \
+            bond keeps its redundancy over the other members, and guests' VFs stay on one port. Splitting two \
+            or more members of one bond is the configuration that most often breaks host networking.
+            """,
+        remediation: "Set `sriov_numvfs` back to 0 on all but one member (`sriov-preflight fix sriov-vfs --vfs PF=0`).",
+        reads: ["sys/class/net/*/bonding/{mode,slaves}", "proc/net/bonding/*", "sys/bus/pci/devices/*/sriov_numvfs"],
+        fixID: "sriov-vfs",
+        examples: [
+            .skips("no bonds", .intelWithNIC),
+            .passes("bond of one split NIC", .intelWithNIC.withBond("bond0", slaves: ["ens1f0"]), object: "bond0"),
+            .passes("bond of two NICs, one split", .intelWithNIC.withBond("bond0", slaves: ["ens1f0", "eno1"]), object: "bond0"),
+            .warns("bond of two NICs, both split", .intelWithNIC
+                .withNIC(NICSpec().with { $0.address = "0000:3b:00.1"; $0.netdev = "ens1f1"; $0.numVFs = 4; $0.iommuGroup = "41"; $0.mac = "3c:fd:fe:a5:10:01" })
+                .withBond("bond0", slaves: ["ens1f0", "ens1f1"]), object: "bond0"),
+        ])) { s in
+        if s.net.bonds.isEmpty { return [.skip("no bonds on this host")] }
+        return s.net.bonds.map { b in
+            let members = BondMembers(s, b)
+            let ev = [Evidence(b.source, "mode \(b.mode ?? "?"); slaves \(b.slaves.joined(separator: " "))")]
+                + members.rows.map { Evidence("member \($0.name)", $0.describe) }
+            let split = members.rows.filter { $0.state == .split }
+            if split.count >= 2 {
+                return .warn("\(split.count) members of \(b.name) are SR-IOV split (\(split.map(\.name).joined(separator: ", "))): split only one NIC of a bond",
+                             object: b.name, ev, fix: FixOffer(id: "sriov-vfs"))
+            }
+            let msg = split.isEmpty ? "no member of \(b.name) is split"
+                : "\(split[0].name) is the only split member of \(b.name)\(b.slaves.count == 1 ? " (a bond of one NIC)" : "")"
+            return .pass(msg, object: b.name, ev)
+        }
+    }
+}
+
+/// A bond's members with the PCI function and SR-IOV state behind each.
+struct BondMembers {
+    struct Row {
+        var name: String
+        var pf: PCIFunction?
+        var isVF: Bool
+        var state: NICRow.SRIOVState?
+        var vfsInUse: Int
+
+        var describe: String {
+            guard let pf else { return "no PCI device (virtual)" }
+            if isVF { return "\(pf.address): a VF" }
+            return "\(pf.address) driver \(pf.driver ?? "none"), SR-IOV \(state?.rawValue ?? "?"), \(vfsInUse) VF(s) in use"
+        }
+    }
+
+    var rows: [Row]
+
+    init(_ s: HostSnapshot, _ b: Bond) {
+        rows = b.slaves.map { name in
+            guard let addr = s.net.interface(name)?.pciAddress, let f = s.pci.function(addr) else {
+                return Row(name: name, pf: nil, isVF: false, state: nil, vfsInUse: 0)
+            }
+            return Row(name: name, pf: f, isVF: f.isVF, state: f.isVF ? nil : s.sriovState(f), vfsInUse: s.vfsInUse(f).count)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+extension Checks {
+    static let bondVFMembers = Check(CheckDescription(
+        id: "bond.vf-members",
+        title: "Bonds of VFs on the host",
+        category: "bond",
+        severity: .info,
+        rationale: """
+            VFs can themselves be bonded on the host (or in a guest) for redundancy. That only works when the \
+            bonded VFs come from different physical ports: two VFs of the same PF share one link and fail \
+            together.
+            """,
+        remediation: "Bond VFs from different PFs (ports), one VF per port.",
+        reads: ["sys/class/net/*/bonding/slaves", "sys/bus/pci/devices/*/physfn"],
+        examples: [
+            .skips("no bonds", .intelWithNIC),
+            .passes("bond of NICs, no VFs", .intelWithNIC.withBond("bond0", slaves: ["ens1f0", "eno1"]), object: "bond0"),
+            .passes("bond of VFs from two ports", .intelReady
+                .withNIC(NICSpec().with { $0.numVFs = 1; $0.vfDrivers = ["ixgbevf"]; $0.vfNetdevs = true })
+                .withNIC(NICSpec().with { $0.address = "0000:3b:00.1"; $0.netdev = "ens1f1"; $0.numVFs = 1; $0.vfDrivers = ["ixgbevf"]
+                    $0.vfNetdevs = true; $0.iommuGroup = "41"; $0.mac = "3c:fd:fe:a5:10:01" })
+                .withBond("bond1", slaves: ["ens1f0v0", "ens1f1v0"]), object: "bond1"),
+            .warns("bond of two VFs of one port", .intelReady
+                .withNIC(NICSpec().with { $0.numVFs = 2; $0.vfDrivers = ["ixgbevf", "ixgbevf"]; $0.vfNetdevs = true })
+                .withBond("bond1", slaves: ["ens1f0v0", "ens1f0v1"]), object: "bond1"),
+        ])) { s in
+        if s.net.bonds.isEmpty { return [.skip("no bonds on this host")] }
+        return s.net.bonds.map { b in
+            let rows = BondMembers(s, b).rows
+            let vfs = rows.filter(\.isVF)
+            let ev = rows.map { Evidence("member \($0.name)", $0.describe) }
+            if vfs.isEmpty { return .pass("no VF is a member of \(b.name)", object: b.name, ev) }
+            var byPF: [String: [String]] = [:]
+            for r in vfs { byPF[r.pf?.physfn ?? "?", default: []].append(r.name) }
+            if let shared = byPF.first(where: { $0.value.count > 1 }) {
+                return .warn("\(shared.value.joined(separator: " and ")) in \(b.name) are VFs of the same port \(shared.key): no redundancy",
+                             object: b.name, ev)
+            }
+            return .pass("\(b.name) bonds VFs \(vfs.map(\.name).joined(separator: ", ")) from different ports", object: b.name, ev)
+        }
+    }
+}

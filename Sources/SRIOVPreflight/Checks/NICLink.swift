@@ -1,0 +1,37 @@
+extension Checks {
+    static let nicLink = Check(CheckDescription(
+        id: "nic.link",
+        title: "SR-IOV NIC link up",
+        category: "nic",
+        severity: .warning,
+        rationale: """
+            VFs share their PF's physical port: when the PF's link is down, every VF given to a guest is cut \
+            off too. An operator choosing which NIC to split wants ones whose link is up with a known speed \
+            (the console's readiness column).
+            """,
+        remediation: "Check the cable, the switch port and `ip link set DEV up`; `ethtool DEV` shows the negotiated speed.",
+        reads: ["sys/class/net/*/{operstate,carrier,speed}", "sys/bus/pci/devices/*/net"],
+        examples: [
+            .passes("link up at 10 Gb/s", .intelWithNIC, object: "0000:3b:00.0"),
+            .warns("link down", .intelReady.withNIC(NICSpec().with { $0.linkUp = false }), object: "0000:3b:00.0"),
+            .skips("PF without a netdev (driver not bound)", .intelReady.withNIC(NICSpec().with { $0.driver = nil; $0.netdev = nil }),
+                   object: "0000:3b:00.0"),
+            .skips("no SR-IOV NIC", .intelReady),
+        ])) { s in
+        let pfs = s.pci.sriovPFs
+        if pfs.isEmpty { return [.skip("no SR-IOV capable PCI function")] }
+        return pfs.map { f in
+            let ifs = s.net.interfaces(of: f.address)
+            guard !ifs.isEmpty else {
+                return .skip(f.isNetwork ? "no network interface: the PF driver is not bound" : "not a network device", object: f.address)
+            }
+            let ev = ifs.map { Evidence("\(NetFacts.classDir)/\($0.name)", "operstate=\($0.operstate ?? "?") carrier=\($0.carrier.map { $0 ? "1" : "0" } ?? "?") speed=\($0.speed.map(String.init) ?? "unknown")") }
+            let names = ifs.map(\.name).joined(separator: ", ")
+            if let up = ifs.first(where: \.linkUp) {
+                if let sp = up.speed { return .pass("\(up.name) link up, \(sp) Mb/s", object: f.address, ev) }
+                return .warn("\(up.name) link up but the speed is unknown", object: f.address, ev)
+            }
+            return .warn("\(names) link down: VFs on this port have no connectivity", object: f.address, ev)
+        }
+    }
+}

@@ -1,0 +1,181 @@
+/// A PCI NIC written into an example host: sysfs attributes, links, config space, netdev.
+public struct NICSpec: Sendable {
+    public var address = "0000:3b:00.0"
+    public var bridge = "0000:00:03.0"
+    public var vendor: UInt16 = 0x8086
+    public var device: UInt16 = 0x10FB          // 82599ES
+    public var vfDevice: UInt16 = 0x10ED        // 82599 VF
+    public var classCode: UInt32 = 0x020000
+    public var driver: String? = "ixgbe"
+    public var netdev: String? = "ens1f0"
+    /// nil: no SR-IOV capability at all.
+    public var totalVFs: Int? = 63
+    public var numVFs = 0
+    /// Driver of each enabled VF (nil: unbound). Missing entries: unbound.
+    public var vfDrivers: [String?] = []
+    public var vfNetdevs = false
+    public var linkUp = true
+    public var speed = 10000
+    public var mac = "3c:fd:fe:a5:10:00"
+    public var iommuGroup: String? = "40"
+    public var iovBARsAssigned = true
+    /// Show the sysfs sriov_* attributes (absent when the kernel/driver does not expose SR-IOV).
+    public var sysfsSRIOV = true
+    public var configSize = 4096
+    public var vfOffset = 128
+    public var vfStride = 2
+
+    public init() {}
+
+    public func with(_ edit: (inout NICSpec) -> Void) -> NICSpec {
+        var s = self
+        edit(&s)
+        return s
+    }
+
+    var dir: String { "sys/devices/pci0000:00/\(bridge)/\(address)" }
+
+    /// The VFs' addresses: routing id = PF's + offset + i × stride.
+    public func vfAddress(_ i: Int) -> String {
+        let p = address.split(separator: ":")
+        let domain = p[0]
+        let bus = Int(p[1], radix: 16)!
+        let df = p[2].split(separator: ".")
+        let devfn = Int(df[0], radix: 16)! << 3 | Int(df[1])!
+        let rid = bus << 8 | devfn + vfOffset + i * vfStride
+        return "\(domain):\(hex(rid >> 8, 2)):\(hex((rid >> 3) & 0x1F, 2)).\(rid & 7)"
+    }
+}
+
+extension ExampleHost {
+    /// A minimal but valid config space: PCIe endpoint capability at 0x40 and, when `sriov`, an SR-IOV
+    /// extended capability at 0x160 (after an AER capability at 0x100).
+    public static func configSpace(vendor: UInt16, device: UInt16, classCode: UInt32, size: Int = 4096,
+                                   sriov: (total: Int, num: Int, offset: Int, stride: Int, vfDevice: UInt16)? = nil) -> [UInt8] {
+        var c = [UInt8](repeating: 0, count: max(size, 64))
+        func put16(_ o: Int, _ v: Int) { guard o + 1 < c.count else { return }; c[o] = UInt8(v & 0xFF); c[o + 1] = UInt8((v >> 8) & 0xFF) }
+        func put32(_ o: Int, _ v: UInt32) { put16(o, Int(v & 0xFFFF)); put16(o + 2, Int(v >> 16)) }
+        put16(0, Int(vendor)); put16(2, Int(device))
+        put16(6, 0x0010)                                  // status: capability list
+        c[8] = 1                                          // revision
+        c[9] = UInt8(classCode & 0xFF); c[10] = UInt8((classCode >> 8) & 0xFF); c[11] = UInt8(classCode >> 16)
+        c[0x34] = 0x40
+        if c.count >= 0x80 {
+            c[0x40] = 0x10; c[0x41] = 0x00                // PCI Express, last capability
+            put16(0x42, 0x0002)                           // version 2, endpoint
+            put32(0x4C, 0x0000_0042)                      // link cap: 2.5GT/s x4
+            put16(0x52, 0x0041)                           // link status
+        }
+        if size >= 0x200 {
+            put32(0x100, UInt32(0x0001) | UInt32(1) << 16 | UInt32(sriov != nil ? 0x160 : 0) << 20)   // AER
+            if let s = sriov {
+                let o = 0x160
+                put32(o, UInt32(0x0010) | UInt32(1) << 16)
+                put32(o + 4, 0)                               // IOV capabilities
+                put16(o + 8, s.num > 0 ? 0x0019 : 0x0010)     // VF Enable + VF MSE when VFs exist; ARI hierarchy
+                put16(o + 0x0C, s.total); put16(o + 0x0E, s.total); put16(o + 0x10, s.num)
+                put16(o + 0x14, s.offset); put16(o + 0x16, s.stride); put16(o + 0x1A, Int(s.vfDevice))
+                put32(o + 0x1C, 0x553); put32(o + 0x20, 1)
+                put32(o + 0x24, 0xFEA0_000C); put32(o + 0x28, 0)   // VF BAR0: 64-bit prefetchable
+            }
+        }
+        return Array(c.prefix(size))
+    }
+
+    /// Adds a NIC (and its VFs) to the host.
+    public func withNIC(_ n: NICSpec) -> ExampleHost {
+        var h = self.link("sys/bus/pci/devices/\(n.address)", "../../../devices/pci0000:00/\(n.bridge)/\(n.address)")
+        let d = n.dir
+        h = h.file("\(d)/vendor", "0x\(hex(n.vendor, 4))\n").file("\(d)/device", "0x\(hex(n.device, 4))\n")
+            .file("\(d)/class", "0x\(hex(n.classCode, 6))\n")
+            .file("\(d)/subsystem_vendor", "0x\(hex(n.vendor, 4))\n").file("\(d)/subsystem_device", "0x0003\n")
+            .file("\(d)/numa_node", "0\n")
+            .file("\(d)/current_link_speed", "5.0 GT/s PCIe\n").file("\(d)/current_link_width", "8\n")
+            .bytes("\(d)/config", Self.configSpace(vendor: n.vendor, device: n.device, classCode: n.classCode, size: n.configSize,
+                                                   sriov: n.totalVFs.map { ($0, n.numVFs, n.vfOffset, n.vfStride, n.vfDevice) }))
+        var resource = (0..<13).map { i -> String in
+            if i == 0 { return "0x00000000c7000000 0x00000000c707ffff 0x0000000000140204" }
+            if i == 7 { return n.iovBARsAssigned ? "0x00000000c7400000 0x00000000c74fffff 0x000000000014220c"
+                                                 : "0x0000000000000000 0x00000000000fffff 0x000000002014220c" }
+            return "0x0000000000000000 0x0000000000000000 0x0000000000000000"
+        }
+        if n.totalVFs == nil { resource = Array(resource.prefix(7)) }
+        h = h.file("\(d)/resource", resource.joined(separator: "\n") + "\n")
+        if let drv = n.driver {
+            h = h.link("\(d)/driver", "../../../../bus/pci/drivers/\(drv)").dir("sys/bus/pci/drivers/\(drv)")
+        }
+        if let g = n.iommuGroup {
+            h = h.link("\(d)/iommu_group", "../../../../kernel/iommu_groups/\(g)")
+                .link("sys/kernel/iommu_groups/\(g)/devices/\(n.address)", "../../../../devices/pci0000:00/\(n.bridge)/\(n.address)")
+        }
+        if let total = n.totalVFs, n.sysfsSRIOV {
+            h = h.file("\(d)/sriov_totalvfs", "\(total)\n").file("\(d)/sriov_numvfs", "\(n.numVFs)\n")
+                .file("\(d)/sriov_offset", "\(n.vfOffset)\n").file("\(d)/sriov_stride", "\(n.vfStride)\n")
+                .file("\(d)/sriov_vf_device", "\(hex(n.vfDevice, 4))\n").file("\(d)/sriov_drivers_autoprobe", "1\n")
+        }
+        if let nd = n.netdev {
+            h = h.withNetdev(nd, device: d, mac: n.mac, up: n.linkUp, speed: n.speed)
+        }
+        for i in 0..<n.numVFs {
+            let va = n.vfAddress(i)
+            let vd = "sys/devices/pci0000:00/\(n.bridge)/\(va)"
+            h = h.link("\(d)/virtfn\(i)", "../\(va)").link("\(vd)/physfn", "../\(n.address)")
+                .link("sys/bus/pci/devices/\(va)", "../../../devices/pci0000:00/\(n.bridge)/\(va)")
+                .file("\(vd)/vendor", "0x\(hex(n.vendor, 4))\n").file("\(vd)/device", "0x\(hex(n.vfDevice, 4))\n")
+                .file("\(vd)/class", "0x\(hex(n.classCode, 6))\n")
+                .bytes("\(vd)/config", Self.configSpace(vendor: 0xFFFF, device: 0xFFFF, classCode: n.classCode, size: n.configSize))
+            if let g = n.iommuGroup, let base = Int(g) {
+                let vg = String(base + 100 + i)
+                h = h.link("\(vd)/iommu_group", "../../../../kernel/iommu_groups/\(vg)")
+                    .link("sys/kernel/iommu_groups/\(vg)/devices/\(va)", "../../../../devices/pci0000:00/\(n.bridge)/\(va)")
+            }
+            if i < n.vfDrivers.count, let drv = n.vfDrivers[i] {
+                h = h.link("\(vd)/driver", "../../../../bus/pci/drivers/\(drv)").dir("sys/bus/pci/drivers/\(drv)")
+                if n.vfNetdevs && !drv.hasPrefix("vfio") {
+                    h = h.withNetdev("\(n.netdev ?? "eth")v\(i)", device: vd, mac: "02:00:00:00:\(hex(i, 2)):01", up: true, speed: n.speed)
+                }
+            }
+        }
+        return h
+    }
+
+    /// A network interface under a device directory, with its class link.
+    public func withNetdev(_ name: String, device: String, mac: String, up: Bool, speed: Int) -> ExampleHost {
+        let nd = "\(device)/net/\(name)"
+        let addr = device.split(separator: "/").last.map(String.init) ?? ""
+        return self.link("sys/class/net/\(name)", "../../\(nd.dropFirst(4))")
+            .link("\(nd)/device", "../../../\(addr)")
+            .file("\(nd)/operstate", up ? "up\n" : "down\n").file("\(nd)/carrier", up ? "1\n" : "0\n")
+            .file("\(nd)/speed", up ? "\(speed)\n" : "-1\n").file("\(nd)/duplex", up ? "full\n" : "unknown\n")
+            .file("\(nd)/mtu", "1500\n").file("\(nd)/address", mac + "\n")
+    }
+
+    /// A bonding master over existing interfaces.
+    public func withBond(_ name: String, mode: String = "active-backup 1", slaves: [String]) -> ExampleHost {
+        let vd = "sys/devices/virtual/net/\(name)"
+        var h = self.link("sys/class/net/\(name)", "../../devices/virtual/net/\(name)")
+            .file("\(vd)/bonding/mode", mode + "\n").file("\(vd)/bonding/slaves", slaves.joined(separator: " ") + "\n")
+            .file("\(vd)/bonding/active_slave", (slaves.first ?? "") + "\n").file("\(vd)/bonding/miimon", "100\n")
+            .file("\(vd)/operstate", "up\n").file("\(vd)/mtu", "1500\n").file("\(vd)/address", "3c:fd:fe:a5:10:00\n")
+            .file("sys/class/net/bonding_masters", name + "\n")
+        for s in slaves {
+            // the slave's class link resolves to its device dir; `master` sits there
+            if case .link(let t)? = h.nodes["sys/class/net/\(s)"] {
+                let nd = "sys/" + t.replacingOccurrences(of: "../../", with: "")
+                h = h.link("\(nd)/master", "../../../../../virtual/net/\(name)")
+            }
+        }
+        return h
+    }
+
+    /// The ready Intel host with one 82599 NIC, 2 of 63 VFs enabled (one on ixgbevf, one on vfio-pci),
+    /// and a second, non-SR-IOV NIC.
+    public static var intelWithNIC: ExampleHost {
+        intelReady.named("intel-with-nic")
+            .withNIC(NICSpec().with { $0.numVFs = 2; $0.vfDrivers = ["ixgbevf", "vfio-pci"] })
+            .withNIC(NICSpec().with {
+                $0.address = "0000:02:00.0"; $0.bridge = "0000:00:02.0"; $0.device = 0x10D3; $0.driver = "e1000e"
+                $0.netdev = "eno1"; $0.totalVFs = nil; $0.iommuGroup = "12"; $0.mac = "3c:fd:fe:a5:20:00"; $0.speed = 1000
+            })
+    }
+}

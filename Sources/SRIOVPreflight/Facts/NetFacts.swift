@@ -1,0 +1,120 @@
+/// One network interface from sys/class/net.
+public struct NetInterface: Sendable, Equatable {
+    public var name: String
+    /// The PCI function behind it (nil for virtual interfaces: bonds, bridges, lo).
+    public var pciAddress: String?
+    public var operstate: String?
+    public var carrier: Bool?
+    /// Mbps; nil when unknown (down links report -1 or refuse the read).
+    public var speed: Int?
+    public var duplex: String?
+    public var mtu: Int?
+    public var mac: String?
+    /// The bond (or bridge) this interface is enslaved to.
+    public var master: String?
+
+    public var linkUp: Bool { operstate == "up" || (operstate == "unknown" && carrier == true) }
+}
+
+/// A bonding master with its members.
+public struct Bond: Sendable, Equatable {
+    public var name: String
+    /// "active-backup", "802.3ad", … (the first word of bonding/mode).
+    public var mode: String?
+    public var modeNumber: Int?
+    public var slaves: [String] = []
+    public var activeSlave: String?
+    public var miimon: Int?
+    /// Where the facts came from: sysfs bonding/ or proc/net/bonding/.
+    public var source: String
+
+    public var isLACP: Bool { mode == "802.3ad" || modeNumber == 4 }
+}
+
+/// Network interfaces and bonds.
+public struct NetFacts: Sendable {
+    public static let classDir = "sys/class/net"
+    public var interfaces: [NetInterface] = []
+    public var bonds: [Bond] = []
+    public var problem: FSError?
+
+    public func interface(_ name: String) -> NetInterface? { interfaces.first { $0.name == name } }
+
+    /// Interfaces of a PCI function.
+    public func interfaces(of address: String) -> [NetInterface] { interfaces.filter { $0.pciAddress == address } }
+
+    static func collect(_ root: HostRoot) -> NetFacts {
+        var facts = NetFacts()
+        let names: [String]
+        switch root.list(classDir) {
+        case .success(let n): names = n
+        case .failure(let e): facts.problem = e; return facts
+        }
+        for name in names where name != "bonding_masters" {
+            let dir = "\(classDir)/\(name)"
+            guard root.isDirectory(dir) else { continue }
+            var i = NetInterface(name: name)
+            if let device = root.linkTarget("\(dir)/device"), let last = device.split(separator: "/").last,
+               PCIAddressText.isValid(String(last)) {
+                i.pciAddress = String(last)
+            }
+            i.operstate = root.value("\(dir)/operstate")
+            i.carrier = root.value("\(dir)/carrier").flatMap { Int($0) }.map { $0 != 0 }
+            i.speed = root.value("\(dir)/speed").flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+            i.duplex = root.value("\(dir)/duplex")
+            i.mtu = root.value("\(dir)/mtu").flatMap { Int($0) }
+            i.mac = root.value("\(dir)/address")
+            i.master = root.linkName("\(dir)/master")
+            facts.interfaces.append(i)
+            if root.isDirectory("\(dir)/bonding") {
+                let b = "\(dir)/bonding"
+                let modeWords = root.value("\(b)/mode")?.split(separator: " ").map(String.init) ?? []
+                facts.bonds.append(Bond(
+                    name: name, mode: modeWords.first, modeNumber: modeWords.count > 1 ? Int(modeWords[1]) : nil,
+                    slaves: root.value("\(b)/slaves")?.split(separator: " ").map(String.init) ?? [],
+                    activeSlave: root.value("\(b)/active_slave").flatMap { $0.isEmpty ? nil : $0 },
+                    miimon: root.value("\(b)/miimon").flatMap { Int($0) }, source: b))
+            }
+        }
+        // proc/net/bonding fills in bonds sysfs did not show (an older capture, a partial copy).
+        for name in root.entries("proc/net/bonding") where !facts.bonds.contains(where: { $0.name == name }) {
+            guard case .success(let text) = root.text("proc/net/bonding/\(name)") else { continue }
+            var bond = Bond(name: name, source: "proc/net/bonding/\(name)")
+            for line in text.lines {
+                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters() }
+                guard parts.count == 2 else { continue }
+                switch parts[0] {
+                case "Bonding Mode":
+                    let m = parts[1]
+                    if m.contains("802.3ad") { bond.mode = "802.3ad" } else if let open = m.firstIndex(of: "("), let close = m.firstIndex(of: ")") {
+                        bond.mode = String(m[m.index(after: open)..<close])
+                    } else { bond.mode = m }
+                case "Slave Interface": bond.slaves.append(parts[1])
+                case "Currently Active Slave": bond.activeSlave = parts[1] == "None" ? nil : parts[1]
+                case "MII Polling Interval (ms)": bond.miimon = Int(parts[1])
+                default: break
+                }
+            }
+            facts.bonds.append(bond)
+        }
+        for b in facts.bonds {
+            for s in b.slaves {
+                if let idx = facts.interfaces.firstIndex(where: { $0.name == s }), facts.interfaces[idx].master == nil {
+                    facts.interfaces[idx].master = b.name
+                }
+            }
+        }
+        return facts
+    }
+}
+
+/// "0000:3b:00.0"-style addresses in link targets.
+enum PCIAddressText {
+    static func isValid(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard u.count == 12, u[4] == UInt8(ascii: ":"), u[7] == UInt8(ascii: ":"), u[10] == UInt8(ascii: ".") else { return false }
+        return u.enumerated().allSatisfy { i, c in
+            [4, 7, 10].contains(i) || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import SRIOVPreflight
+
+struct NICsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nics",
+        abstract: "One row per physical NIC: PCI address, model, driver, link, speed, bond, SR-IOV state, VFs.")
+
+    @OptionGroup var rootOptions: RootOptions
+
+    @Option(name: .long, help: "text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let snapshot = HostSnapshot.collect(rootOptions.hostRoot())
+        let rows = snapshot.nicTable
+        switch format {
+        case .json: print(NICTableRenderer.json(rows).serialized(pretty: true), terminator: "")
+        default: print(rows.isEmpty ? "no physical NICs found\n" : NICTableRenderer.text(rows), terminator: "")
+        }
+    }
+}
