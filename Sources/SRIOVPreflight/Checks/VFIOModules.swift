@@ -27,10 +27,10 @@ extension Checks {
         ])) { s in
         let m = s.modules
         let wanted = ["vfio", "vfio_pci", "vfio_iommu_type1"]
-        if m.loaded.value == nil && m.moduleTreeProblem != nil {
+        let states = wanted.map { ($0, m.state($0)) }
+        if m.loaded.value == nil && m.moduleTreeProblem != nil && states.contains(where: { $0.1 == nil }) {
             return [.error("cannot tell: proc/modules \(m.loaded.reason ?? "unreadable"); \(m.moduleTreeProblem!)")]
         }
-        let states = wanted.map { ($0, m.state($0)) }
         let ev = states.map { Evidence("module \($0.0)", $0.1 ?? "not found", expected: "loaded, built in or installed") }
             + [Evidence("proc/modules", m.loaded.value.map { "\($0.count) modules loaded" } ?? (m.loaded.reason ?? "unreadable"))]
         let missing = states.filter { $0.1 == nil }.map(\.0)

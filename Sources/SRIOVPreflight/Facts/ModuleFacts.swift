@@ -13,6 +13,8 @@ public struct ModuleFacts: Sendable {
 
     public var loaded: Fact<Set<String>>
     public var builtin: Set<String> = []
+    /// Entries of sys/module: loaded modules and built-in ones that have parameters.
+    public var sysModules: Set<String> = []
     public var installed: Set<String> = []
     /// Why lib/modules/<release> could not be read (nil when it could).
     public var moduleTreeProblem: String?
@@ -39,6 +41,7 @@ public struct ModuleFacts: Sendable {
         let m = Self.normalize(module)
         if loaded.value?.contains(m) == true { return "loaded" }
         if builtin.contains(m) { return "built in" }
+        if sysModules.contains(m) && (loaded.value == nil || !loaded.value!.contains(m)) && !installed.contains(m) { return "built in" }
         if installed.contains(m) { return "installed" }
         return nil
     }
@@ -53,6 +56,7 @@ public struct ModuleFacts: Sendable {
         var facts = ModuleFacts(loaded: Fact.read(root, "proc/modules") { text in
             Set(text.lines.compactMap { $0.split(separator: " ").first.map { normalize(String($0)) } })
         })
+        facts.sysModules = Set(root.entries("sys/module").map(normalize))
         if let r = release {
             let dir = "lib/modules/\(r)"
             func names(_ file: String, _ line: (Substring) -> Substring?) -> Set<String>? {

@@ -54,9 +54,9 @@ public struct NetFacts: Sendable {
             let dir = "\(classDir)/\(name)"
             guard root.isDirectory(dir) else { continue }
             var i = NetInterface(name: name)
-            if let device = root.linkTarget("\(dir)/device"), let last = device.split(separator: "/").last,
-               PCIAddressText.isValid(String(last)) {
-                i.pciAddress = String(last)
+            // The PCI function is the nearest PCI address on the device's path (virtio: …/0000:00:03.0/virtio0).
+            if root.linkTarget("\(dir)/device") != nil, case .success(let dev) = root.canonical("\(dir)/device") {
+                i.pciAddress = dev.split(separator: "/").reversed().map(String.init).first(where: PCIAddressText.isValid)
             }
             i.operstate = root.value("\(dir)/operstate")
             i.carrier = root.value("\(dir)/carrier").flatMap { Int($0) }.map { $0 != 0 }

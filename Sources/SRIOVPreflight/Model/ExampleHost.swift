@@ -68,3 +68,26 @@ public struct ExampleHost: Sendable {
         return HostRoot(backend: MemoryBackend(label: "example host '\(label)'", nodes: nodes, over: under))
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ExampleHost {
+    /// Writes the example (files, symlinks, directories) into `dir` on disk, as a host root.
+    public func materialize(at dir: String) throws {
+        var w = SafeWriter(base: dir)
+        mkdir(dir, 0o755)
+        for (path, node) in nodes.sorted(by: { $0.key < $1.key }) {
+            switch node {
+            case .file(let b): try w.write(path, b)
+            case .directory: try w.makeParents(path + "/x")
+            case .link(let t):
+                try w.makeParents(path)
+                unlink(w.full(path))
+                if symlink(t, w.full(path)) != 0 { throw SafeWriter.Refusal("cannot link \(path)") }
+            case .unreadable, .removed: continue
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// Applies plans with a journal and backups under ROOT/var/lib/sriov-preflight/, and undoes the last one.
+public enum FixEngine {
+    public static let stateDir = "var/lib/sriov-preflight"
+    public static let journalDir = "var/lib/sriov-preflight/journal"
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        init(_ d: String) { description = d }
+    }
+
+    /// What an apply or undo did.
+    public struct Outcome: Sendable {
+        public var changedFiles: [String] = []
+        public var actionsRun: [String] = []
+        public var actionsSkipped: [String] = []
+        public var journal: String?
+    }
+
+    /// Plans every requested fix (all offered ones when `ids` is empty).
+    public static func plans(_ ctx: FixContext, ids: [String]) -> [(FixDefinition, FixOutcome)] {
+        var defs = ids.isEmpty ? FixDefinition.all : ids.compactMap(FixDefinition.named)
+        if ids.isEmpty && ctx.options.vfs.isEmpty { defs.removeAll { $0.id == "sriov-vfs" } }
+        return defs.map { ($0, $0.plan(ctx)) }
+    }
+
+    /// Applies plans: preconditions first (every file still as planned), then backups and the journal,
+    /// then each file atomically, then the runtime actions (live root only).
+    public static func apply(_ plans: [FixPlan], base: String, live: Bool, writer: inout SafeWriter,
+                             runner: CommandRunner = .system) throws -> Outcome {
+        var outcome = Outcome()
+        let files = plans.flatMap(\.files).filter { $0.old != $0.new }
+        var seen = Set<String>()
+        for f in files {
+            guard seen.insert(f.path).inserted else { throw Failure("two fixes change \(f.path): apply them one at a time") }
+            let now = try writer.read(f.path)
+            if now != f.old {
+                throw Failure("\(f.path) changed since the plan was made: refusing to overwrite it (plan again)")
+            }
+        }
+        let actions = plans.flatMap(\.actions)
+        if files.isEmpty && actions.isEmpty { return outcome }
+
+        let stamp = journalStamp(existing: (try? FileManager.default.contentsOfDirectory(atPath: writer.full(journalDir))) ?? [])
+        let dir = "\(journalDir)/\(stamp)"
+        var record: [String: Any] = [
+            "id": stamp, "fixes": plans.map(\.fixID), "complete": false,
+            "files": files.map { ["path": $0.path, "existed": $0.old != nil, "removed": $0.new == nil] },
+            "actions": actions.map { a -> [String: Any] in
+                switch a.kind {
+                case .writeAttribute(let p, let v, let u): return ["attribute": p, "value": v, "undo": u ?? NSNull(), "run": live]
+                case .command(let argv, let u): return ["command": argv, "undo": u ?? NSNull(), "run": live]
+                }
+            },
+        ]
+        for f in files {
+            if let old = f.old { try writer.write("\(dir)/backup/\(f.path)", old, newMode: 0o600) }
+            if let new = f.new { try writer.write("\(dir)/new/\(f.path)", new, newMode: 0o600) }
+        }
+        try writer.write("\(dir)/journal.json", try jsonBytes(record), newMode: 0o600)
+        outcome.journal = dir
+        for f in files {
+            if let new = f.new { try writer.write(f.path, new) } else { try writer.remove(f.path) }
+            outcome.changedFiles.append(f.path)
+        }
+        for a in actions {
+            if live {
+                try run(a, base: base, runner: runner, undo: false)
+                outcome.actionsRun.append(a.shellText)
+            } else {
+                outcome.actionsSkipped.append(a.shellText)
+            }
+        }
+        record["complete"] = true
+        record["created_directories"] = writer.createdDirectories.filter { !$0.hasPrefix(dir) }
+        try writer.write("\(dir)/journal.json", try jsonBytes(record), newMode: 0o600)
+        return outcome
+    }
+
+    /// Reverts the last applied plan: every file back to its backup (or removed if the fix created it),
+    /// refusing files changed since the apply unless `force`; runtime actions undone on a live root.
+    public static func undo(base: String, live: Bool, force: Bool, writer: inout SafeWriter,
+                            runner: CommandRunner = .system) throws -> Outcome {
+        try writer.checkNoSymlinks(journalDir + "/x")
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: writer.full(journalDir))) ?? []).filter { !$0.hasPrefix(".") }
+        guard let last = entries.max() else {
+            throw Failure("nothing to undo: no applied fix is recorded in \(journalDir)")
+        }
+        let dir = "\(journalDir)/\(last)"
+        guard let data = try writer.read("\(dir)/journal.json"),
+              let record = try JSONSerialization.jsonObject(with: Data(data)) as? [String: Any],
+              let files = record["files"] as? [[String: Any]] else {
+            throw Failure("the journal \(dir)/journal.json is missing or unreadable")
+        }
+        var outcome = Outcome()
+        outcome.journal = dir
+        // Check first, change after: an undo that would overwrite later edits refuses as a whole.
+        for f in files {
+            guard let path = f["path"] as? String else { continue }
+            let expected = try writer.read("\(dir)/new/\(path)")
+            let now = try writer.read(path)
+            if now != expected && !force {
+                throw Failure("\(path) changed since the fix was applied: refusing to undo (use --force to restore the backup anyway)")
+            }
+        }
+        for f in files.reversed() {
+            guard let path = f["path"] as? String else { continue }
+            if (f["existed"] as? Bool) == true {
+                guard let backup = try writer.read("\(dir)/backup/\(path)") else { throw Failure("backup of \(path) is missing") }
+                try writer.write(path, backup)
+            } else {
+                try writer.remove(path)
+            }
+            outcome.changedFiles.append(path)
+        }
+        for a in ((record["actions"] as? [[String: Any]]) ?? []).reversed() where (a["run"] as? Bool) == true {
+            if let p = a["attribute"] as? String, let u = a["undo"] as? String {
+                let action = RuntimeAction.attribute(p, u, undo: nil, "undo")
+                if live { try run(action, base: base, runner: runner, undo: false); outcome.actionsRun.append(action.shellText) }
+            } else if let u = a["undo"] as? [String] {
+                let action = RuntimeAction.command(u, "undo")
+                if live { try run(action, base: base, runner: runner, undo: false); outcome.actionsRun.append(action.shellText) }
+            }
+        }
+        // The journal goes, and so do the directories the apply created, when nothing else is in them.
+        try writer.removeTree(dir)
+        for d in [journalDir, stateDir] where !writer.removeIfEmpty(d) { break }
+        for d in ((record["created_directories"] as? [String]) ?? []).reversed() { writer.removeIfEmpty(d) }
+        return outcome
+    }
+
+    static func run(_ a: RuntimeAction, base: String, runner: CommandRunner, undo: Bool) throws {
+        switch a.kind {
+        case .writeAttribute(let p, let v, _):
+            let path = base == "/" ? "/" + p : base + "/" + p
+            guard let h = FileHandle(forWritingAtPath: path) else { throw Failure("cannot open \(path) for writing") }
+            defer { try? h.close() }
+            do { try h.write(contentsOf: Data(v.utf8)) } catch { throw Failure("writing \(v) to \(path) failed: \(error)") }
+        case .command(let argv, _):
+            let (status, output) = runner.run(argv)
+            if status != 0 { throw Failure("`\(argv.joined(separator: " "))` failed (exit \(status)): \(output.trimmingWhitespace())") }
+        }
+    }
+
+    static func jsonBytes(_ o: Any) throws -> [UInt8] {
+        Array(try JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys]))
+    }
+
+    /// A name that sorts after every existing journal entry.
+    static func journalStamp(existing: [String]) -> String {
+        let base = Report.wallClockStamp().replacingOccurrences(of: ":", with: "")
+        var n = 0
+        while existing.contains(where: { $0 >= "\(base)-\(String(n).leftPadded(4, "0"))" }) { n += 1 }
+        return "\(base)-\(String(n).leftPadded(4, "0"))"
+    }
+}
+
+/// Runs commands for runtime actions; tests substitute a recorder.
+public struct CommandRunner: Sendable {
+    public var run: @Sendable ([String]) -> (Int32, String)
+
+    public init(run: @escaping @Sendable ([String]) -> (Int32, String)) { self.run = run }
+
+    public static let system = CommandRunner { argv in
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = argv
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        do { try p.run() } catch { return (127, "\(error)") }
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: out, as: UTF8.self))
+    }
+}
+
+extension Report {
+    static func wallClockStamp() -> String {
+        var t = time_t(wallClock())
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func p(_ v: Int32, _ n: Int) -> String { String(v).leftPadded(n, "0") }
+        return "\(p(tm.tm_year + 1900, 4))\(p(tm.tm_mon + 1, 2))\(p(tm.tm_mday, 2))T\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2))Z"
+    }
+}

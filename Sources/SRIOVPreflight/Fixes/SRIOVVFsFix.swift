@@ -1,0 +1,56 @@
+extension FixDefinition {
+    static let udevRulesFile = "etc/udev/rules.d/70-sriov-preflight.rules"
+    static let udevHeader = "# Written by sriov-preflight: VF counts restored at boot (sriov-preflight fix sriov-vfs --vfs PF=N)"
+
+    /// The udev rule that sets a PF's VF count when the device appears.
+    static func udevRule(_ address: String, _ n: Int) -> String {
+        "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"\(address)\", ATTR{sriov_numvfs}=\"\(n)\""
+    }
+
+    static let sriovVFs = FixDefinition(id: "sriov-vfs", title: "Set the number of VFs of a PF (--vfs PF=N)") { ctx in
+        let s = ctx.snapshot
+        guard !ctx.options.vfs.isEmpty else { return .notNeeded("give --vfs PF=N (PF by interface name or PCI address)") }
+        do {
+            let old = try ctx.current(udevRulesFile)
+            var lines = UnifiedDiff.lines(old?.text ?? "")
+            var actions: [RuntimeAction] = []
+            var notes: [String] = []
+            var answers: [String] = []
+            for (pfName, n) in ctx.options.vfs {
+                let address = s.net.interface(pfName)?.pciAddress ?? pfName
+                guard let pf = s.pci.function(address), !pf.isVF else {
+                    return .refused("\(pfName): no such PF (give an interface name or a PCI address like 0000:3b:00.0)")
+                }
+                let total = pf.sriov?.totalVFs ?? pf.sriovCapability?.totalVFs ?? 0
+                guard total > 0 else { return .refused("\(pfName) (\(address)) is not SR-IOV capable (TotalVFs 0)") }
+                guard n >= 0 && n <= total else { return .refused("\(pfName) (\(address)): \(n) VFs requested but TotalVFs is \(total)") }
+                let inUse = s.vfsInUse(pf)
+                if !inUse.isEmpty && !ctx.options.force {
+                    return .refused("\(pfName) (\(address)): \(inUse.count) VF(s) are in use (\(inUse.map { "\($0.address) on \($0.driver ?? "?")" }.joined(separator: ", "))): changing the count would pull them from their guests; use --force to do it anyway")
+                }
+                let current = pf.sriov?.numVFs ?? pf.virtfns.count
+                let attr = "\(pf.path)/sriov_numvfs"
+                if current != n {
+                    // The kernel only accepts a new count from 0.
+                    if current != 0 { actions.append(.attribute(attr, "0", undo: nil, "release the \(current) VF(s) of \(address)")) }
+                    if n > 0 { actions.append(.attribute(attr, "\(n)", undo: current > 0 ? "0" : nil, "enable \(n) VF(s) on \(address)")) }
+                    if current > 0 && n == 0 { notes.append("\(address): SR-IOV restore — the PF goes back to 0 VFs.") }
+                }
+                lines.removeAll { $0.contains("KERNEL==\"\(address)\"") }
+                if n > 0 { lines.append(udevRule(address, n)) }
+                answers.append("sriov.vfs[\(address)]")
+                if pf.driver == nil { notes.append("\(address) has no driver bound: bind its PF driver first, or the write is refused.") }
+            }
+            let body = lines.filter { $0 != udevHeader && !$0.trimmingWhitespace().isEmpty }
+            let newText = body.isEmpty ? nil : ([udevHeader] + body).joined(separator: "\n") + "\n"
+            var files: [FileChange] = []
+            if newText?.bytes != old { files.append(FileChange(path: udevRulesFile, old: old, new: newText?.bytes)) }
+            var plan = FixPlan(fixID: "sriov-vfs", title: "Set the number of VFs of a PF", answers: answers, files: files,
+                               actions: actions, rebootRequired: false, notes: notes)
+            if !ctx.isLive && !actions.isEmpty { plan.notes.append("The root is not the live host: sriov_numvfs is not written, only the udev rule.") }
+            return plan.isEmpty ? .notNeeded("every PF already has the requested VF count") : .plan(plan)
+        } catch {
+            return .refused("\(error)")
+        }
+    }
+}
