@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "sriov-preflight", targets: ["sriov-preflight"]),
         .library(name: "SRIOVPreflight", targets: ["SRIOVPreflight"]),
+        .library(name: "PCIAccess", targets: ["PCIAccess"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -17,9 +18,18 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "CHostShim"),
+        // libpci behind setjmp guards: its public header exposes only plain C types.
+        .target(
+            name: "CPCIShim",
+            linkerSettings: [.linkedLibrary("pci")]
+        ),
+        .target(
+            name: "PCIAccess",
+            dependencies: ["CPCIShim"]
+        ),
         .target(
             name: "SRIOVPreflight",
-            dependencies: ["CLibXML2", "CHostShim"]
+            dependencies: ["CLibXML2", "CHostShim", "PCIAccess"]
         ),
         .executableTarget(
             name: "sriov-preflight",
@@ -31,6 +41,10 @@ let package = Package(
         .executableTarget(
             name: "sriov-preflight-bench",
             dependencies: ["SRIOVPreflight"]
+        ),
+        .testTarget(
+            name: "PCIAccessTests",
+            dependencies: ["PCIAccess"]
         ),
         .testTarget(
             name: "SRIOVPreflightTests",

@@ -34,10 +34,8 @@ extension HostSnapshot {
 
     /// SR-IOV state of a PF from sysfs (with the config space when sysfs lacks the attributes).
     public func sriovState(_ f: PCIFunction) -> NICRow.SRIOVState {
-        let total = f.sriov?.totalVFs ?? f.sriovCapability?.totalVFs ?? 0
-        let num = f.sriov?.numVFs ?? f.sriovCapability?.numVFs ?? 0
-        if num > 0 { return .split }
-        return total > 0 ? .splittable : .notSplittable
+        if f.numVFs > 0 { return .split }
+        return f.totalVFs > 0 ? .splittable : .notSplittable
     }
 
     /// VFs of a PF bound to a passthrough driver (given to guests).
@@ -54,8 +52,7 @@ extension HostSnapshot {
                 name: name.isEmpty ? "-" : name, pciAddress: f.address, model: names.model(f),
                 driver: f.driver, link: ifs.isEmpty ? "no netdev" : (up ? "up" : (ifs.first?.operstate ?? "down")),
                 speed: ifs.compactMap(\.speed).max(), bond: ifs.compactMap(\.master).first,
-                state: sriovState(f), vfsTotal: f.sriov?.totalVFs ?? f.sriovCapability?.totalVFs ?? 0,
-                vfsEnabled: f.sriov?.numVFs ?? f.virtfns.count, vfsInUse: vfsInUse(f).count)
+                state: sriovState(f), vfsTotal: f.totalVFs, vfsEnabled: f.numVFs, vfsInUse: vfsInUse(f).count)
         }
     }
 }

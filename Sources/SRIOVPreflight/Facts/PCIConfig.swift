@@ -1,45 +1,58 @@
-/// Config-space views of a PCI function (decoding lives in the PCIAccess module).
-public struct SRIOVCapabilityView: Sendable, Equatable {
-    public var totalVFs: Int
-    public var numVFs: Int
-    public var initialVFs: Int
-    public var firstVFOffset: Int
-    public var vfStride: Int
-    public var vfDeviceID: UInt16
-    public var vfEnable: Bool
-    public var ariCapableHierarchy: Bool
+import PCIAccess
+
+/// The capabilities decoded from a function's config space (nil when it is absent or too short).
+public struct PCICapabilities: Sendable {
+    public var pcie: PCIeCapability?
+    public var sriov: SRIOVCapability?
+    public var ari: ARICapability?
+    public var acs: ACSCapability?
+
+    init(_ bytes: [UInt8]) {
+        let space = PCIConfigSpace(bytes: bytes)
+        pcie = space.pcie
+        // Extended capabilities exist only in a full config space; a 64-byte read (non-root) has none.
+        if bytes.count >= 256 {
+            sriov = space.sriov
+            ari = space.ari
+            acs = space.acs
+        }
+    }
 }
 
 extension PCIFunction {
-    var configBytes: [UInt8]? { try? config.get() }
+    public var hasSRIOVCapability: Bool { caps?.sriov != nil }
+    public var sriovCapability: SRIOVCapability? { caps?.sriov }
 
-    /// Offset of an extended capability, walking the chain from 0x100 (bounded, loop-safe).
-    func extendedCapability(_ id: UInt16) -> Int? {
-        guard let b = configBytes, b.count >= 0x104 else { return nil }
-        var off = 0x100
-        var seen = Set<Int>()
-        while off >= 0x100, off + 4 <= b.count, seen.insert(off).inserted {
-            let header = UInt32(b[off]) | UInt32(b[off + 1]) << 8 | UInt32(b[off + 2]) << 16 | UInt32(b[off + 3]) << 24
-            if header == 0 || header == 0xFFFF_FFFF { return nil }
-            if UInt16(header & 0xFFFF) == id { return off }
-            off = Int(header >> 20) & 0xFFC
-        }
-        return nil
-    }
+    /// TotalVFs: sysfs first (what the kernel allows), else the capability.
+    public var totalVFs: Int { sriov?.totalVFs ?? caps?.sriov.map { Int($0.totalVFs) } ?? 0 }
 
-    public var hasSRIOVCapability: Bool { extendedCapability(0x0010) != nil }
-
-    public var sriovCapability: SRIOVCapabilityView? {
-        guard let o = extendedCapability(0x0010), let b = configBytes, o + 0x24 <= b.count else { return nil }
-        func w(_ i: Int) -> Int { Int(b[o + i]) | Int(b[o + i + 1]) << 8 }
-        return SRIOVCapabilityView(totalVFs: w(0x0E), numVFs: w(0x10), initialVFs: w(0x0C), firstVFOffset: w(0x14),
-                                   vfStride: w(0x16), vfDeviceID: UInt16(w(0x1A)), vfEnable: b[o + 8] & 1 != 0,
-                                   ariCapableHierarchy: b[o + 8] & 0x10 != 0)
-    }
+    /// NumVFs: sysfs first, else the `virtfn*` links, else the capability.
+    public var numVFs: Int { sriov?.numVFs ?? (virtfns.isEmpty ? caps?.sriov.map { Int($0.numVFs) } ?? 0 : virtfns.count) }
 }
 
-/// Vendor and device names from pci.ids, loaded only when a report shows them.
+/// Vendor and device names from pci.ids (of the machine running the tool), loaded only when a report
+/// shows them.
 public final class PCINames: @unchecked Sendable {
+    private let db = PCINameDatabase()
     public init() {}
-    public func model(_ f: PCIFunction) -> String { f.ids }
+
+    public func model(_ f: PCIFunction) -> String {
+        guard let v = f.vendorID, let d = f.deviceID else { return f.ids }
+        let vendor = db.vendorName(v)
+        let device = db.deviceName(vendor: v, device: d)
+        switch (vendor, device) {
+        case (let vn?, let dn?): return "\(Self.short(vn)) \(dn)"
+        case (let vn?, nil): return "\(Self.short(vn)) \(f.ids)"
+        default: return f.ids
+        }
+    }
+
+    /// "Intel Corporation" → "Intel".
+    static func short(_ vendor: String) -> String {
+        var v = vendor
+        for suffix in [" Corporation", " Corp.", ", Inc.", " Inc.", " Co., Ltd.", " Technologies", " Ltd."] where v.hasSuffix(suffix) {
+            v.removeLast(suffix.count)
+        }
+        return v
+    }
 }

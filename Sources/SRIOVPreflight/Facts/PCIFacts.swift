@@ -1,3 +1,5 @@
+import PCIAccess
+
 /// One line of a PCI function's sysfs `resource` file (0–5 BARs, 6 ROM, 7–12 the IOV BARs).
 public struct PCIResource: Sendable, Equatable {
     public var index: Int
@@ -55,6 +57,8 @@ public struct PCIFunction: Sendable {
     public var ariEnabled: Bool?
     /// Secondary bus number for bridges.
     public var secondaryBus: Int?
+    /// Capabilities decoded from `config`.
+    public var caps: PCICapabilities?
 
     public var isNetwork: Bool { classCode.map { $0 >> 16 == 0x02 } ?? false }
     public var isBridge: Bool { classCode.map { $0 >> 8 == 0x0604 } ?? false }
@@ -92,6 +96,18 @@ public struct PCIFacts: Sendable {
     /// Network-class physical functions (VFs excluded).
     public var nics: [PCIFunction] { functions.filter { $0.isNetwork && !$0.isVF } }
 
+    /// Config spaces through libpci's sysfs method, where the tree on disk is one libpci can walk
+    /// (the live host, a capture that kept its symlinks); nil otherwise.
+    static func libpciConfigs(_ root: HostRoot) -> [String: [UInt8]]? {
+        guard let first = root.entries(devicesDir).first,
+              root.backend.kind("\(devicesDir)/\(first)") == .link,
+              let dir = root.absolutePath("sys/bus/pci"),
+              let records = try? PCIAccess.scanSysfs(path: dir) else { return nil }
+        var map: [String: [UInt8]] = [:]
+        for r in records { map[r.address.description] = r.config }
+        return map
+    }
+
     static func collect(_ root: HostRoot) -> PCIFacts {
         var facts = PCIFacts()
         let names: [String]
@@ -99,12 +115,22 @@ public struct PCIFacts: Sendable {
         case .success(let n): names = n
         case .failure(let e): facts.problem = e; return facts
         }
+        let viaLibpci = libpciConfigs(root)
         for name in names {
             let dir = "\(devicesDir)/\(name)"
             let path = (try? root.canonical(dir).get()) ?? dir
             func hexValue(_ attr: String) -> UInt64? { root.value("\(path)/\(attr)")?.parseInteger(hex: true) }
             func intValue(_ attr: String) -> Int? { root.value("\(path)/\(attr)").flatMap { Int($0) } }
-            var f = PCIFunction(address: name, path: path, config: root.read("\(path)/config", limit: 4096))
+            // libpci reads what the kernel gives: a short config file stays short (the caller reports it).
+            let fileSize = root.size("\(path)/config")
+            var config: Result<[UInt8], FSError>
+            if let b = viaLibpci?[name], let size = fileSize, size >= b.count {
+                config = .success(Array(b.prefix(size)))
+            } else {
+                config = root.read("\(path)/config", limit: 4096)
+            }
+            var f = PCIFunction(address: name, path: path, config: config)
+            if case .success(let b) = config { f.caps = PCICapabilities(b) }
             f.vendorID = hexValue("vendor").map { UInt16(truncatingIfNeeded: $0) }
             f.deviceID = hexValue("device").map { UInt16(truncatingIfNeeded: $0) }
             f.subsystemVendorID = hexValue("subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }

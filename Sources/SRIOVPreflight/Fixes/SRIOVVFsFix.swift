@@ -21,14 +21,14 @@ extension FixDefinition {
                 guard let pf = s.pci.function(address), !pf.isVF else {
                     return .refused("\(pfName): no such PF (give an interface name or a PCI address like 0000:3b:00.0)")
                 }
-                let total = pf.sriov?.totalVFs ?? pf.sriovCapability?.totalVFs ?? 0
+                let total = pf.totalVFs
                 guard total > 0 else { return .refused("\(pfName) (\(address)) is not SR-IOV capable (TotalVFs 0)") }
                 guard n >= 0 && n <= total else { return .refused("\(pfName) (\(address)): \(n) VFs requested but TotalVFs is \(total)") }
                 let inUse = s.vfsInUse(pf)
                 if !inUse.isEmpty && !ctx.options.force {
                     return .refused("\(pfName) (\(address)): \(inUse.count) VF(s) are in use (\(inUse.map { "\($0.address) on \($0.driver ?? "?")" }.joined(separator: ", "))): changing the count would pull them from their guests; use --force to do it anyway")
                 }
-                let current = pf.sriov?.numVFs ?? pf.virtfns.count
+                let current = pf.numVFs
                 let attr = "\(pf.path)/sriov_numvfs"
                 if current != n {
                     // The kernel only accepts a new count from 0.
