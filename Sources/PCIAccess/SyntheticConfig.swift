@@ -92,6 +92,34 @@ public enum SyntheticConfig {
 
     /// `lspci -xxxx`-style dump text (address line, 16 bytes per line, blank line
     /// between functions) that `PCIAccess.scanDump` and `lspci -F` read back.
+    /// A 4096-byte config space of a PCI Express root port (type 1 header) with the given secondary bus,
+    /// ARI forwarding supported and enabled when `ariForwarding`, and an ACS capability when `acs` is given.
+    public static func rootPort(
+        vendorID: UInt16 = 0x8086, deviceID: UInt16 = 0x2030, secondaryBus: UInt8, ariForwarding: Bool,
+        acs: ACSCapability.Features? = nil
+    ) -> [UInt8] {
+        var config = ConfigBuilder()
+        config.header(vendorID: vendorID, deviceID: deviceID, classCode: 0x060400, revision: 1,
+                      subsystemVendorID: 0, subsystemID: 0, multiFunction: false)
+        config.set8(0x0E, 0x01)                      // header type 1 (bridge)
+        config.set8(0x18, 0)                         // primary bus
+        config.set8(0x19, secondaryBus)
+        config.set8(0x1A, secondaryBus)              // subordinate bus
+        config.pcieEndpoint(linkSpeed: 3, linkWidth: 8)
+        let cap = pcieCapabilityOffset
+        config.set16(cap + 0x02, 0x0042)             // version 2, root port
+        if ariForwarding {
+            config.set32(cap + 0x24, 1 << 5)         // DevCap2: ARI forwarding supported
+            config.set16(cap + 0x28, 1 << 5)         // DevCtl2: ARI forwarding enabled
+        }
+        if let acs {
+            config.extendedChain([(PCIConfigSpace.ExtendedCapabilityID.acs, acsOffset)])
+            config.set16(acsOffset + 0x04, acs.rawValue & 0x7f)
+            config.set16(acsOffset + 0x06, acs.rawValue & 0x7f)
+        }
+        return config.bytes
+    }
+
     public static func lspciDump(_ functions: [(address: PCIAddress, config: [UInt8])]) -> String {
         var text = ""
         for function in functions {

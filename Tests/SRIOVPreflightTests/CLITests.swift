@@ -24,7 +24,7 @@ struct CLITests {
 
     @Test("exit codes: 0 ready, 1 fail, 2 undecided, 64 usage")
     func exitCodes() throws {
-        let ready = try materialize(.intelReady)
+        let ready = try materialize(.intelWithNIC)
         let off = try materialize(.intelBIOSOff)
         defer { for d in [ready, off] { try? FileManager.default.removeItem(atPath: d) } }
         #expect(try run([Paths.binary, "check", "--root", ready]).status == 0)

@@ -34,6 +34,13 @@ extension ExampleHost {
 
                 """)
             .file("lib/modules/\(release)/modules.builtin", "kernel/drivers/pci/pci-stub.ko\n")
+            .file("lib/modules/\(release)/modules.alias", """
+                alias pci:v00008086d000010FBsv*sd*bc*sc*i* ixgbe
+                alias pci:v00008086d000010EDsv*sd*bc*sc*i* ixgbevf
+                alias pci:v00008086d000010CAsv*sd*bc*sc*i* igbvf
+                alias pci:v00008086d000010C9sv*sd*bc*sc*i* igb
+
+                """)
             .file("proc/modules", """
                 vfio_pci 16384 0 - Live 0x0000000000000000
                 vfio_pci_core 73728 1 vfio_pci, Live 0x0000000000000000

@@ -1,3 +1,5 @@
+import PCIAccess
+
 /// A PCI NIC written into an example host: sysfs attributes, links, config space, netdev.
 public struct NICSpec: Sendable {
     public var address = "0000:3b:00.0"
@@ -24,6 +26,11 @@ public struct NICSpec: Sendable {
     public var configSize = 4096
     public var vfOffset = 128
     public var vfStride = 2
+    /// The root port above the NIC: ARI forwarding and ACS.
+    public var bridgeARIForwarding = true
+    public var bridgeACS = true
+    /// Size of each VF's BAR0 (the IOV BAR spans this × TotalVFs).
+    public var vfBARSize: UInt64 = 16 << 10
 
     public init() {}
 
@@ -48,55 +55,44 @@ public struct NICSpec: Sendable {
 }
 
 extension ExampleHost {
-    /// A minimal but valid config space: PCIe endpoint capability at 0x40 and, when `sriov`, an SR-IOV
-    /// extended capability at 0x160 (after an AER capability at 0x100).
-    public static func configSpace(vendor: UInt16, device: UInt16, classCode: UInt32, size: Int = 4096,
-                                   sriov: (total: Int, num: Int, offset: Int, stride: Int, vfDevice: UInt16)? = nil) -> [UInt8] {
-        var c = [UInt8](repeating: 0, count: max(size, 64))
-        func put16(_ o: Int, _ v: Int) { guard o + 1 < c.count else { return }; c[o] = UInt8(v & 0xFF); c[o + 1] = UInt8((v >> 8) & 0xFF) }
-        func put32(_ o: Int, _ v: UInt32) { put16(o, Int(v & 0xFFFF)); put16(o + 2, Int(v >> 16)) }
-        put16(0, Int(vendor)); put16(2, Int(device))
-        put16(6, 0x0010)                                  // status: capability list
-        c[8] = 1                                          // revision
-        c[9] = UInt8(classCode & 0xFF); c[10] = UInt8((classCode >> 8) & 0xFF); c[11] = UInt8(classCode >> 16)
-        c[0x34] = 0x40
-        if c.count >= 0x80 {
-            c[0x40] = 0x10; c[0x41] = 0x00                // PCI Express, last capability
-            put16(0x42, 0x0002)                           // version 2, endpoint
-            put32(0x4C, 0x0000_0042)                      // link cap: 2.5GT/s x4
-            put16(0x52, 0x0041)                           // link status
-        }
-        if size >= 0x200 {
-            put32(0x100, UInt32(0x0001) | UInt32(1) << 16 | UInt32(sriov != nil ? 0x160 : 0) << 20)   // AER
-            if let s = sriov {
-                let o = 0x160
-                put32(o, UInt32(0x0010) | UInt32(1) << 16)
-                put32(o + 4, 0)                               // IOV capabilities
-                put16(o + 8, s.num > 0 ? 0x0019 : 0x0010)     // VF Enable + VF MSE when VFs exist; ARI hierarchy
-                put16(o + 0x0C, s.total); put16(o + 0x0E, s.total); put16(o + 0x10, s.num)
-                put16(o + 0x14, s.offset); put16(o + 0x16, s.stride); put16(o + 0x1A, Int(s.vfDevice))
-                put32(o + 0x1C, 0x553); put32(o + 0x20, 1)
-                put32(o + 0x24, 0xFEA0_000C); put32(o + 0x28, 0)   // VF BAR0: 64-bit prefetchable
-            }
-        }
-        return Array(c.prefix(size))
-    }
-
     /// Adds a NIC (and its VFs) to the host.
     public func withNIC(_ n: NICSpec) -> ExampleHost {
         var h = self.link("sys/bus/pci/devices/\(n.address)", "../../../devices/pci0000:00/\(n.bridge)/\(n.address)")
         let d = n.dir
+        let bd = "sys/devices/pci0000:00/\(n.bridge)"
+        if h.nodes["\(bd)/config"] == nil {
+            let bus = UInt8(n.address.split(separator: ":")[1], radix: 16) ?? 1
+            h = h.link("sys/bus/pci/devices/\(n.bridge)", "../../../devices/pci0000:00/\(n.bridge)")
+                .file("\(bd)/vendor", "0x8086\n").file("\(bd)/device", "0x2030\n").file("\(bd)/class", "0x060400\n")
+                .file("\(bd)/secondary_bus_number", "\(bus)\n")
+                .bytes("\(bd)/config", SyntheticConfig.rootPort(secondaryBus: bus, ariForwarding: n.bridgeARIForwarding,
+                                                               acs: n.bridgeACS ? [.srcValid, .transBlk, .reqRedir, .cmpltRedir, .upstreamFwd] : nil))
+                .link("\(bd)/driver", "../../../bus/pci/drivers/pcieport").dir("sys/bus/pci/drivers/pcieport")
+        }
+        let pfConfig: [UInt8]
+        if let total = n.totalVFs {
+            pfConfig = SyntheticConfig.sriovPF(vendorID: n.vendor, deviceID: n.device, classCode: n.classCode,
+                                               subsystemVendorID: n.vendor, subsystemID: 3, totalVFs: UInt16(total),
+                                               numVFs: UInt16(n.numVFs), firstVFOffset: UInt16(n.vfOffset), vfStride: UInt16(n.vfStride),
+                                               vfDeviceID: n.vfDevice, vfBARs: [SyntheticConfig.VFBAR(index: 0, baseAddress: 0xC740_0000)])
+        } else {
+            var c = SyntheticConfig.sriovVF(classCode: n.classCode, subsystemVendorID: n.vendor, subsystemID: 3)
+            c[0] = UInt8(n.vendor & 0xFF); c[1] = UInt8(n.vendor >> 8); c[2] = UInt8(n.device & 0xFF); c[3] = UInt8(n.device >> 8)
+            pfConfig = c
+        }
         h = h.file("\(d)/vendor", "0x\(hex(n.vendor, 4))\n").file("\(d)/device", "0x\(hex(n.device, 4))\n")
             .file("\(d)/class", "0x\(hex(n.classCode, 6))\n")
             .file("\(d)/subsystem_vendor", "0x\(hex(n.vendor, 4))\n").file("\(d)/subsystem_device", "0x0003\n")
             .file("\(d)/numa_node", "0\n")
             .file("\(d)/current_link_speed", "5.0 GT/s PCIe\n").file("\(d)/current_link_width", "8\n")
-            .bytes("\(d)/config", Self.configSpace(vendor: n.vendor, device: n.device, classCode: n.classCode, size: n.configSize,
-                                                   sriov: n.totalVFs.map { ($0, n.numVFs, n.vfOffset, n.vfStride, n.vfDevice) }))
+            .bytes("\(d)/config", Array(pfConfig.prefix(n.configSize)))
         var resource = (0..<13).map { i -> String in
             if i == 0 { return "0x00000000c7000000 0x00000000c707ffff 0x0000000000140204" }
-            if i == 7 { return n.iovBARsAssigned ? "0x00000000c7400000 0x00000000c74fffff 0x000000000014220c"
-                                                 : "0x0000000000000000 0x00000000000fffff 0x000000002014220c" }
+            if i == 7 {
+                let size = n.vfBARSize * UInt64(n.totalVFs ?? 0)
+                return n.iovBARsAssigned ? "0x00000000c7400000 0x\(hex(0xC740_0000 + size - 1, 16)) 0x000000000014220c"
+                                         : "0x0000000000000000 0x\(hex(size - 1, 16)) 0x000000002014220c"
+            }
             return "0x0000000000000000 0x0000000000000000 0x0000000000000000"
         }
         if n.totalVFs == nil { resource = Array(resource.prefix(7)) }
@@ -123,7 +119,7 @@ extension ExampleHost {
                 .link("sys/bus/pci/devices/\(va)", "../../../devices/pci0000:00/\(n.bridge)/\(va)")
                 .file("\(vd)/vendor", "0x\(hex(n.vendor, 4))\n").file("\(vd)/device", "0x\(hex(n.vfDevice, 4))\n")
                 .file("\(vd)/class", "0x\(hex(n.classCode, 6))\n")
-                .bytes("\(vd)/config", Self.configSpace(vendor: 0xFFFF, device: 0xFFFF, classCode: n.classCode, size: n.configSize))
+                .bytes("\(vd)/config", Array(SyntheticConfig.sriovVF(classCode: n.classCode, subsystemVendorID: n.vendor, subsystemID: 3).prefix(n.configSize)))
             if let g = n.iommuGroup, let base = Int(g) {
                 let vg = String(base + 100 + i)
                 h = h.link("\(vd)/iommu_group", "../../../../kernel/iommu_groups/\(vg)")

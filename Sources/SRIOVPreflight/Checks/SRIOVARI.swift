@@ -1,0 +1,54 @@
+extension Checks {
+    static let sriovARI = Check(CheckDescription(
+        id: "sriov.ari",
+        title: "ARI forwarding for VFs beyond function 7",
+        category: "sriov",
+        severity: .warning,
+        rationale: """
+            VFs get routing ids PF + First VF Offset + i × VF Stride. Behind a PCIe downstream or root port, \
+            only device 0 is reachable on the secondary bus unless the port forwards Alternative Routing-ID \
+            Interpretation (ARI) requests: VFs whose routing id falls outside functions 0–7 of device 0 then need \
+            ARI forwarding on the port above the PF (DevCap2/DevCtl2 bit 5) and the PF's "ARI Capable Hierarchy".
+            """,
+        remediation: "Enable ARI (\"ARI Support\") in the BIOS, or move the NIC to a slot whose root port supports ARI forwarding.",
+        reads: ["sys/bus/pci/devices/*/config (SR-IOV offset/stride, PCIe DevCap2/DevCtl2 of the bridges above)"],
+        examples: [
+            .passes("root port forwards ARI", .intelWithNIC, object: "0000:3b:00.0"),
+            .warns("root port without ARI forwarding", .intelReady.withNIC(NICSpec().with { $0.bridgeARIForwarding = false }), object: "0000:3b:00.0"),
+            .passes("VFs fit in functions 1-7", .intelReady.withNIC(NICSpec().with { $0.bridgeARIForwarding = false; $0.totalVFs = 7; $0.vfOffset = 1; $0.vfStride = 1 }),
+                    object: "0000:3b:00.0"),
+            .errors("config unreadable (non-root)", .intelReady.withNIC(NICSpec().with { $0.configSize = 64 }), object: "0000:3b:00.0"),
+        ])) { s in
+        s.perPF { f in
+            guard let cap = f.sriovCapability else {
+                return .error("cannot tell: the SR-IOV capability is not readable\(f.configNeedsRoot ? " (config space needs root)" : "")", object: f.address)
+            }
+            let parts = f.address.split(separator: ":")
+            let bus = Int(parts[1], radix: 16) ?? 0
+            let df = parts[2].split(separator: ".")
+            let pfRID = bus << 8 | (Int(df[0], radix: 16) ?? 0) << 3 | (Int(df[1]) ?? 0)
+            let total = max(Int(cap.totalVFs), f.totalVFs)
+            let last = pfRID + Int(cap.firstVFOffset) + max(total - 1, 0) * Int(cap.vfStride)
+            let lastDevfn = last & 0xFF
+            let needsARI = (last >> 8) == bus && lastDevfn > 7 || (pfRID & 0xF8) != 0 && (last >> 8) == bus
+            var ev = [Evidence("\(f.path)/config", "First VF Offset \(cap.firstVFOffset), VF Stride \(cap.vfStride), TotalVFs \(total): last VF at devfn \(hex(lastDevfn >> 3, 2)).\(lastDevfn & 7) on bus \(hex(last >> 8, 2))"),
+                      Evidence("\(f.path)/config", "SR-IOV ARI Capable Hierarchy \(cap.ariCapableHierarchy ? "set" : "clear")")]
+            guard needsARI else {
+                return .pass("all \(total) VFs fit without ARI", object: f.address, ev)
+            }
+            guard let port = s.upstreamBridges(f).first else {
+                return .pass("the PF sits on a root bus: no port between it and the root complex needs ARI forwarding", object: f.address, ev)
+            }
+            guard let pcie = port.caps?.pcie else {
+                return .error("cannot tell: the PCIe capability of \(port.address) above the PF is not readable\(port.configNeedsRoot ? " (needs root)" : "")",
+                              object: f.address, ev)
+            }
+            ev.append(Evidence("\(port.path)/config", "ARI forwarding supported \(pcie.ariForwardingSupported ? "+" : "-"), enabled \(pcie.ariForwardingEnabled ? "+" : "-")"))
+            if pcie.ariForwardingEnabled || (pcie.ariForwardingSupported && cap.ariCapableHierarchy) {
+                return .pass("VFs beyond function 7 are reachable: \(port.address) forwards ARI", object: f.address, ev)
+            }
+            return .warn("\(total) VFs need ARI, but \(port.address) above the PF does not forward ARI: VFs beyond function 7 will be unreachable",
+                         object: f.address, ev)
+        }
+    }
+}

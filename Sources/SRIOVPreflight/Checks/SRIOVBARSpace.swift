@@ -1,0 +1,66 @@
+extension Checks {
+    static let sriovBARSpace = Check(CheckDescription(
+        id: "sriov.bar-space",
+        title: "MMIO space for the VFs' BARs (IOV BARs)",
+        category: "sriov",
+        severity: .error,
+        rationale: """
+            Every VF needs its own MMIO window: the kernel reserves, per VF BAR, the BAR size × TotalVFs as an \
+            "IOV BAR" (sysfs `resource` lines 7–12) when it enumerates the PF. When the firmware left too little \
+            address space above the PF, the IOV BARs stay unassigned and enabling VFs fails ("not enough MMIO \
+            resources for SR-IOV"). This is predicted before any VF is enabled from the IOV BARs' state.
+            """,
+        remediation: """
+            Enable "Above 4G Decoding" (and "SR-IOV Support") in the BIOS; or boot with `pci=realloc` (add \
+            `pci=realloc=on`) so the kernel reassigns bridge windows. Update the BIOS if neither helps.
+            """,
+        reads: ["sys/bus/pci/devices/*/resource (lines 7-12)", "sys/bus/pci/devices/*/config (VF BARs)", "kernel log"],
+        manualCheck: "sed -n '8,13p' /sys/bus/pci/devices/0000:3b:00.0/resource   # start end flags; start 0 = unassigned",
+        examples: [
+            .passes("IOV BAR assigned", .intelWithNIC, object: "0000:3b:00.0"),
+            .fails("IOV BAR unassigned", .intelReady.withNIC(NICSpec().with { $0.iovBARsAssigned = false }), object: "0000:3b:00.0"),
+            .fails("kernel log: not enough MMIO resources", .intelWithNIC.editing("var/log/dmesg") {
+                $0 + "[    1.200000] pci 0000:3b:00.0: not enough MMIO resources for SR-IOV\n" }, object: "0000:3b:00.0"),
+            .errors("no resource file", .intelWithNIC.removing("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/resource"), object: "0000:3b:00.0"),
+        ])) { s in
+        s.perPF { f in
+            var ev: [Evidence] = []
+            let logLines = s.kernelLog.lines.filter { $0.contains(f.address) && ($0.contains("not enough MMIO resources for SR-IOV")
+                || ($0.contains("can't assign") && $0.contains("IOV")) || ($0.contains("failed to assign") && $0.contains("iov"))) }
+            for l in logLines.prefix(3) { ev.append(Evidence(s.kernelLog.source, l)) }
+            let iov = f.iovResources
+            let total = max(f.totalVFs, 1)
+            for r in iov where r.size > 0 {
+                ev.append(Evidence("\(f.path)/resource line \(r.index + 1)",
+                                   "IOV BAR\(r.index - 7): \(r.assigned && !r.unset ? "0x\(hex(r.start, 8))-0x\(hex(r.end, 8))" : "unassigned"), \(bytesText(r.size)) = \(bytesText(r.size / UInt64(total))) × \(total) VFs"))
+            }
+            if !logLines.isEmpty {
+                return .fail("the kernel could not give the VFs MMIO space: enable Above 4G decoding in the BIOS or boot with pci=realloc", object: f.address, ev)
+            }
+            if f.resources.isEmpty {
+                return .error("cannot tell: \(f.path)/resource is unreadable", object: f.address, ev)
+            }
+            let wanted = iov.filter { $0.size > 0 }
+            if wanted.isEmpty {
+                if let bars = f.sriovCapability?.vfBARs, !bars.isEmpty, f.resources.count >= 13 {
+                    return .fail("the PF has \(bars.count) VF BAR(s) but no IOV resource was reserved: enable Above 4G decoding or boot with pci=realloc", object: f.address, ev)
+                }
+                return .error("cannot tell: the resource file has no IOV BAR lines (7-12)", object: f.address, ev)
+            }
+            let missing = wanted.filter { !$0.assigned || $0.unset || $0.start == 0 }
+            if !missing.isEmpty {
+                return .fail("\(missing.count) IOV BAR(s) unassigned: enabling VFs will fail (not enough MMIO space); enable Above 4G decoding or boot with pci=realloc",
+                             object: f.address, ev)
+            }
+            let bytes = wanted.reduce(UInt64(0)) { $0 + $1.size }
+            return .pass("\(wanted.count) IOV BAR(s) assigned (\(bytesText(bytes)) for \(f.totalVFs) VFs)", object: f.address, ev)
+        }
+    }
+}
+
+func bytesText(_ n: UInt64) -> String {
+    if n >= 1 << 30 && n % (1 << 30) == 0 { return "\(n >> 30) GiB" }
+    if n >= 1 << 20 && n % (1 << 20) == 0 { return "\(n >> 20) MiB" }
+    if n >= 1 << 10 && n % (1 << 10) == 0 { return "\(n >> 10) KiB" }
+    return "\(n) B"
+}

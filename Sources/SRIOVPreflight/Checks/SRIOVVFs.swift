@@ -1,0 +1,48 @@
+extension Checks {
+    static let sriovVFs = Check(CheckDescription(
+        id: "sriov.vfs",
+        title: "VFs enabled, enumerated and free",
+        category: "sriov",
+        severity: .warning,
+        rationale: """
+            `sriov_numvfs` VFs out of `sriov_totalvfs` are enabled; each must be enumerated as a PCI function \
+            (a `virtfnN` link) to be usable. VFs bound to vfio-pci are in use by guests; the others are free \
+            (the console's "VF available / total"). When none is free, no new guest can get one.
+            """,
+        remediation: "Enable VFs with `sriov-preflight fix sriov-vfs --vfs PF=N` (N ≤ TotalVFs; the count is persisted with a udev rule).",
+        reads: ["sys/bus/pci/devices/*/sriov_numvfs", "sys/bus/pci/devices/*/sriov_totalvfs", "sys/bus/pci/devices/*/virtfn*",
+                "sys/bus/pci/devices/*/virtfn*/driver"],
+        fixID: "sriov-vfs",
+        examples: [
+            .passes("2 of 63 enabled, 1 free", .intelWithNIC, object: "0000:3b:00.0"),
+            .passes("0 of 7 enabled", .intelReady.withNIC(NICSpec().with { $0.totalVFs = 7 }), object: "0000:3b:00.0"),
+            .warns("every VF bound to vfio-pci", .intelReady.withNIC(NICSpec().with { $0.numVFs = 2; $0.vfDrivers = ["vfio-pci", "vfio-pci"] }),
+                   object: "0000:3b:00.0"),
+            .fails("numvfs says 4, only 2 enumerated", .intelWithNIC.file("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/sriov_numvfs", "4\n"),
+                   object: "0000:3b:00.0"),
+        ])) { s in
+        s.perPF { f in
+            let total = f.totalVFs
+            let num = f.sriov?.numVFs ?? f.numVFs
+            let vfs = s.vfs(of: f)
+            let inUse = s.vfsInUse(f)
+            var ev = [Evidence("\(f.path)/sriov_numvfs", "\(num) of \(total)")]
+            ev.append(Evidence("\(f.path)/virtfn*", vfs.isEmpty ? "none" : vfs.map { "\($0.address)=\($0.driver ?? "unbound")" }.joined(separator: ", ")))
+            if num == 0 {
+                return .pass("no VFs enabled yet: 0 of \(total) (splittable)", object: f.address, ev)
+            }
+            if f.virtfns.count != num {
+                return .fail("sriov_numvfs is \(num) but \(f.virtfns.count) VF(s) are enumerated: VF creation failed (see the kernel log)",
+                             object: f.address, ev)
+            }
+            if let cap = f.sriovCapability, !cap.vfEnable {
+                ev.append(Evidence("\(f.path)/config", "SR-IOV control: VF Enable clear"))
+                return .warn("sysfs shows \(num) VFs but VF Enable is clear in the capability", object: f.address, ev)
+            }
+            let free = num - inUse.count
+            let summary = "VF available / total: \(free)/\(num) (TotalVFs \(total); \(inUse.count) on vfio-pci)"
+            if free == 0 { return .warn("every VF is in use: \(summary)", object: f.address, ev, fix: FixOffer(id: "sriov-vfs")) }
+            return .pass(summary, object: f.address, ev)
+        }
+    }
+}
