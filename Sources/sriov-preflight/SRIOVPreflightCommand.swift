@@ -10,7 +10,7 @@ struct SRIOVPreflightCommand: ParsableCommand {
             2 nothing failed but some check could not decide; 64 usage error.
             """,
         version: Tool.version,
-        subcommands: [CheckCommand.self, NICsCommand.self, FixCommand.self, ListCommand.self, ExplainCommand.self, DocsCommand.self],
+        subcommands: [CheckCommand.self, NICsCommand.self, FixCommand.self, DecodeCommand.self, ListCommand.self, ExplainCommand.self, DocsCommand.self],
         defaultSubcommand: CheckCommand.self)
 }
 
