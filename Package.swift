@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "sriov-preflight", targets: ["sriov-preflight"]),
         .library(name: "SRIOVPreflight", targets: ["SRIOVPreflight"]),
         .library(name: "PCIAccess", targets: ["PCIAccess"]),
+        .library(name: "ACPITables", targets: ["ACPITables"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +19,8 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "CHostShim"),
+        // Pure-Swift ACPI DMAR / IVRS decoders (no dependencies; fuzzed by the Fuzz/ package).
+        .target(name: "ACPITables"),
         // libpci behind setjmp guards: its public header exposes only plain C types.
         .target(
             name: "CPCIShim",
@@ -29,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "SRIOVPreflight",
-            dependencies: ["CLibXML2", "CHostShim", "PCIAccess"]
+            dependencies: ["CLibXML2", "CHostShim", "PCIAccess", "ACPITables"]
         ),
         .executableTarget(
             name: "sriov-preflight",
@@ -40,7 +43,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "sriov-preflight-bench",
-            dependencies: ["SRIOVPreflight"]
+            dependencies: ["SRIOVPreflight", "ACPITables", "PCIAccess"]
+        ),
+        .testTarget(
+            name: "ACPITablesTests",
+            dependencies: ["ACPITables"]
         ),
         .testTarget(
             name: "PCIAccessTests",

@@ -1,4 +1,5 @@
 // Benchmarks for `make bench`: speed goals are measured here, never in timed unit tests.
+import ACPITables
 import SRIOVPreflight
 
 #if canImport(Glibc)
@@ -69,6 +70,58 @@ if only == nil || only == "kernel-log" {
     var kept = 0
     let ms = measure { kept = KernelLog(source: "bench", bytes: log).lines.count }
     rows.append(("kernel log scan, 100,000 lines (\(log.count / 1024) KiB, \(kept) kept)", String(format3(ms).prefix(7)) + " ms"))
+}
+
+if only == "make-host", let dir = args.dropFirst().first {
+    // A synthetic host of 8 PFs × 128 VFs (each VF bound to ixgbevf, own IOMMU group), written to `dir`.
+    var host = ExampleHost.intelReady
+    for pf in 0..<8 {
+        host = host.withNIC(NICSpec().with {
+            $0.address = "0000:\(hex(0x10 + pf * 2, 2)):00.0"; $0.bridge = "0000:00:\(hex(pf + 1, 2)).0"
+            $0.netdev = "ens\(pf)f0"; $0.totalVFs = 128; $0.numVFs = 128; $0.vfOffset = 128; $0.vfStride = 1
+            $0.vfDrivers = Array(repeating: "ixgbevf", count: 128); $0.iommuGroup = String(1000 * (pf + 1))
+            $0.mac = "3c:fd:fe:a5:\(hex(pf, 2)):00"
+        })
+    }
+    do { try host.materialize(at: dir) } catch { print("cannot write \(dir): \(error)"); exit(1) }
+    exit(0)
+}
+
+if (only == nil || only == "acpi"), let dir = args.dropFirst().first ?? (only == nil ? nil : nil) ?? findCorpus() {
+    var tables: [[UInt8]] = []
+    if let d = opendir(dir) {
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: e.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+            guard name.hasSuffix(".bin"), let f = fopen(dir + "/" + name, "rb") else { continue }
+            var bytes: [UInt8] = []
+            var buf = [UInt8](repeating: 0, count: 65536)
+            while true { let n = fread(&buf, 1, buf.count, f); if n <= 0 { break }; bytes += buf[0..<n] }
+            fclose(f)
+            tables.append(bytes)
+        }
+        closedir(d)
+    }
+    var decoded = 0
+    let ms = measure { decoded = tables.filter { (try? ACPITable.decode($0)) != nil }.count }
+    rows.append(("ACPI decode, \(tables.count) corpus tables (\(decoded) decoded)", String(format3(ms).prefix(7)) + " ms"))
+}
+
+func findCorpus() -> String? {
+    for c in ["../shared/corpus/acpi", "../../shared/corpus/acpi"] where access(c, R_OK) == 0 { return c }
+    return nil
+}
+
+func hex(_ v: Int, _ n: Int) -> String { String(v, radix: 16).leftPad(n, "0") }
+
+if only == "check", let dir = args.dropFirst().first {
+    let root = HostRoot.disk(dir)
+    var snap: HostSnapshot?
+    let collect = measure(3) { snap = HostSnapshot.collect(HostRoot.disk(dir)) }
+    let pciOnly = measure(3) { _ = PCIFacts.collectForBench(root) }
+    let checks = measure(3) { _ = Engine.run(snap!) }
+    rows.append(("snapshot of \(dir)", String(format3(collect).prefix(7)) + " ms"))
+    rows.append(("  of which PCI facts", String(format3(pciOnly).prefix(7)) + " ms"))
+    rows.append(("checks on it", String(format3(checks).prefix(7)) + " ms"))
 }
 
 for (name, value) in rows {

@@ -21,11 +21,16 @@ extension Checks {
             .fails("VT-d off in BIOS", .intelBIOSOff),
             .errors("DMAR with a bad length", .intelReady.bytes("sys/firmware/acpi/tables/DMAR",
                                                                 Array(SyntheticTables.dmar().prefix(40)))),
+            .warns("DMAR with a bad checksum", .intelReady.bytes("sys/firmware/acpi/tables/DMAR",
+                                                                  { var t = SyntheticTables.dmar(); t[9] &+= 1; return t }())),
+            .errors("DMAR whose structure runs past the end", .intelReady.bytes("sys/firmware/acpi/tables/DMAR",
+                                                                  { var t = SyntheticTables.dmar(); t[50] = 0x40; t[9] &-= 0x30; return t }())),
             .errors("tables directory unreadable", .intelReady.unreadable("sys/firmware/acpi/tables/DMAR", .io("Input/output error"))),
         ])) { s in
         let fw = s.firmware
         var found: [String] = []
         var ev: [Evidence] = []
+        var badChecksum: [String] = []
         for t in [fw.dmar, fw.ivrs] {
             switch t.bytes {
             case .failure(.missing):
@@ -36,13 +41,21 @@ extension Checks {
             case .failure(let e):
                 return [.error("\(t.path) exists but cannot be read: \(e)", [Evidence(t.path, e.description)])]
             case .success(let b):
-                if let problem = t.headerProblem {
+                if let problem = t.headerProblem, !problem.hasPrefix("checksum") {
                     return [.error("\(t.path) is not a valid ACPI table: \(problem)",
                                    [Evidence(t.path, "\(b.count) bytes: \(problem)", expected: "a valid ACPI header")])]
                 }
+                let decoded = t.name == "DMAR" ? fw.dmarTable.map { $0.map { _ in () } } : fw.ivrsTable.map { $0.map { _ in () } }
+                if case .failure(let e)? = decoded {
+                    return [.error("\(t.path) does not decode: \(e)", [Evidence(t.path, "\(b.count) bytes: \(e)", expected: "a well-formed \(t.name) table")])]
+                }
+                if let problem = t.headerProblem { badChecksum.append("\(t.name): \(problem)") }
                 found.append(t.name)
-                ev.append(Evidence(t.path, "\(b.count) bytes, signature \(t.name), checksum valid"))
+                ev.append(Evidence(t.path, "\(b.count) bytes, signature \(t.name), checksum \(t.headerProblem == nil ? "valid" : "INVALID"), decoded"))
             }
+        }
+        if !badChecksum.isEmpty {
+            return [.warn("firmware describes an IOMMU (\(found.joined(separator: ", "))) but \(badChecksum.joined(separator: "; ")): corrupt firmware data, update the BIOS", ev)]
         }
         if found.isEmpty {
             if let p = fw.tablesDirProblem, p != .missing {

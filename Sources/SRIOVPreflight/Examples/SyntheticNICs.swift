@@ -64,7 +64,8 @@ extension ExampleHost {
             let bus = UInt8(n.address.split(separator: ":")[1], radix: 16) ?? 1
             h = h.link("sys/bus/pci/devices/\(n.bridge)", "../../../devices/pci0000:00/\(n.bridge)")
                 .file("\(bd)/vendor", "0x8086\n").file("\(bd)/device", "0x2030\n").file("\(bd)/class", "0x060400\n")
-                .file("\(bd)/secondary_bus_number", "\(bus)\n")
+                .file("\(bd)/secondary_bus_number", "\(bus)\n").file("\(bd)/irq", "24\n")
+                .file("\(bd)/resource", String(repeating: "0x0000000000000000 0x0000000000000000 0x0000000000000000\n", count: 13))
                 .bytes("\(bd)/config", SyntheticConfig.rootPort(secondaryBus: bus, ariForwarding: n.bridgeARIForwarding,
                                                                acs: n.bridgeACS ? [.srcValid, .transBlk, .reqRedir, .cmpltRedir, .upstreamFwd] : nil))
                 .link("\(bd)/driver", "../../../bus/pci/drivers/pcieport").dir("sys/bus/pci/drivers/pcieport")
@@ -83,7 +84,7 @@ extension ExampleHost {
         h = h.file("\(d)/vendor", "0x\(hex(n.vendor, 4))\n").file("\(d)/device", "0x\(hex(n.device, 4))\n")
             .file("\(d)/class", "0x\(hex(n.classCode, 6))\n")
             .file("\(d)/subsystem_vendor", "0x\(hex(n.vendor, 4))\n").file("\(d)/subsystem_device", "0x0003\n")
-            .file("\(d)/numa_node", "0\n")
+            .file("\(d)/numa_node", "0\n").file("\(d)/irq", "16\n")
             .file("\(d)/current_link_speed", "5.0 GT/s PCIe\n").file("\(d)/current_link_width", "8\n")
             .bytes("\(d)/config", Array(pfConfig.prefix(n.configSize)))
         var resource = (0..<13).map { i -> String in
@@ -118,7 +119,8 @@ extension ExampleHost {
             h = h.link("\(d)/virtfn\(i)", "../\(va)").link("\(vd)/physfn", "../\(n.address)")
                 .link("sys/bus/pci/devices/\(va)", "../../../devices/pci0000:00/\(n.bridge)/\(va)")
                 .file("\(vd)/vendor", "0x\(hex(n.vendor, 4))\n").file("\(vd)/device", "0x\(hex(n.vfDevice, 4))\n")
-                .file("\(vd)/class", "0x\(hex(n.classCode, 6))\n")
+                .file("\(vd)/class", "0x\(hex(n.classCode, 6))\n").file("\(vd)/irq", "0\n")
+                .file("\(vd)/resource", String(repeating: "0x0000000000000000 0x0000000000000000 0x0000000000000000\n", count: 13))
                 .bytes("\(vd)/config", Array(SyntheticConfig.sriovVF(classCode: n.classCode, subsystemVendorID: n.vendor, subsystemID: 3).prefix(n.configSize)))
             if let g = n.iommuGroup, let base = Int(g) {
                 let vg = String(base + 100 + i)

@@ -1,3 +1,5 @@
+import ACPITables
+
 /// One ACPI table file under sys/firmware/acpi/tables/.
 public struct ACPITableFile: Sendable {
     public var name: String
@@ -34,8 +36,13 @@ public struct FirmwareFacts: Sendable {
     /// Why the tables directory could not be listed (nil when it could).
     public var tablesDirProblem: FSError?
 
+    /// The decoded tables (nil when absent or unreadable; a failure names the offset).
+    public var dmarTable: Result<DMARTable, ACPIDecodeError>?
+    public var ivrsTable: Result<IVRSTable, ACPIDecodeError>?
+
     /// DMAR header flags (byte 37): bit 0 INTR_REMAP, bit 1 X2APIC_OPT_OUT, bit 2 DMA_CTRL_PLATFORM_OPT_IN.
     public var dmarFlags: UInt8? {
+        if case .success(let t)? = dmarTable { return t.flags }
         guard case .success(let b) = dmar.bytes, b.count > 37 else { return nil }
         return b[37]
     }
@@ -47,7 +54,14 @@ public struct FirmwareFacts: Sendable {
         }
         var problem: FSError?
         if case .failure(let e) = root.list(tablesDir) { problem = e }
-        return FirmwareFacts(dmar: table("DMAR"), ivrs: table("IVRS"), tablesDirProblem: problem)
+        var f = FirmwareFacts(dmar: table("DMAR"), ivrs: table("IVRS"), tablesDirProblem: problem)
+        if case .success(let b) = f.dmar.bytes {
+            f.dmarTable = Result { try DMARTable.decode(b) }.mapError { $0 as? ACPIDecodeError ?? ACPIDecodeError(offset: 0, reason: "\($0)") }
+        }
+        if case .success(let b) = f.ivrs.bytes {
+            f.ivrsTable = Result { try IVRSTable.decode(b) }.mapError { $0 as? ACPIDecodeError ?? ACPIDecodeError(offset: 0, reason: "\($0)") }
+        }
+        return f
     }
 }
 

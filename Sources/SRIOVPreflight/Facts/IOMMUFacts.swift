@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What the running kernel shows of its IOMMU: the units in sys/class/iommu and the groups.
 public struct IOMMUFacts: Sendable {
     public static let classDir = "sys/class/iommu"
@@ -16,11 +18,14 @@ public struct IOMMUFacts: Sendable {
 
     static func collect(_ root: HostRoot) -> IOMMUFacts {
         let groups: Result<[String: [String]], FSError> = root.list(groupsDir).map { names in
-            var map: [String: [String]] = [:]
-            for g in names {
-                map[g] = root.entries("\(groupsDir)/\(g)/devices")
+            var members = [[String]](repeating: [], count: names.count)
+            members.withUnsafeMutableBufferPointer { out in
+                let buffer = out
+                DispatchQueue.concurrentPerform(iterations: 2) { w in
+                    for k in stride(from: w, to: names.count, by: 2) { buffer[k] = root.entries("\(groupsDir)/\(names[k])/devices") }
+                }
             }
-            return map
+            return Dictionary(zip(names, members), uniquingKeysWith: { a, _ in a })
         }
         return IOMMUFacts(units: root.list(classDir), groups: groups)
     }

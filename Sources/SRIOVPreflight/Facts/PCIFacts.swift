@@ -1,3 +1,4 @@
+import Dispatch
 import PCIAccess
 
 /// One line of a PCI function's sysfs `resource` file (0–5 BARs, 6 ROM, 7–12 the IOV BARs).
@@ -81,11 +82,14 @@ public struct PCIFunction: Sendable {
 /// Every PCI function of the host, read from sys/bus/pci/devices.
 public struct PCIFacts: Sendable {
     public static let devicesDir = "sys/bus/pci/devices"
-    public var functions: [PCIFunction] = []
+    public var functions: [PCIFunction] = [] {
+        didSet { index = Dictionary(functions.enumerated().map { ($1.address, $0) }, uniquingKeysWith: { a, _ in a }) }
+    }
+    private var index: [String: Int] = [:]
     /// Why sys/bus/pci/devices could not be listed.
     public var problem: FSError?
 
-    public func function(_ address: String) -> PCIFunction? { functions.first { $0.address == address } }
+    public func function(_ address: String) -> PCIFunction? { index[address].map { functions[$0] } }
 
     /// Physical functions that carry (or could carry) VFs: network class first, then others, by address.
     public var sriovPFs: [PCIFunction] {
@@ -108,6 +112,60 @@ public struct PCIFacts: Sendable {
         return map
     }
 
+    public static func collectForBench(_ root: HostRoot) -> PCIFacts { collect(root) }
+
+    /// The sysfs side of one function (config space is filled in by the caller).
+    static func readFunction(_ root: HostRoot, _ name: String) -> PCIFunction {
+        let dir = "\(devicesDir)/\(name)"
+        let path = (try? root.canonical(dir).get()) ?? dir
+        let entries = Set(root.entries(path))
+        func text(_ attr: String) -> String? { entries.contains(attr) ? root.value("\(path)/\(attr)") : nil }
+        func hexValue(_ attr: String) -> UInt64? { text(attr)?.parseInteger(hex: true) }
+        func intValue(_ attr: String) -> Int? { text(attr).flatMap { Int($0) } }
+        func link(_ attr: String) -> String? { entries.contains(attr) ? root.linkName("\(path)/\(attr)") : nil }
+        var f = PCIFunction(address: name, path: path, config: .failure(.missing))
+        f.vendorID = hexValue("vendor").map { UInt16(truncatingIfNeeded: $0) }
+        f.deviceID = hexValue("device").map { UInt16(truncatingIfNeeded: $0) }
+        f.subsystemVendorID = hexValue("subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
+        f.subsystemDeviceID = hexValue("subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
+        f.classCode = hexValue("class").map { UInt32(truncatingIfNeeded: $0) }
+        f.driver = link("driver")
+        f.iommuGroup = link("iommu_group")
+        f.numaNode = intValue("numa_node")
+        f.linkSpeed = text("current_link_speed")
+        f.linkWidth = text("current_link_width")
+        f.ariEnabled = intValue("ari_enabled").map { $0 != 0 }
+        f.secondaryBus = intValue("secondary_bus_number")
+        if entries.contains("sriov_totalvfs") {
+            f.sriov = SRIOVAttributes(
+                totalVFs: intValue("sriov_totalvfs"), numVFs: intValue("sriov_numvfs"),
+                offset: intValue("sriov_offset"), stride: intValue("sriov_stride"),
+                vfDevice: hexValue("sriov_vf_device").map { UInt16(truncatingIfNeeded: $0) },
+                driversAutoprobe: intValue("sriov_drivers_autoprobe").map { $0 != 0 })
+        }
+        let virtfns = entries.compactMap { e -> (Int, String)? in
+            guard e.hasPrefix("virtfn"), let n = Int(e.dropFirst(6)), let t = root.linkName("\(path)/\(e)") else { return nil }
+            return (n, t)
+        }
+        f.virtfns = virtfns.sorted { $0.0 < $1.0 }.map(\.1)
+        f.physfn = link("physfn")
+        if entries.contains("net") { f.netdevs = root.entries("\(path)/net") }
+        if let text = text("resource") {
+            for (i, line) in text.utf8.split(separator: 0x0A).enumerated() {
+                let v = line.split(separator: 0x20).compactMap { w -> UInt64? in
+                    let digits = w.starts(with: "0x".utf8) ? w.dropFirst(2) : w[...]
+                    return UInt64(Substring(digits), radix: 16)
+                }
+                if v.count == 3 { f.resources.append(PCIResource(index: i, start: v[0], end: v[1], flags: v[2])) }
+            }
+        }
+        let comps = path.split(separator: "/")
+        if comps.count >= 2, let p = comps.dropLast().last, PCIAddressText.isValid(String(p)) {
+            f.parent = String(p)
+        }
+        return f
+    }
+
     static func collect(_ root: HostRoot) -> PCIFacts {
         var facts = PCIFacts()
         let names: [String]
@@ -115,62 +173,28 @@ public struct PCIFacts: Sendable {
         case .success(let n): names = n
         case .failure(let e): facts.problem = e; return facts
         }
-        let viaLibpci = libpciConfigs(root)
-        for name in names {
-            let dir = "\(devicesDir)/\(name)"
-            let path = (try? root.canonical(dir).get()) ?? dir
-            func hexValue(_ attr: String) -> UInt64? { root.value("\(path)/\(attr)")?.parseInteger(hex: true) }
-            func intValue(_ attr: String) -> Int? { root.value("\(path)/\(attr)").flatMap { Int($0) } }
-            // libpci reads what the kernel gives: a short config file stays short (the caller reports it).
-            let fileSize = root.size("\(path)/config")
-            var config: Result<[UInt8], FSError>
-            if let b = viaLibpci?[name], let size = fileSize, size >= b.count {
-                config = .success(Array(b.prefix(size)))
-            } else {
-                config = root.read("\(path)/config", limit: 4096)
+        // Two workers read sysfs attributes while a third scans config spaces through libpci.
+        var viaLibpci: [String: [UInt8]]?
+        var slots = [PCIFunction?](repeating: nil, count: names.count)
+        let workers = 2
+        slots.withUnsafeMutableBufferPointer { out in
+            let buffer = out
+            DispatchQueue.concurrentPerform(iterations: workers + 1) { w in
+                if w == workers { viaLibpci = libpciConfigs(root); return }
+                for k in stride(from: w, to: names.count, by: workers) { buffer[k] = readFunction(root, names[k]) }
             }
-            var f = PCIFunction(address: name, path: path, config: config)
-            if case .success(let b) = config { f.caps = PCICapabilities(b) }
-            f.vendorID = hexValue("vendor").map { UInt16(truncatingIfNeeded: $0) }
-            f.deviceID = hexValue("device").map { UInt16(truncatingIfNeeded: $0) }
-            f.subsystemVendorID = hexValue("subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
-            f.subsystemDeviceID = hexValue("subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
-            f.classCode = hexValue("class").map { UInt32(truncatingIfNeeded: $0) }
-            f.driver = root.linkName("\(path)/driver")
-            f.iommuGroup = root.linkName("\(path)/iommu_group")
-            f.numaNode = intValue("numa_node")
-            f.linkSpeed = root.value("\(path)/current_link_speed")
-            f.linkWidth = root.value("\(path)/current_link_width")
-            f.ariEnabled = intValue("ari_enabled").map { $0 != 0 }
-            f.secondaryBus = intValue("secondary_bus_number")
-            if root.exists("\(path)/sriov_totalvfs") {
-                f.sriov = SRIOVAttributes(
-                    totalVFs: intValue("sriov_totalvfs"), numVFs: intValue("sriov_numvfs"),
-                    offset: intValue("sriov_offset"), stride: intValue("sriov_stride"),
-                    vfDevice: hexValue("sriov_vf_device").map { UInt16(truncatingIfNeeded: $0) },
-                    driversAutoprobe: intValue("sriov_drivers_autoprobe").map { $0 != 0 })
-            }
-            let entries = root.entries(path)
-            let virtfns = entries.compactMap { e -> (Int, String)? in
-                guard e.hasPrefix("virtfn"), let n = Int(e.dropFirst(6)), let t = root.linkName("\(path)/\(e)") else { return nil }
-                return (n, t)
-            }
-            f.virtfns = virtfns.sorted { $0.0 < $1.0 }.map(\.1)
-            f.physfn = entries.contains("physfn") ? root.linkName("\(path)/physfn") : nil
-            if entries.contains("net") { f.netdevs = root.entries("\(path)/net") }
-            if case .success(let text) = root.text("\(path)/resource") {
-                for (i, line) in text.lines.enumerated() {
-                    let v = line.split(separator: " ").compactMap { String($0).parseInteger(hex: true) }
-                    if v.count == 3 { f.resources.append(PCIResource(index: i, start: v[0], end: v[1], flags: v[2])) }
-                }
-            }
-            let comps = path.split(separator: "/")
-            if comps.count >= 2, let p = comps.dropLast().last, p.split(separator: ":").count == 3, p.contains(".") {
-                f.parent = String(p)
-            }
-            facts.functions.append(f)
         }
-        facts.functions.sort { $0.address < $1.address }
+        var functions: [PCIFunction] = []
+        functions.reserveCapacity(names.count)
+        for case var f? in slots {
+            // libpci's read of the kernel's config file: as long as the file gives (64 bytes for non-root).
+            let config: Result<[UInt8], FSError> = viaLibpci?[f.address].map { .success($0) }
+                ?? root.read("\(f.path)/config", limit: 4096)
+            f.config = config
+            if case .success(let b) = config { f.caps = PCICapabilities(b) }
+            functions.append(f)
+        }
+        facts.functions = functions.sorted { $0.address < $1.address }
         return facts
     }
 }

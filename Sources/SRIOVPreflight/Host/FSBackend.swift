@@ -102,27 +102,26 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
         let fd = open(full(path), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { return .failure(.fromErrno(errno)) }
         defer { close(fd) }
-        var st = stat()
-        if fstat(fd, &st) == 0 {
-            let type = st.st_mode & S_IFMT
-            if type == S_IFDIR { return .failure(.isADirectory) }
-        }
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while out.count < limit {
-            let want = min(chunk.count, limit - out.count)
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, want) }
-            if n < 0 {
-                let e = errno
-                if e == EINTR { continue }
-                if e == EAGAIN { break }
-                if e == EPIPE { continue }  // /dev/kmsg: a record was overwritten while we read
-                // sysfs attributes that exist but cannot be read (e.g. `speed` of a down link) say EINVAL.
-                return .failure(.fromErrno(e))
+        // Most host files (sysfs attributes, proc entries) are small: one 4 KiB stack chunk at a time.
+        let failure: FSError? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk in
+            while out.count < limit {
+                let want = min(chunk.count, limit - out.count)
+                let n = Glibc.read(fd, chunk.baseAddress, want)
+                if n < 0 {
+                    let e = errno
+                    if e == EINTR { continue }
+                    if e == EAGAIN { break }
+                    if e == EPIPE { continue }  // /dev/kmsg: a record was overwritten while we read
+                    // sysfs attributes that exist but cannot be read (e.g. `speed` of a down link) say EINVAL.
+                    return .fromErrno(e)
+                }
+                if n == 0 { break }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<n]))
             }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
+            return nil
         }
+        if let failure { return .failure(failure) }
         return .success(out)
     }
 
@@ -214,7 +213,8 @@ public final class MemoryBackend: FSBackend, @unchecked Sendable {
         case .file(let b)?: return .success(Array(b.prefix(limit)))
         case .unreadable(let e)?: return .failure(e)
         case .directory?: return .failure(.isADirectory)
-        case .link?, .removed?: return .failure(.missing)
+        case .link?: return .failure(.linkLoop)   // as open(O_NOFOLLOW) says: the caller resolves it
+        case .removed?: return .failure(.missing)
         case nil: return under?.read(path, limit: limit) ?? .failure(.missing)
         }
     }

@@ -29,7 +29,17 @@ public final class HostRoot: @unchecked Sendable {
 
     /// "/proc//cmdline/" → "proc/cmdline".
     public static func normalize(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: true)
+        // Fast path: already canonical text (no leading/trailing slash, no empty or "." component).
+        var clean = !path.isEmpty
+        var prev: UInt8 = 0x2F   // as if preceded by a slash: catches a leading "/" and "./"
+        var prev2: UInt8 = 0
+        for c in path.utf8 {
+            if c == 0x2F && (prev == 0x2F || (prev == 0x2E && prev2 == 0x2F)) { clean = false; break }
+            prev2 = prev
+            prev = c
+        }
+        if clean && prev != 0x2F && !(prev == 0x2E && prev2 == 0x2F) { return path }
+        return path.split(separator: "/", omittingEmptySubsequences: true)
             .filter { $0 != "." }
             .joined(separator: "/")
     }
@@ -132,12 +142,24 @@ public final class HostRoot: @unchecked Sendable {
         case .failure(let e): return .failure(e)
         case .success(let r): d = r
         }
-        var full: String
-        switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
-        case .failure(let e): return .failure(e)
-        case .success(let r): full = r
+        // Fast path: open the name directly (O_NOFOLLOW); only a link there (ELOOP) or a missing
+        // component needs the component walk.
+        var full = d.isEmpty ? name : d + "/" + name
+        if name == ".." || name == "." || name.isEmpty {
+            switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
+            case .failure(let e): return .failure(e)
+            case .success(let r): full = r
+            }
         }
-        var result = backend.read(full, limit: limit)
+        var direct = backend.read(full, limit: limit)
+        if case .failure(.linkLoop) = direct {
+            switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
+            case .failure(let e): return .failure(e)
+            case .success(let r): full = r
+            }
+            direct = backend.read(full, limit: limit)
+        }
+        var result = direct
         if case .success(let bytes) = result, bytes.count <= 1024, let t = Self.linkText(bytes) {
             let (fd, _) = Self.parent(full)
             if case .success(let target) = walk(start: fd, components: t.split(separator: "/").map(String.init),

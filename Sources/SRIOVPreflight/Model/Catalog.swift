@@ -8,6 +8,8 @@ public enum Checks {
     public static let all: [Check] = [
         cpuVirtualization,
         firmwareIOMMUTable,
+        firmwareInterruptRemapping,
+        firmwareRMRRDevices,
         kernelIOMMUEnabled,
         kernelIOMMUCmdline,
         kernelPendingReboot,

@@ -152,11 +152,13 @@ public struct CheckDescription: Sendable {
     public var fixID: String?
     /// How to verify the verdict by hand (shown by `explain`).
     public var manualCheck: String?
-    public var examples: [CheckExample]
+    /// Built on demand: example hosts cost time, and only tests, docs and `explain` need them.
+    private let exampleBuilder: @Sendable () -> [CheckExample]
+    public var examples: [CheckExample] { exampleBuilder() }
 
     public init(id: String, title: String, category: String, severity: Severity, rationale: String,
                 remediation: String, reads: [String], fixID: String? = nil, manualCheck: String? = nil,
-                examples: [CheckExample]) {
+                examples: @autoclosure @escaping @Sendable () -> [CheckExample]) {
         self.id = id
         self.title = title
         self.category = category
@@ -166,7 +168,7 @@ public struct CheckDescription: Sendable {
         self.reads = reads
         self.fixID = fixID
         self.manualCheck = manualCheck
-        self.examples = examples
+        self.exampleBuilder = examples
     }
 }
 

@@ -1,0 +1,51 @@
+import ACPITables
+
+extension Checks {
+    static let firmwareInterruptRemapping = Check(CheckDescription(
+        id: "firmware.interrupt-remapping",
+        title: "Firmware offers interrupt remapping (DMAR INTR_REMAP)",
+        category: "firmware",
+        severity: .error,
+        rationale: """
+            On Intel platforms the BIOS says in the DMAR header flags (byte 37) whether interrupt remapping may \
+            be used: bit 0 INTR_REMAP. Bit 1, X2APIC_OPT_OUT, asks the OS not to use x2APIC mode, which limits \
+            interrupt remapping to xAPIC mode on large machines. AMD's IVRS has no such flag: the kernel decides \
+            from the IVRS devices at boot (see ir.supported).
+            """,
+        remediation: "Enable \"Interrupt Remapping\" in the BIOS (VT-d settings); disable \"x2APIC opt-out\" if the BIOS offers it.",
+        reads: ["sys/firmware/acpi/tables/DMAR (flags)", "sys/firmware/acpi/tables/IVRS"],
+        manualCheck: "od -An -tx1 -j37 -N1 /sys/firmware/acpi/tables/DMAR    # bit 0 INTR_REMAP, bit 1 X2APIC_OPT_OUT",
+        examples: [
+            .passes("INTR_REMAP set", .intelReady),
+            .warns("INTR_REMAP and X2APIC_OPT_OUT set", .intelReady.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(flags: 0x03))),
+            .fails("INTR_REMAP clear", .intelNoIRHardware),
+            .skips("AMD", .amdReady),
+            .skips("no IOMMU table", .intelBIOSOff),
+            .errors("DMAR unreadable", .intelReady.unreadable("sys/firmware/acpi/tables/DMAR")),
+        ])) { s in
+        let fw = s.firmware
+        if fw.dmar.present {
+            guard let t = fw.dmarTable else {
+                return [.error("cannot read \(fw.dmar.path): \(fw.dmar.bytes.failureDescription)")]
+            }
+            switch t {
+            case .failure(let e):
+                return [.error("\(fw.dmar.path) does not decode: \(e)")]
+            case .success(let d):
+                let ev = [Evidence(fw.dmar.path, "flags 0x\(hex(d.flags, 2)): \(d.flagNames.isEmpty ? "none" : d.flagNames.joined(separator: ", "))",
+                                   expected: "INTR_REMAP")]
+                if !d.intrRemap { return [.fail("DMAR INTR_REMAP is clear: the firmware does not offer interrupt remapping", ev)] }
+                if d.x2apicOptOut { return [.warn("INTR_REMAP set, but X2APIC_OPT_OUT asks the OS to stay in xAPIC mode", ev)] }
+                return [.pass("DMAR INTR_REMAP set", ev)]
+            }
+        }
+        if fw.ivrs.present {
+            var ev: [Evidence] = []
+            if case .success(let t)? = fw.ivrsTable {
+                ev.append(Evidence(fw.ivrs.path, "IVinfo 0x\(hex(t.ivInfo.raw, 8)), \(t.ivhdBlocks.count) IVHD block(s)"))
+            }
+            return [.skip("AMD: the IVRS has no interrupt-remapping flag; the kernel decides at boot (see ir.supported)", ev)]
+        }
+        return [.skip("no DMAR or IVRS table (see firmware.iommu-table)")]
+    }
+}

@@ -1,0 +1,52 @@
+import ACPITables
+import ArgumentParser
+import Foundation
+import SRIOVPreflight
+
+/// `decode dmar` and `decode ivrs`: a support engineer's view of a table (default: the host's own under --root).
+struct DecodeACPICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "acpi", abstract: "Decode ACPI DMAR or IVRS tables.", shouldDisplay: false)
+
+    static func run(kind: ACPITableKind, files: [String], root: RootOptions, format: OutputFormat) throws {
+        let paths = files.isEmpty ? [nil] : files.map { Optional($0) }
+        var failed = false
+        for path in paths {
+            let label = path ?? "\(root.root == "/" ? "/" : root.root + "/")sys/firmware/acpi/tables/\(kind.signature)"
+            let bytes: [UInt8]
+            if let path {
+                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+                bytes = Array(data)
+            } else {
+                switch root.hostRoot().read("sys/firmware/acpi/tables/\(kind.signature)", limit: 1 << 20) {
+                case .success(let b): bytes = b
+                case .failure(let e): throw ValidationError("\(label): \(e)")
+                }
+            }
+            do {
+                let table: ACPIDecodedTable = kind == .dmar ? try DMARTable.decode(bytes) : try IVRSTable.decode(bytes)
+                if paths.count > 1 && format == .text { print("== \(label)") }
+                print(format == .json ? table.jsonString(pretty: true) : table.textDescription())
+            } catch {
+                FileHandle.standardError.write(Data("\(label): \(error)\n".utf8))
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct DecodeDMARCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dmar", abstract: "Decode Intel VT-d DMAR tables (default: the host's own).")
+    @OptionGroup var rootOptions: RootOptions
+    @Argument(help: "Table files (raw binary, as in /sys/firmware/acpi/tables).") var files: [String] = []
+    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    func run() throws { try DecodeACPICommand.run(kind: .dmar, files: files, root: rootOptions, format: format) }
+}
+
+struct DecodeIVRSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ivrs", abstract: "Decode AMD-Vi IVRS tables (default: the host's own).")
+    @OptionGroup var rootOptions: RootOptions
+    @Argument(help: "Table files (raw binary, as in /sys/firmware/acpi/tables).") var files: [String] = []
+    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    func run() throws { try DecodeACPICommand.run(kind: .ivrs, files: files, root: rootOptions, format: format) }
+}
