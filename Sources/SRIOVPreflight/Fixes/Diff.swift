@@ -24,8 +24,8 @@ public enum UnifiedDiff {
         var i = 0, j = 0
         while i < n || j < m {
             if i < n && j < m && a[i] == b[j] { out.append(.same(a[i])); i += 1; j += 1 }
-            else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) { out.append(.add(b[j])); j += 1 }
-            else { out.append(.del(a[i])); i += 1 }
+            else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) { out.append(.del(a[i])); i += 1 }
+            else { out.append(.add(b[j])); j += 1 }
         }
         return out
     }
