@@ -28,7 +28,7 @@ enum Paths {
 
     static var committedFixtureHosts: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: fixtureHosts)) ?? [])
-            .filter { FileManager.default.fileExists(atPath: "\(fixtureHosts)/\($0)/EXPECTED.json") }
+            .filter { FileManager.default.fileExists(atPath: "\(fixtureHosts)/\($0)/EXPECTED.tsv") }
             .sorted()
     }
 
@@ -80,6 +80,16 @@ func validateAgainstSchema(_ documents: [String]) throws -> String? {
 
 /// The expected verdicts of a captured host: check id → object → allowed statuses.
 func expectedVerdicts(_ hostDir: String) throws -> [String: [String: [String]]] {
+    // The lab's fixtures: `check-id<TAB>object<TAB>status/status<TAB>why`, # comments.
+    if let tsv = try? String(contentsOfFile: hostDir + "/EXPECTED.tsv", encoding: .utf8) {
+        var out: [String: [String: [String]]] = [:]
+        for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 3 else { continue }
+            out[f[0], default: [:]][f[1]] = f[2].split(separator: "/").map { String($0).trimmingCharacters(in: .whitespaces) }
+        }
+        return out
+    }
     let data = try Data(contentsOf: URL(fileURLWithPath: hostDir + "/EXPECTED.json"))
     let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any]
     return (obj?["expect"] as? [String: [String: [String]]]) ?? [:]

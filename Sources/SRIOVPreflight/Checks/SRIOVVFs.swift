@@ -16,6 +16,7 @@ extension Checks {
         examples: [
             .passes("2 of 63 enabled, 1 free", .intelWithNIC, object: "0000:3b:00.0"),
             .passes("0 of 7 enabled", .intelReady.withNIC(NICSpec().with { $0.totalVFs = 7 }), object: "0000:3b:00.0"),
+            .warns("no VFs and no PF driver", .intelReady.withNIC(NICSpec().with { $0.driver = nil; $0.netdev = nil }), object: "0000:3b:00.0"),
             .warns("every VF bound to vfio-pci", .intelReady.withNIC(NICSpec().with { $0.numVFs = 2; $0.vfDrivers = ["vfio-pci", "vfio-pci"] }),
                    object: "0000:3b:00.0"),
             .fails("numvfs says 4, only 2 enumerated", .intelWithNIC.file("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/sriov_numvfs", "4\n"),
@@ -28,6 +29,9 @@ extension Checks {
             let inUse = s.vfsInUse(f)
             var ev = [Evidence("\(f.path)/sriov_numvfs", "\(num) of \(total)")]
             ev.append(Evidence("\(f.path)/virtfn*", vfs.isEmpty ? "none" : vfs.map { "\($0.address)=\($0.driver ?? "unbound")" }.joined(separator: ", ")))
+            if num == 0 && f.driver == nil {
+                return .warn("no VFs enabled, and none can be: no driver is bound to the PF (see sriov.pf-driver)", object: f.address, ev)
+            }
             if num == 0 {
                 return .pass("no VFs enabled yet: 0 of \(total) (splittable)", object: f.address, ev)
             }
