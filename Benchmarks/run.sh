@@ -31,3 +31,14 @@ if command -v lspci >/dev/null; then
 else
   echo "sriov-preflight check: ${ours} ms (lspci not installed: no comparison)"
 fi
+
+echo "== support bundles of the shared hosts (goal: < 1 s and < 2 MB each)"
+if [ -d ../shared/hosts ]; then
+  for h in ../shared/hosts/*/; do
+    [ -f "$h/EXPECTED.json" ] || continue
+    ms=$(time_of "$tool" bundle --root "$h" --output "$tmp/bundle.tar.gz")
+    echo "$(basename "$h"): ${ms} ms, $(stat -c %s "$tmp/bundle.tar.gz") bytes"
+  done
+else
+  echo "../shared/hosts not found: skipped"
+fi
