@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SRIOVPreflight
 
 struct CheckCommand: ParsableCommand {
@@ -7,6 +8,9 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check this host (or a captured host root) and report what is ready and what is not.")
 
     @OptionGroup var rootOptions: RootOptions
+
+    @Option(name: .long, help: "Replay a support bundle (.tar.gz written by `sriov-preflight bundle`).")
+    var bundle: String?
 
     @Option(name: .long, help: "Report format on stdout (or --output): text, json, junit.")
     var format: OutputFormat = .text
@@ -39,6 +43,9 @@ struct CheckCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        if bundle != nil && rootOptions.root != "/" {
+            throw ValidationError("--bundle and --root cannot be combined")
+        }
     }
 
     var selection: Selection {
@@ -46,7 +53,20 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (report, snapshot) = Report.run(root: rootOptions.hostRoot(), selection: selection, strict: strict)
+        var root = rootOptions.hostRoot()
+        var unpacked: String?
+        if let bundle {
+            // Unpack into a temporary directory and read it as a host root; removed when the run ends.
+            do {
+                unpacked = try SupportBundle.unpack(bundle)
+            } catch let e as BundleError {
+                FileHandle.standardError.write(Data("sriov-preflight check: \(e)\n".utf8))
+                throw ExitCode(64)
+            }
+            root = HostRoot.disk(unpacked!)
+        }
+        defer { if let unpacked { SupportBundle.removeTemporaryDirectory(unpacked) } }
+        let (report, snapshot) = Report.run(root: root, selection: selection, strict: strict)
         let toTTY = output == nil || output == "-"
         let color = !noColor && toTTY && Terminal.supportsColor(fd: 1)
         func render(_ f: OutputFormat) throws -> String {

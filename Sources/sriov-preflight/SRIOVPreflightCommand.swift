@@ -7,10 +7,11 @@ struct SRIOVPreflightCommand: ParsableCommand {
         abstract: "Tells whether a Linux host is ready for SR-IOV NIC virtualization, and proves it.",
         discussion: """
             Exit codes of `check`: 0 ready; 1 at least one check failed (with --strict, a warning too); \
-            2 nothing failed but some check could not decide; 64 usage error.
+            2 nothing failed but some check could not decide; 64 usage error (also: a --bundle that is \
+            not a readable .tar.gz or holds unsafe members).
             """,
         version: Tool.version,
-        subcommands: [CheckCommand.self, NICsCommand.self, FixCommand.self, DecodeCommand.self, ListCommand.self, ExplainCommand.self, DocsCommand.self],
+        subcommands: [CheckCommand.self, NICsCommand.self, FixCommand.self, BundleCommand.self, DecodeCommand.self, ListCommand.self, ExplainCommand.self, DocsCommand.self],
         defaultSubcommand: CheckCommand.self)
 }
 

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What goes into a bundle before it is written: a host root in memory (files, symlinks, directories,
+/// all at canonical root-relative paths), the extra top-level documents, and what could not be read.
+public struct BundleTree: Sendable {
+    public var files: [String: [UInt8]] = [:]
+    public var links: [String: String] = [:]
+    public var directories: Set<String> = []
+    /// Root-relative path → why it could not be read (absent files are not listed: absence is a fact too).
+    public var unreadable: [String: String] = [:]
+
+    public init() {}
+
+    /// Every path the tree names, sorted.
+    public var allPaths: [String] {
+        (Array(files.keys) + Array(links.keys) + Array(directories)).sorted()
+    }
+
+    /// Writes the tree under `dir` (which must exist): directories 0755, files 0644, symlinks as symlinks.
+    public func write(into dir: String) throws {
+        func make(_ rel: String) throws {
+            var path = dir
+            for c in rel.split(separator: "/") {
+                path += "/" + c
+                if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                    throw BundleError("cannot create \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        for d in directories.sorted() { try make(d) }
+        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
+            let (parent, _) = HostRoot.parent(path)
+            try make(parent)
+            let full = dir + "/" + path
+            let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard fd >= 0 else { throw BundleError("cannot write \(full): \(String(cString: strerror(errno)))") }
+            var off = 0
+            while off < bytes.count {
+                let n = bytes[off...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    let e = String(cString: strerror(errno))
+                    close(fd)
+                    throw BundleError("cannot write \(full): \(e)")
+                }
+                off += n
+            }
+            close(fd)
+        }
+        for (path, target) in links.sorted(by: { $0.key < $1.key }) {
+            let (parent, _) = HostRoot.parent(path)
+            try make(parent)
+            let full = dir + "/" + path
+            if symlink(target, full) != 0 {
+                throw BundleError("cannot link \(full) -> \(target): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}

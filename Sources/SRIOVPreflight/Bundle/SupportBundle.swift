@@ -1,0 +1,117 @@
+import Foundation
+import PCIAccess
+
+/// `sriov-preflight bundle`: a host root holding every file the catalog reads, with the reports of the
+/// host, an `lspci -xxxx` dump of its config spaces and a manifest, as one `.tar.gz`; and the way back
+/// (`check --bundle`): list, refuse unsafe members, unpack into a temporary directory.
+public enum SupportBundle {
+    public struct Summary: Sendable {
+        public var output: String
+        public var bytes: Int
+        public var files: Int
+        public var unreadable: Int
+        public var durationMs: Double
+        /// Where the redaction mapping was written (with `--redact`).
+        public var redactionMap: String?
+    }
+
+    /// The mapping of a redacted bundle lives beside it, on the host, never inside it.
+    public static func redactionMapPath(for output: String) -> String { output + ".redaction-map.json" }
+
+    public static func create(root: HostRoot, output: String, redact: Bool,
+                              progress: (String) -> Void = { _ in }) throws -> Summary {
+        let t0 = Engine.monotonicMs()
+        progress("checking the host")
+        let (report, snapshot) = Report.run(root: root)
+        var collector = BundleCollector(root: root)
+        collector.collectAll(release: snapshot.system.kernelRelease.value, progress: progress)
+        var tree = collector.tree
+        var extra: [String: [UInt8]] = [:]
+        extra["report.json"] = Array(ReportRendering.json(report, snapshot: snapshot).utf8)
+        extra["report.xml"] = Array(try JUnitReporter.render(report).utf8)
+        let configs: [(address: PCIAddress, config: [UInt8])] = snapshot.pci.functions.compactMap { f in
+            guard let a = PCIAddress(f.address), case .success(let b) = f.config else { return nil }
+            return (a, b)
+        }
+        extra["lspci-xxxx.txt"] = Array(SyntheticConfig.lspciDump(configs).utf8)
+        var redactor: Redactor?
+        if redact {
+            progress("redacting")
+            let r = Redactor()
+            tree = r.redact(tree)
+            for k in ["report.json", "report.xml"] { extra[k] = r.redactBytes(extra[k]!) }
+            redactor = r
+        }
+        for k in extra.keys where tree.files[k] != nil || tree.links[k] != nil || tree.directories.contains(k) {
+            throw BundleError("the host root holds \(k), which the bundle reserves")
+        }
+        progress("writing \(output)")
+        let stage = try makeTemporaryDirectory("spf-bundle")
+        defer { removeTemporaryDirectory(stage) }
+        try tree.write(into: stage)
+        for (name, bytes) in extra { try FileOutput.write(bytes, to: "\(stage)/\(name)") }
+        let manifest = try Manifest.render(tree: tree, extra: extra, dir: stage, rootLabel: root.label,
+                                           redacted: redact, created: report.timestamp + "Z")
+        try FileOutput.write(manifest, to: "\(stage)/\(Manifest.name)")
+        // Every member, parents included (tar runs without recursion: exactly these names).
+        var names = Set(extra.keys)
+        names.insert(Manifest.name)
+        for p in tree.allPaths {
+            var prefix = ""
+            for c in p.split(separator: "/") {
+                prefix = prefix.isEmpty ? String(c) : prefix + "/" + c
+                names.insert(prefix)
+            }
+        }
+        let tmp = output + ".tmp-\(getpid())"
+        do {
+            try Archive.create(tmp, from: stage, names: names.sorted())
+            guard rename(tmp, output) == 0 else { throw BundleError("cannot write \(output): \(String(cString: strerror(errno)))") }
+        } catch {
+            unlink(tmp)
+            throw error
+        }
+        var mapPath: String?
+        if let redactor {
+            let path = redactionMapPath(for: output)
+            try FileOutput.write(redactor.mappingJSON, to: path)
+            chmod(path, 0o600)
+            mapPath = path
+        }
+        var st = stat()
+        let size = stat(output, &st) == 0 ? Int(st.st_size) : 0
+        return Summary(output: output, bytes: size, files: tree.files.count + extra.count + 1,
+                       unreadable: tree.unreadable.count, durationMs: Engine.monotonicMs() - t0,
+                       redactionMap: mapPath)
+    }
+
+    /// Unpacks a bundle into a new temporary directory (the caller removes it with
+    /// `removeTemporaryDirectory`). Unsafe or unreadable archives are refused with a clear error.
+    public static func unpack(_ archive: String) throws -> String {
+        let dir = try makeTemporaryDirectory("spf-replay")
+        do {
+            try Archive.extract(archive, into: dir)
+        } catch {
+            removeTemporaryDirectory(dir)
+            throw error
+        }
+        return dir
+    }
+
+    public static func makeTemporaryDirectory(_ tag: String) throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/\(tag).XXXXXX".utf8CString)
+        guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw BundleError("cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
+        }
+        return String(cString: p)
+    }
+
+    public static func removeTemporaryDirectory(_ dir: String) {
+        if (try? FileManager.default.removeItem(atPath: dir)) == nil {
+            // An archive may have carried read-only directories: make them writable, then remove.
+            _ = try? Subprocess.run("chmod", ["-R", "u+rwX", "--", dir])
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+    }
+}
