@@ -1,0 +1,180 @@
+import Foundation
+@testable import SRIOVPreflight
+import Testing
+
+/// Support bundles: `bundle` then `check --bundle` gives the verdicts of the host; `--redact` removes the
+/// host's identities without changing a verdict; unsafe or broken archives are refused with a clear error.
+@Suite("Support bundles")
+struct BundleTests {
+    /// (id, object, status, message) of every result, with the root path taken out of the messages.
+    static func verdicts(_ root: String, redactedBy map: [String: [String: String]] = [:]) -> [String] {
+        let (report, _) = Report.run(root: HostRoot.disk(root))
+        return report.results.map { r in
+            var m = r.message.replacingOccurrences(of: root, with: "<root>")
+            for (_, pairs) in map { for (orig, token) in pairs { m = m.replacingOccurrences(of: orig, with: token) } }
+            return "\(r.id) [\(r.object)] \(r.status.rawValue): \(m)"
+        }
+    }
+
+    /// Writes a bundle of `host`, unpacks it and returns (the unpacked dir, the redaction map).
+    static func roundTrip(_ host: String, redact: Bool, work: String) throws -> (String, [String: [String: String]]) {
+        let out = "\(work)/b.tar.gz"
+        let summary = try SupportBundle.create(root: HostRoot.disk(host), output: out, redact: redact)
+        #expect(summary.bytes > 0)
+        var map: [String: [String: String]] = [:]
+        if redact {
+            let data = try Data(contentsOf: URL(fileURLWithPath: SupportBundle.redactionMapPath(for: out)))
+            map = (try JSONSerialization.jsonObject(with: data) as? [String: [String: String]]) ?? [:]
+        }
+        let dir = try SupportBundle.unpack(out)
+        return (dir, map)
+    }
+
+    /// The example host, with identities to redact: a hostname, an IPv4/IPv6 address and a serial number.
+    static func exampleHost(at dir: String) throws {
+        try ExampleHost.intelWithNIC
+            .file("etc/hostname", "lab-node-7.example.net\n")
+            .file("proc/sys/kernel/hostname", "lab-node-7.example.net\n")
+            .editing("var/log/dmesg") { log in
+                log + "[    2.000000] usb 1-1: SerialNumber: ZX81SPECTRUM\n"
+                    + "[    3.000000] lab-node-7: eth0 10.20.30.40/24 fe80::3efd:feff:fea5:1000 up\n"
+            }
+            .materialize(at: dir)
+    }
+
+    /// Every value `values` must be absent from the text files of `dir` (grep -r, binary files skipped).
+    static func leaks(_ values: [String], in dir: String) throws -> [String] {
+        var found: [String] = []
+        for v in values where !v.isEmpty {
+            let r = try run(["grep", "-rIlF", "--", v, dir])
+            if r.status == 0 { found.append("\(v): \(r.out.trimmingWhitespace())") }
+        }
+        return found
+    }
+
+    /// The host's MACs (sys/class/net/*/address, zero and broadcast excepted) and hostname.
+    static func identities(_ host: String) -> [String] {
+        let root = HostRoot.disk(host)
+        var v: [String] = []
+        for i in root.entries("sys/class/net") {
+            if let mac = root.value("sys/class/net/\(i)/address"), !Redactor.keptValues.contains(mac) { v.append(mac) }
+        }
+        for p in ["proc/sys/kernel/hostname", "etc/hostname"] { if let h = root.value(p) { v.append(h) } }
+        return v
+    }
+
+    @Test("example host: bundle then replay gives the same verdicts")
+    func exampleRoundTrip() throws {
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try Self.exampleHost(at: work + "/host")
+        let (dir, _) = try Self.roundTrip(work + "/host", redact: false, work: work)
+        defer { SupportBundle.removeTemporaryDirectory(dir) }
+        #expect(Self.verdicts(dir) == Self.verdicts(work + "/host").map { $0.replacingOccurrences(of: work + "/host", with: "<root>") })
+        for f in ["report.json", "report.xml", "lspci-xxxx.txt", "MANIFEST.json", "var/log/dmesg", "proc/cmdline"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/\(f)"), "\(f) missing from the bundle")
+        }
+        // sysfs links stay links
+        let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(dir)/sys/bus/pci/devices/0000:3b:00.0")
+        #expect(link?.hasPrefix("../") == true)
+        let manifest = try String(contentsOfFile: "\(dir)/MANIFEST.json", encoding: .utf8)
+        #expect(manifest.contains("\"sha256\"") && manifest.contains("\"version\""))
+    }
+
+    @Test("example host: a redacted bundle holds no hostname, MAC, IP or serial, and keeps the verdicts")
+    func exampleRedacted() throws {
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try Self.exampleHost(at: work + "/host")
+        let (dir, map) = try Self.roundTrip(work + "/host", redact: true, work: work)
+        defer { SupportBundle.removeTemporaryDirectory(dir) }
+        let secrets = Self.identities(work + "/host") + ["lab-node-7", "10.20.30.40", "fe80::3efd:feff:fea5:1000", "ZX81SPECTRUM"]
+        #expect(!Self.identities(work + "/host").isEmpty)
+        #expect(try Self.leaks(secrets, in: dir).isEmpty)
+        #expect(map["serial"]?["ZX81SPECTRUM"] != nil && map["ipv4"]?["10.20.30.40"] == "192.0.2.1")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b.tar.gz.redaction-map.json"))
+        #expect(Self.verdicts(dir) == Self.verdicts(work + "/host", redactedBy: map).map { $0.replacingOccurrences(of: work + "/host", with: "<root>") })
+    }
+
+    @Test("shared hosts: check --bundle gives the results of check --root", .enabled(if: Paths.shared != nil, Comment(rawValue: Paths.sharedMissing)),
+          arguments: Paths.sharedHosts)
+    func sharedRoundTrip(_ name: String) throws {
+        let host = Paths.shared! + "/hosts/" + name
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let (dir, _) = try Self.roundTrip(host, redact: false, work: work)
+        defer { SupportBundle.removeTemporaryDirectory(dir) }
+        let expected = Self.verdicts(host)
+        #expect(expected.count > 10)
+        #expect(Self.verdicts(dir) == expected)
+        // size and speed goals
+        let size = (try FileManager.default.attributesOfItem(atPath: work + "/b.tar.gz")[.size] as? Int) ?? 0
+        #expect(size < 2 << 20, "bundle of \(name) is \(size) bytes")
+    }
+
+    @Test("shared hosts: a redacted bundle holds none of the host's identities and keeps the verdicts",
+          .enabled(if: Paths.shared != nil, Comment(rawValue: Paths.sharedMissing)), arguments: Paths.sharedHosts)
+    func sharedRedacted(_ name: String) throws {
+        let host = Paths.shared! + "/hosts/" + name
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let (dir, map) = try Self.roundTrip(host, redact: true, work: work)
+        defer { SupportBundle.removeTemporaryDirectory(dir) }
+        #expect(try Self.leaks(Self.identities(host), in: dir).isEmpty)
+        #expect(Self.verdicts(dir) == Self.verdicts(host, redactedBy: map))
+    }
+
+    @Test("the command line: check --bundle on a shared host matches check --root", .enabled(if: Paths.shared != nil && FileManager.default.isExecutableFile(atPath: Paths.binary)))
+    func cli() throws {
+        guard let name = Paths.sharedHosts.first else { return }
+        let host = Paths.shared! + "/hosts/" + name
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let b = try run([Paths.binary, "bundle", "--root", host, "--output", work + "/b.tar.gz"])
+        #expect(b.status == 0, "\(b.err)")
+        let direct = try run([Paths.binary, "check", "--root", host])
+        let replay = try run([Paths.binary, "check", "--bundle", work + "/b.tar.gz"])
+        #expect(direct.status == replay.status)
+        func body(_ s: String) -> String { s.split(separator: "\n").dropFirst(2).joined(separator: "\n") }  // header names the root
+        #expect(body(direct.out) == body(replay.out))
+    }
+
+    static func expectRefused(_ archive: String, _ words: String) {
+        #expect(throws: BundleError.self) { _ = try SupportBundle.unpack(archive) }
+        do { _ = try SupportBundle.unpack(archive) } catch { #expect("\(error)".contains(words), "\(error)") }
+    }
+
+    @Test("path traversal, absolute members and absolute symlinks are refused")
+    func traversal() throws {
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try "x".write(toFile: work + "/a", atomically: true, encoding: .utf8)
+        try run(["tar", "-czf", work + "/dotdot.tar.gz", "-C", work, "--transform", "s,^,../,", "a"])
+        Self.expectRefused(work + "/dotdot.tar.gz", "'..'")
+        try run(["tar", "-czf", work + "/abs.tar.gz", "-C", work, "--transform", "s,^,/etc/,", "--absolute-names", "a"])
+        Self.expectRefused(work + "/abs.tar.gz", "absolute path")
+        symlink("/etc/passwd", work + "/l")
+        try run(["tar", "-czf", work + "/abslink.tar.gz", "-C", work, "l"])
+        Self.expectRefused(work + "/abslink.tar.gz", "absolute path")
+        // a relative ../ link target, as in sysfs, is fine
+        unlink(work + "/l")
+        symlink("../../devices/pci0000:00", work + "/l")
+        try run(["tar", "-czf", work + "/rel.tar.gz", "-C", work, "l"])
+        let dir = try SupportBundle.unpack(work + "/rel.tar.gz")
+        SupportBundle.removeTemporaryDirectory(dir)
+    }
+
+    @Test("a truncated archive and a non-archive file give a clear error")
+    func broken() throws {
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try Self.exampleHost(at: work + "/host")
+        _ = try SupportBundle.create(root: HostRoot.disk(work + "/host"), output: work + "/b.tar.gz", redact: false)
+        let full = try Data(contentsOf: URL(fileURLWithPath: work + "/b.tar.gz"))
+        try full.prefix(full.count / 2).write(to: URL(fileURLWithPath: work + "/trunc.tar.gz"))
+        Self.expectRefused(work + "/trunc.tar.gz", "truncated or not an archive")
+        try "not a bundle\n".write(toFile: work + "/text.tar.gz", atomically: true, encoding: .utf8)
+        Self.expectRefused(work + "/text.tar.gz", "truncated or not an archive")
+        Self.expectRefused(work + "/missing.tar.gz", "cannot read bundle")
+    }
+}
