@@ -97,24 +97,31 @@ public struct KernelLog: Sendable {
         return String(decoding: UnsafeBufferPointer(rebasing: line[i..<n]), as: UTF8.self)
     }
 
+    /// The live host's raw log: the records of /dev/kmsg, else the syslog(2) buffer (with its source),
+    /// or why neither could be read. The bundle stores these bytes as var/log/dmesg.
+    static func readLive(_ root: HostRoot) -> Result<(source: String, bytes: [UInt8]), KernelLogUnavailable> {
+        var reasons: [String] = []
+        switch root.read("dev/kmsg", limit: 64 << 20) {
+        case .success(let b) where !b.isEmpty: return .success(("/dev/kmsg", b))
+        case .success: reasons.append("/dev/kmsg: empty")
+        case .failure(let e): reasons.append("/dev/kmsg: \(e)")
+        }
+        let size = spf_klogctl(10, nil, 0)  // SYSLOG_ACTION_SIZE_BUFFER
+        if size > 0 {
+            var buf = [CChar](repeating: 0, count: Int(size))
+            let got = spf_klogctl(3, &buf, size)  // SYSLOG_ACTION_READ_ALL
+            if got > 0 { return .success(("syslog(2)", buf[0..<Int(got)].map { UInt8(bitPattern: $0) })) }
+        }
+        reasons.append("syslog(2): \(FSError.fromErrno(errno))")
+        return .failure(KernelLogUnavailable(reason: reasons.joined(separator: "; ")))
+    }
+
     static func collect(_ root: HostRoot) -> KernelLog {
         var reasons: [String] = []
         if root.isLive {
-            switch root.read("dev/kmsg", limit: 64 << 20) {
-            case .success(let b) where !b.isEmpty: return KernelLog(source: "/dev/kmsg", bytes: b)
-            case .success: reasons.append("/dev/kmsg: empty")
-            case .failure(let e): reasons.append("/dev/kmsg: \(e)")
-            }
-            let size = spf_klogctl(10, nil, 0)  // SYSLOG_ACTION_SIZE_BUFFER
-            if size > 0 {
-                var buf = [CChar](repeating: 0, count: Int(size))
-                let got = spf_klogctl(3, &buf, size)  // SYSLOG_ACTION_READ_ALL
-                if got > 0 {
-                    return KernelLog(source: "syslog(2)", bytes: buf[0..<Int(got)].map { UInt8(bitPattern: $0) })
-                }
-                reasons.append("syslog(2): \(FSError.fromErrno(errno))")
-            } else {
-                reasons.append("syslog(2): \(FSError.fromErrno(errno))")
+            switch readLive(root) {
+            case .success(let log): return KernelLog(source: log.source, bytes: log.bytes)
+            case .failure(let e): reasons.append(e.reason)
             }
         }
         switch root.read("var/log/dmesg", limit: 64 << 20) {
@@ -124,4 +131,8 @@ public struct KernelLog: Sendable {
         return KernelLog(source: root.isLive ? "/dev/kmsg" : "var/log/dmesg",
                          unavailable: reasons.joined(separator: "; "))
     }
+}
+
+struct KernelLogUnavailable: Error {
+    var reason: String
 }
