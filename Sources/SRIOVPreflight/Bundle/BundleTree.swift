@@ -34,20 +34,7 @@ public struct BundleTree: Sendable {
             let (parent, _) = HostRoot.parent(path)
             try make(parent)
             let full = dir + "/" + path
-            let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-            guard fd >= 0 else { throw BundleError("cannot write \(full): \(String(cString: strerror(errno)))") }
-            var off = 0
-            while off < bytes.count {
-                let n = bytes[off...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    let e = String(cString: strerror(errno))
-                    close(fd)
-                    throw BundleError("cannot write \(full): \(e)")
-                }
-                off += n
-            }
-            close(fd)
+            do { try FileOutput.write(bytes, to: full) } catch { throw BundleError("cannot write \(full): \(error)") }
         }
         for (path, target) in links.sorted(by: { $0.key < $1.key }) {
             let (parent, _) = HostRoot.parent(path)
