@@ -61,8 +61,13 @@ while IFS= read -r line; do
 done <"$CFG"
 cp "$CFG" "$LAB/config.txt"
 say "variant ${LAB_VARIANT:-?}"
-modprobe virtio_pci 2>>"$LAB/guest-init.log"
-modprobe virtio_blk 2>>"$LAB/guest-init.log"
+# loopback up, as on every host: swift-corelibs-foundation's CFSocket wakes its run loop through a UDP socket
+# pair on 127.0.0.1, and Process (the fixes' runtime commands, e.g. update-grub) can hang without it
+{
+  modprobe virtio_pci
+  modprobe virtio_blk
+  ip link set lo up
+} 2>>"$LAB/guest-init.log"
 
 # ---- files an administrator would have: /etc/default/grub, /etc/modprobe.d ----------------------------
 mkdir -p /etc/default /etc/modprobe.d
