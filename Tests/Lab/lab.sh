@@ -347,6 +347,15 @@ build_initramfs() {
   while read -r a; do install -D -m 0644 "$KDIR/$mdir/$a" "$stage/$mdir/$a"; done < <(module_closure)
   cp "$KDIR/boot/config-$KREL" "$stage/boot/"
   cp "$(readlink -f /etc/os-release)" "$stage/etc/os-release"
+  # a Debian guest: the fixes regenerate the boot loader configuration with update-grub there. The lab boots
+  # the kernel directly (no boot loader, no /boot/grub): update-grub is a stub that succeeds, and the new
+  # kernel arguments reach the next boot through reboot-with-grub-cmdline (lab.sh reads /etc/default/grub).
+  if [[ -r /etc/debian_version ]]; then cp /etc/debian_version "$stage/etc/debian_version"; else echo 12.0 >"$stage/etc/debian_version"; fi
+  printf '%s\n' '#!/bin/sh' \
+    '# lab stub: the lab boots the kernel directly, there is no boot loader to regenerate' \
+    'echo "update-grub (lab stub): nothing to regenerate; the lab boots with GRUB_CMDLINE_LINUX of /etc/default/grub"' \
+    'exit 0' >"$stage/usr/sbin/update-grub"
+  chmod 0755 "$stage/usr/sbin/update-grub"
   # the PCI name database, as on a host with pciutils (libpci reads it at run time)
   local ids
   for ids in /usr/share/misc/pci.ids /usr/share/hwdata/pci.ids; do
@@ -452,6 +461,7 @@ prepare_variant() {
   QEMU_ARGS=(-machine "${V[MACHINE]}" -accel "${LAB_ACCEL:-tcg}" -cpu "${V[CPU]}" -smp "${V[SMP]}" -m "${V[MEM]}"
     -nodefaults -no-reboot -display none -kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$INITRD" -append "$cmdline"
     -fw_cfg "name=opt/lab/config,file=$dir/guest-config.txt")
+  [[ -n ${GRUB_FILE:-} ]] && QEMU_ARGS+=(-fw_cfg "name=opt/lab/grub,file=$GRUB_FILE")
   if [[ $LAB_SHELL == 1 ]]; then QEMU_ARGS+=(-serial mon:stdio); else QEMU_ARGS+=(-serial "file:$dir/console.log" -monitor none); fi
   [[ $iommu != none ]] && QEMU_ARGS+=(-device "$iommu")
   for d in "${devs[@]}"; do
@@ -474,17 +484,15 @@ prepare_variant() {
     -device "virtio-blk-pci,drive=outdisk,serial=labout,bus=rp$port")
 }
 
-# boot one variant; results in $LAB_OUT/runs/<name>/
-run_variant() {
-  local name=$1 dir t0 rc tmo status=ok
-  load_variant "$name"
-  dir=$LAB_OUT/runs/$name
+# boot variant V once into DIR (guest config, QEMU command line, console, guest/ output, run-info.txt)
+boot_guest() { # DIR LABEL
+  local dir=$1 label=$2 t0 rc tmo status=ok
   rm -rf "$dir"; mkdir -p "$dir"
   prepare_variant "$dir"
   tmo=${LAB_TIMEOUT:-${V[TIMEOUT]}}
   printf '%q ' "${QEMU_CMD[@]}" "${QEMU_ARGS[@]}" >"$dir/qemu-cmdline.txt"; echo >>"$dir/qemu-cmdline.txt"
   t0=$(now)
-  log "$name: booting (QEMU ${V[QEMU]}, ${V[IOMMU]}, time-out ${tmo}s)"
+  log "$label: booting (QEMU ${V[QEMU]}, ${V[IOMMU]}, time-out ${tmo}s)"
   set +e
   if [[ $LAB_SHELL == 1 ]]; then
     "${QEMU_CMD[@]}" "${QEMU_ARGS[@]}"
@@ -502,7 +510,7 @@ run_variant() {
   fi
   rm -f "$dir/out.img"
   {
-    echo "variant=$name"
+    echo "variant=${V[NAME]}"
     echo "status=$status"
     echo "qemu_rc=$rc"
     echo "wall_seconds=$wall"
@@ -515,12 +523,46 @@ run_variant() {
     echo "capture_bytes=$(du -sb "$dir/guest/root" 2>/dev/null | cut -f1)"
     echo "capture_files=$(find "$dir/guest/root" 2>/dev/null | wc -l)"
   } >"$dir/run-info.txt"
-  rm -f "$dir/out.img"
-  log "$name: $status in ${wall}s (qemu rc=$rc)"
+  log "$label: $status in ${wall}s (qemu rc=$rc)"
   if [[ $status != ok ]]; then
-    log "$name: last console lines:"; tail -n 15 "$dir/console.log" 2>/dev/null | sed 's/^/    /' >&2 || true
+    log "$label: last console lines:"; tail -n 15 "$dir/console.log" 2>/dev/null | sed 's/^/    /' >&2 || true
     tail -n 5 "$dir/qemu.log" 2>/dev/null | sed 's/^/    qemu: /' >&2 || true
   fi
+  [[ $status == ok ]]
+}
+
+# GRUB_CMDLINE_LINUX="..." (the last assignment) of a /etc/default/grub, quotes removed
+grub_cmdline_linux() { # FILE
+  awk '/^[[:space:]]*GRUB_CMDLINE_LINUX=/ { v = $0 } END {
+      sub(/^[[:space:]]*GRUB_CMDLINE_LINUX=/, "", v)
+      if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
+      print v }' "$1"
+}
+
+# boot one variant; results in $LAB_OUT/runs/<name>/. With the after-check action reboot-with-grub-cmdline
+# the variant boots a second time (results in runs/<name>/reboot/): kernel arguments = GRUB_CMDLINE_LINUX of
+# the /etc/default/grub the first boot left (after its fixes), that file given to the guest as it was, and
+# no after-check actions.
+run_variant() {
+  local name=$1 dir grub cmdline
+  load_variant "$name"
+  dir=$LAB_OUT/runs/$name
+  GRUB_FILE=
+  boot_guest "$dir" "$name" || return 0
+  [[ ";${V[AFTER_CHECK]};" == *";reboot-with-grub-cmdline;"* ]] || return 0
+  grub=$dir/guest/lab/grub-after-check   # /etc/default/grub after the after-check actions
+  if [[ ! -s $grub ]]; then
+    mkdir -p "$dir/reboot"; echo "status=no-grub" >"$dir/reboot/run-info.txt"
+    log "$name: reboot-with-grub-cmdline: the guest wrote no lab/grub-after-check"; return 0
+  fi
+  cmdline=$(grub_cmdline_linux "$grub")
+  cp "$grub" "$dir/grub-for-reboot"
+  V[CMDLINE]=$cmdline
+  V[AFTER_CHECK]=''
+  GRUB_FILE=$dir/grub-for-reboot
+  log "$name: reboot with GRUB_CMDLINE_LINUX of the guest's /etc/default/grub: '$cmdline'"
+  boot_guest "$dir/reboot" "$name (reboot)" || true
+  GRUB_FILE=
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -570,6 +612,21 @@ compare_variant() {
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "(exit code)" "-" "fail:1 error:2 else 0" "rc=$rc ($nfail fail, $nerr error)" MISMATCH >>"$dir/compare.tsv"
     fi
   fi
+  # after-check rows (guest: lab/after-check.tsv) and the second boot's verdicts (reboot-with-grub-cmdline),
+  # compared with the .expected rows "fix:<fix id>" and "reboot:<check id>"
+  local after="" rebooted=""
+  [[ -r $g/after-check.tsv ]] && after=$(cat "$g/after-check.tsv")
+  if [[ -e $dir/reboot/run-info.txt ]]; then
+    local rstatus rg=$dir/reboot/guest/lab
+    rstatus=$(sed -n 's/^status=//p' "$dir/reboot/run-info.txt")
+    if [[ $rstatus != ok ]]; then
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "(reboot)" "-" "boot+capture" "${rstatus:-?}" FAILED >>"$dir/compare.tsv"
+    elif jq -e '.results | type == "array"' "$rg/check.json" >/dev/null 2>&1; then
+      rebooted=$(jq -r '.results[] | ["reboot:" + .id, (.object // "host"), .status] | @tsv' "$rg/check.json")
+    else
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "(reboot check)" "-" "JSON report" "rc=$(cat "$rg/check.rc" 2>/dev/null), no valid --output file" FAILED >>"$dir/compare.tsv"
+    fi
+  fi
   local id obj allowed got verdict
   declare -A seen=()
   if [[ ! -r $exp ]]; then
@@ -579,6 +636,17 @@ compare_variant() {
   while IFS=$'\t' read -r id obj allowed _ || [[ -n $id ]]; do
     [[ -z $id || $id == \#* ]] && continue
     seen["$id|$obj"]=1
+    case $id in
+      fix:*|reboot:*)
+        local src=$after; [[ $id == reboot:* ]] && src=$rebooted
+        got=$(awk -F'\t' -v i="$id" -v o="$obj" '$1 == i && $2 == o { print $3; exit }' <<<"$src")
+        if [[ -z $got ]]; then verdict=MISSING; got="(no result)"
+        elif [[ "/$allowed/" == *"/$got/"* ]]; then verdict=ok
+        else verdict=MISMATCH
+        fi
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$id" "$obj" "$allowed" "$got" "$verdict" >>"$dir/compare.tsv"
+        continue ;;
+    esac
     got=$(awk -F'\t' -v i="$id" -v o="$obj" '$1 == i && $2 == o { print $3; exit }' <<<"$results")
     if ! in_list "$id" "${catalog[@]}"; then
       verdict=n/i; got=${got:-"not implemented yet"}
@@ -595,6 +663,11 @@ compare_variant() {
     [[ -z $id || -n ${seen["$id|$obj"]:-} ]] && continue
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$id" "$obj" "-" "$got" extra >>"$dir/compare.tsv"
   done <<<"$results"
+  while IFS=$'\t' read -r id obj got; do
+    [[ -z $id || -n ${seen["$id|$obj"]:-} ]] && continue
+    verdict=extra; [[ $got == "not implemented yet"* ]] && verdict=n/i
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$id" "$obj" "-" "$got" "$verdict" >>"$dir/compare.tsv"
+  done <<<"$after"
   # replay: the same binary on the host against the captured root must say the same (shown, not failing)
   [[ -n $results ]] || return 0
   "$TOOL_BIN" check --root "$dir/guest/root" --format json --output "$dir/replay.json" >/dev/null 2>"$dir/replay.stderr" || true
@@ -626,19 +699,13 @@ print_report() { # VARIANT... : table, per-variant timing; returns 1 on any fail
           else if ($6 == "n/i") ni++; else if ($6 == "extra") ex++ }
         END { printf "%d %d %d %d\n", ok, bad, ni, ex }' "$all" | {
         read -r ok nbad ni ex
-        printf '%-22s %-11s %8s %10s %7s %6s %6s %6s %6s\n' "$v" "$(sed -n 's/^status=//p' "$info")" \
-          "$(sed -n 's/^wall_seconds=//p' "$info")" "$(( $(sed -n 's/^capture_bytes=//p' "$info" | sed 's/^$/0/') / 1024 ))" \
+        printf '%-22s %-11s %8s %10s %7s %6s %6s %6s %6s\n' "$v" "$(sed -n 's/^status=//p' "$info")$([[ -e ${info%/*}/reboot/run-info.txt ]] && echo +reboot)" \
+          "$(cat "$info" "${info%/*}/reboot/run-info.txt" 2>/dev/null | awk -F= '$1 == "wall_seconds" { t += $2 } END { printf "%.1f", t }')" "$(( $(sed -n 's/^capture_bytes=//p' "$info" | sed 's/^$/0/') / 1024 ))" \
           "$(sed -n 's/^capture_files=//p' "$info")" "$ok" "$nbad" "$ni" "$ex"
       }
     done
   } | tee "$LAB_OUT/report.txt"
   if awk -F'\t' '$6 == "MISMATCH" || $6 == "MISSING" || $6 == "FAILED" { found = 1 } END { exit !found }' "$all"; then bad=1; fi
-  for v in "$@"; do
-    if [[ -s $LAB_OUT/runs/$v/guest/lab/after-check.txt ]]; then
-      echo "after-check actions of $v (hook only, not implemented yet):"
-      sed 's/^/    /' "$LAB_OUT/runs/$v/guest/lab/after-check.txt"
-    fi
-  done
   return $bad
 }
 

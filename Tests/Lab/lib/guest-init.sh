@@ -81,6 +81,11 @@ mkdir -p /etc/default /etc/modprobe.d
   echo "GRUB_CMDLINE_LINUX_DEFAULT=\"${LAB_GRUB_CMDLINE_LINUX_DEFAULT:-quiet}\""
   echo "GRUB_CMDLINE_LINUX=\"${LAB_GRUB_CMDLINE_LINUX:-}\""
 } >/etc/default/grub
+# a second boot (reboot-with-grub-cmdline) gets the first boot's /etc/default/grub byte for byte
+GRUB_CFG=/sys/firmware/qemu_fw_cfg/by_name/opt/lab/grub/raw
+if [ -r "$GRUB_CFG" ]; then
+  cp "$GRUB_CFG" /etc/default/grub && say "/etc/default/grub: the previous boot's file (fw_cfg opt/lab/grub)"
+fi
 if [ -n "${LAB_MODPROBE_D:-}" ]; then
   echo "$LAB_MODPROBE_D" | tr ';' '\n' | sed 's/^ *//' >/etc/modprobe.d/lab.conf
 fi
@@ -236,15 +241,102 @@ else
   say "sriov-preflight: not run"
 fi
 
-# ---- after-check actions (hook; the fix subcommand does not exist yet) -----------------------------------
-# LAB_AFTER_CHECK is a ';'-separated list of actions. Each action is recorded in lab/after-check.txt as
-# "pending" until the lab implements it; the host side reports them without failing.
-if [ -n "${LAB_AFTER_CHECK:-}" ]; then
-  echo "$LAB_AFTER_CHECK" | tr ';' '\n' | sed 's/^ *//; /^$/d' | while IFS= read -r act; do
-    case $act in
-      *) echo "pending	$act" >>"$LAB/after-check.txt"; say "after-check (not implemented yet): $act" ;;
-    esac
+# ---- after-check actions --------------------------------------------------------------------------------
+# LAB_AFTER_CHECK is a ';'-separated list of actions, run in order after the check. Each writes one result
+# row "GROUP<TAB>OBJECT<TAB>RESULT" to lab/after-check.tsv; the host compares the rows with the
+# "fix:..." rows of the variant's .expected. GROUP is "fix:<fix id>" of the last `fix` action; OBJECT is
+# the action's verb, or its label when written VERB@LABEL. Actions:
+#   fix ARGS...              sriov-preflight fix ARGS (result: applied, nothing to change, undone, rc=N)
+#   param MODULE PARAM       the value of /sys/module/MODULE/parameters/PARAM (or absent)
+#   file-has PATH LINE...    PATH has the line LINE... (has line, no line, absent)
+#   file-gone PATH           PATH does not exist (gone, present)
+#   reload MODULE            rmmod MODULE; modprobe MODULE (busybox modprobe reads /etc/modprobe.d) (ok, rmmod failed, modprobe failed)
+#   vfio-open-group          rebind each vfio target VF to vfio-pci and attach its group with vfio-probe (vfio ok,
+#                            else the failing probe line)
+#   anything else            a row "not implemented yet" (reported as n/i, does not fail)
+#   reboot-with-grub-cmdline the host boots the variant again with the captured /etc/default/grub (lab.sh);
+#                            nothing to do in the guest
+GROUP=after PREV_GROUP=after
+row() { printf '%s\t%s\t%s\n' "$GROUP" "$1" "$2" >>"$LAB/after-check.tsv"; say "after-check $GROUP $1: $2"; }
+vfio_open_groups() { # -> VFIO_RES: "vfio ok" or the first failing line
+  res=
+  for vf in $VFIO_VFS; do
+    d=/sys/bus/pci/devices/$vf
+    vd=none; [ -e "$d/driver" ] && vd=$(basename "$(readlink "$d/driver")")
+    if [ "$vd" != vfio-pci ]; then
+      wr vfio-pci "$d/driver_override"
+      [ -e "$d/driver" ] && wr "$vf" "$d/driver/unbind"
+      wr "$vf" /sys/bus/pci/drivers_probe
+      vd=none; [ -e "$d/driver" ] && vd=$(basename "$(readlink "$d/driver")")
+    fi
+    grp=none; [ -e "$d/iommu_group" ] && grp=$(basename "$(readlink "$d/iommu_group")")
+    if [ "$vd" != vfio-pci ] || [ "$grp" = none ]; then res=${res:-"$vf: driver=$vd group=$grp"}; continue; fi
+    if [ ! -x /usr/local/libexec/lab/vfio-probe ]; then res=${res:-"no vfio-probe"}; continue; fi
+    r=$(timeout 30 /usr/local/libexec/lab/vfio-probe "$grp" 2>&1); prc=$?
+    { echo "# group $grp ($vf)"; echo "$r"; } >>"$LAB/vfio-probe-after-check.txt"
+    say "after-check vfio-probe group $grp: $(echo "$r" | tr '\n' ' ')"
+    [ $prc = 0 ] || res=${res:-$(echo "$r" | tail -n 1)}
   done
+  [ -n "$VFIO_VFS" ] || res="no vfio VF"
+  VFIO_RES=${res:-vfio ok}
+}
+ETC_SRC=
+if [ -n "${LAB_AFTER_CHECK:-}" ]; then
+  # the capture keeps the files as the check saw them (fixtures, replay); the edited grub goes out separately
+  ETC_SRC=/tmp/pre-after-check
+  mkdir -p $ETC_SRC/etc/default $ETC_SRC/etc/modprobe.d
+  cp /etc/default/grub $ETC_SRC/etc/default/grub
+  for f in /etc/modprobe.d/*; do [ -f "$f" ] && cp "$f" $ETC_SRC/etc/modprobe.d/; done
+  echo "$LAB_AFTER_CHECK" | tr ';' '\n' | sed 's/^ *//; /^$/d' >/tmp/after-check.list
+  n=0
+  while IFS= read -r act; do
+    n=$((n + 1))
+    say "after-check action: $act"
+    echo "$act" >>"$LAB/after-check.txt"
+    # shellcheck disable=SC2086
+    set -- $act
+    verb=$1; shift
+    obj=${verb#*@}; verb=${verb%%@*}
+    case $verb in
+      fix)
+        [ "$obj" = "fix" ] && obj=apply
+        GROUP=fix:all
+        for a in "$@"; do case $a in -*) ;; *) GROUP=fix:$a; break ;; esac; done
+        case " $* " in *" --undo "*) [ "$GROUP" = fix:all ] && GROUP=$PREV_GROUP ;; esac
+        case " $* " in *" --undo "*) [ "$obj" = apply ] && obj=undo ;; esac
+        if [ ! -x $TOOL ]; then row "$obj" "no tool"; continue; fi
+        PREV_GROUP=$GROUP
+        timeout 120 $TOOL fix "$@" >"$LAB/after-fix-$n.txt" 2>&1 </dev/null; frc=$?
+        sed 's/^/    /' "$LAB/after-fix-$n.txt" >>"$LAB/guest-init.log"
+        if [ $frc != 0 ]; then got="rc=$frc: $(tail -n 1 "$LAB/after-fix-$n.txt")"
+        elif grep -q '^undone:' "$LAB/after-fix-$n.txt"; then got=undone
+        elif grep -q '^nothing to change' "$LAB/after-fix-$n.txt"; then got="nothing to change"
+        elif grep -q '^fix .*: applied' "$LAB/after-fix-$n.txt"; then got=applied
+        else got="rc=0, no outcome line"
+        fi
+        row "$obj" "$got" ;;
+      param)
+        pf=/sys/module/$1/parameters/$2
+        if [ -r "$pf" ]; then row "$obj" "$(cat "$pf")"; else row "$obj" absent; fi ;;
+      file-has)
+        f=$1; shift
+        if [ ! -e "$f" ]; then row "$obj" absent
+        elif grep -qxF "$*" "$f"; then row "$obj" "has line"
+        else row "$obj" "no line"
+        fi ;;
+      file-gone)
+        if [ -e "$1" ]; then row "$obj" present; else row "$obj" gone; fi ;;
+      reload)
+        if ! rmmod "$1" >>"$LAB/guest-init.log" 2>&1; then row "$obj" "rmmod failed"
+        elif ! modprobe "$1" >>"$LAB/guest-init.log" 2>&1; then row "$obj" "modprobe failed"
+        else row "$obj" ok
+        fi ;;
+      vfio-open-group) vfio_open_groups; row "$obj" "$VFIO_RES" ;;
+      reboot-with-grub-cmdline) say "after-check: reboot with the GRUB_CMDLINE_LINUX of /etc/default/grub (done by lab.sh)" ;;
+      *) row "$obj" "not implemented yet: $act" ;;
+    esac
+  done </tmp/after-check.list
+  cp /etc/default/grub "$LAB/grub-after-check"
 fi
 
 # ---- capture of the host root --------------------------------------------------------------------------
@@ -348,8 +440,8 @@ done
 # kernel log, configuration files, kernel build configuration and module indexes
 mkdir -p "$ROOT/var/log" "$ROOT/etc/default" "$ROOT/etc/modprobe.d" "$ROOT/boot" "$ROOT/lib/modules/$KREL"
 dmesg >"$ROOT/var/log/dmesg"
-cp /etc/default/grub "$ROOT/etc/default/grub"
-for f in /etc/modprobe.d/*; do [ -f "$f" ] && cp "$f" "$ROOT/etc/modprobe.d/"; done
+cp "$ETC_SRC/etc/default/grub" "$ROOT/etc/default/grub"
+for f in "$ETC_SRC"/etc/modprobe.d/*; do [ -f "$f" ] && cp "$f" "$ROOT/etc/modprobe.d/"; done
 cp /etc/os-release "$ROOT/etc/os-release"
 cp "/boot/config-$KREL" "$ROOT/boot/"
 for f in modules.dep modules.alias modules.builtin; do cp "/lib/modules/$KREL/$f" "$ROOT/lib/modules/$KREL/"; done
