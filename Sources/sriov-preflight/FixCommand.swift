@@ -62,6 +62,7 @@ struct FixCommand: ParsableCommand {
             do {
                 let o = try FixEngine.undo(base: base, live: live, force: force, writer: &writer)
                 for f in o.changedFiles { print("restored /\(f)") }
+                for f in o.removedFiles { print("removed /\(f) (the fix had created it)") }
                 for a in o.actionsRun { print("ran: \(a)") }
                 print("undone: \(o.journal ?? "")")
             } catch {

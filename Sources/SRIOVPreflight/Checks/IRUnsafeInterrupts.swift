@@ -86,6 +86,10 @@ struct UnsafeInterrupts {
         if on {
             let note = runtime == true ? "" : " (configured; takes effect when vfio_iommu_type1 is (re)loaded)"
             findings = [.pass("no interrupt remapping; allow_unsafe_interrupts is on, so vfio accepts devices without interrupt isolation\(note)", ev)]
+        } else if let c = s.system.cmdline.value, c.options("intremap").contains("off") || c.has("nointremap") {
+            // The hardware may well remap interrupts: turning it back on is the fix, not weakening isolation.
+            findings = [.fail("interrupt remapping is switched off on the command line and allow_unsafe_interrupts is off: vfio will refuse to assign VFs; remove \(c.has("nointremap") ? "nointremap" : "intremap=off") rather than allow unsafe interrupts", ev,
+                              fix: FixOffer(id: "iommu-cmdline", rebootRequired: true))]
         } else {
             findings = [.fail("no interrupt remapping and allow_unsafe_interrupts is off: vfio will refuse to assign VFs", ev,
                               fix: FixOffer(id: "unsafe-interrupts"))]

@@ -13,6 +13,8 @@ public enum FixEngine {
     /// What an apply or undo did.
     public struct Outcome: Sendable {
         public var changedFiles: [String] = []
+        /// Files an undo removed because the fix had created them.
+        public var removedFiles: [String] = []
         public var actionsRun: [String] = []
         public var actionsSkipped: [String] = []
         public var journal: String?
@@ -109,10 +111,11 @@ public enum FixEngine {
             if (f["existed"] as? Bool) == true {
                 guard let backup = try writer.read("\(dir)/backup/\(path)") else { throw Failure("backup of \(path) is missing") }
                 try writer.write(path, backup)
+                outcome.changedFiles.append(path)
             } else {
                 try writer.remove(path)
+                outcome.removedFiles.append(path)
             }
-            outcome.changedFiles.append(path)
         }
         for a in ((record["actions"] as? [[String: Any]]) ?? []).reversed() where (a["run"] as? Bool) == true {
             if let p = a["attribute"] as? String, let u = a["undo"] as? String {
