@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Known places where iasl's `-d` output is wrong or incomplete, by corpus
-/// file and "FieldName@0xOFFSET" (see NOTES.md for why each is an iasl bug).
+/// file and "FieldName@0xOFFSET" (Tests/README.md, "Where iasl's disassembly is wrong", says why each is an iasl bug).
 /// Any difference not listed here fails the test, and so does a listed one
 /// that no longer occurs.
 ///
