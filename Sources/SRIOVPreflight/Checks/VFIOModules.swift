@@ -11,10 +11,13 @@ extension Checks {
             """,
         remediation: """
             Install the kernel's modules package (linux-modules-extra on Ubuntu), then `modprobe vfio-pci` and \
-            persist it in /etc/modules-load.d/ (`sriov-preflight fix vfio-modules`).
+            persist it in /etc/modules-load.d/ (`sriov-preflight fix vfio-modules`). A kernel without loadable-module \
+            support (no /proc/modules) must have them built in: boot one built with CONFIG_VFIO, CONFIG_VFIO_PCI and \
+            CONFIG_VFIO_IOMMU_TYPE1.
             """,
         reads: ["proc/modules", "lib/modules/<release>/modules.builtin", "lib/modules/<release>/modules.dep",
-                "etc/modprobe.d/*.conf (blacklist)"],
+                "etc/modprobe.d/*.conf (blacklist)", "sys/module/* (built-in modules with parameters)",
+                "boot/config-<release> (CONFIG_MODULES, CONFIG_VFIO*)"],
         fixID: "vfio-modules",
         examples: [
             .passes("loaded", .intelReady),
@@ -24,9 +27,16 @@ extension Checks {
             .warns("blacklisted", .intelReady.file("proc/modules", "ixgbe 380928 0 - Live 0x0\n")
                 .file("etc/modprobe.d/blacklist-vfio.conf", "blacklist vfio_pci\n")),
             .errors("no module lists at all", .intelReady.unreadable("proc/modules").removing("lib/modules")),
+            .fails("kernel without loadable modules, vfio not built in",
+                   .intelReady.removing("proc/modules").removing("lib/modules").removing("sys/module/vfio_iommu_type1")),
+            .passes("kernel without loadable modules, vfio built in",
+                    .intelReady.removing("proc/modules").removing("lib/modules").dir("sys/module/vfio_pci/parameters")),
         ])) { s in
         let m = s.modules
         let wanted = ["vfio", "vfio_pci", "vfio_iommu_type1"]
+        if m.loadableModules == false || s.system.kernelConfig.value?["CONFIG_MODULES"] == "n" {
+            return withoutLoadableModules(s, wanted)
+        }
         let states = wanted.map { ($0, m.state($0)) }
         if m.loaded.value == nil && m.moduleTreeProblem != nil && states.contains(where: { $0.1 == nil }) {
             return [.error("cannot tell: proc/modules \(m.loaded.reason ?? "unreadable"); \(m.moduleTreeProblem!)")]
@@ -45,5 +55,25 @@ extension Checks {
                           fix: FixOffer(id: "vfio-modules"))]
         }
         return [.pass(states.map { "\($0.0) \($0.1!)" }.joined(separator: ", "), ev)]
+    }
+
+    /// A kernel without loadable-module support runs only what is built in: sys/module lists built-in code that has
+    /// parameters (vfio_pci, vfio_iommu_type1), the build configuration says =y, and the vfio core is built in when
+    /// either of them is.
+    private static func withoutLoadableModules(_ s: HostSnapshot, _ wanted: [String]) -> [Finding] {
+        let config = s.system.kernelConfig.value ?? [:]
+        func builtIn(_ module: String) -> Bool {
+            s.modules.sysModules.contains(module) || config["CONFIG_" + module.uppercased()] == "y"
+        }
+        var states = wanted.map { ($0, builtIn($0)) }
+        if states.contains(where: { $0.0 != "vfio" && $0.1 }) { states = states.map { ($0.0, $0.0 == "vfio" ? true : $0.1) } }
+        let ev = states.map { Evidence("sys/module/\($0.0)", $0.1 ? "built in" : "absent", expected: "built in") }
+            + [Evidence("proc/modules", s.modules.loadableModules == false ? "absent: no loadable module support"
+                            : "\(s.system.kernelConfig.source): CONFIG_MODULES is not set")]
+        let missing = states.filter { !$0.1 }.map(\.0)
+        if missing.isEmpty {
+            return [.pass("vfio, vfio_pci, vfio_iommu_type1 built in (the kernel has no loadable modules)", ev)]
+        }
+        return [.fail("the kernel has no loadable module support and \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not built in: vfio cannot be loaded; boot a kernel built with VFIO, VFIO_PCI and VFIO_IOMMU_TYPE1", ev)]
     }
 }

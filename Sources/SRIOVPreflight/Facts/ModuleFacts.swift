@@ -12,6 +12,9 @@ public struct ModuleFacts: Sendable {
     }
 
     public var loaded: Fact<Set<String>>
+    /// false: the kernel has no loadable-module support (proc/modules is absent where proc/cmdline is present);
+    /// true: proc/modules was read; nil: cannot tell.
+    public var loadableModules: Bool?
     public var builtin: Set<String> = []
     /// Entries of sys/module: loaded modules and built-in ones that have parameters.
     public var sysModules: Set<String> = []
@@ -53,9 +56,16 @@ public struct ModuleFacts: Sendable {
     }
 
     static func collect(_ root: HostRoot, release: String?) -> ModuleFacts {
-        var facts = ModuleFacts(loaded: Fact.read(root, "proc/modules") { text in
-            Set(text.lines.compactMap { $0.split(separator: " ").first.map { normalize(String($0)) } })
-        })
+        let procModules = root.text("proc/modules")
+        var facts: ModuleFacts
+        switch procModules {
+        case .success(let text):
+            facts = ModuleFacts(loaded: .known(Set(text.lines.compactMap { $0.split(separator: " ").first.map { normalize(String($0)) } }),
+                                               source: "proc/modules"), loadableModules: true)
+        case .failure(let e):
+            facts = ModuleFacts(loaded: .unknown(source: "proc/modules", reason: e.description))
+            if e == .missing && root.exists("proc/cmdline") { facts.loadableModules = false }
+        }
         facts.sysModules = Set(root.entries("sys/module").map(normalize))
         if let r = release {
             let dir = "lib/modules/\(r)"
