@@ -80,26 +80,29 @@ struct FixCommand: ParsableCommand {
         case .json: print(FixPlanRenderer.json(outcomes).serialized(pretty: true), terminator: "")
         default: if !apply { print(FixPlanRenderer.text(outcomes, live: live), terminator: "") }
         }
+        let plans = outcomes.compactMap { o -> FixPlan? in if case .plan(let p) = o.1 { return p }; return nil }
+        let problems = FixEngine.permissionProblems(plans, base: base, live: live)
         guard apply else {
-            if live && geteuid() != 0 && outcomes.contains(where: { if case .plan = $0.1 { return true }; return false }) {
-                FileHandle.standardError.write(Data("note: applying needs root: every fix writes under /etc, /sys or runs modprobe/update-grub\n".utf8))
+            if !problems.isEmpty {
+                FileHandle.standardError.write(Data("note: \(permissionText(problems))\nrun `sriov-preflight fix --apply` as root (sudo)\n".utf8))
             }
             return
         }
-        var plans: [FixPlan] = []
-        for (_, o) in outcomes {
-            if case .plan(let p) = o {
-                if p.requiredFlag == "--accept-unsafe-interrupts" && !acceptUnsafeInterrupts {
-                    fail("fix \(p.fixID) gives up interrupt isolation: re-run with --accept-unsafe-interrupts to apply it")
-                }
-                plans.append(p)
-            }
+        let refusals = outcomes.compactMap { d, o -> String? in
+            if case .refused(let why) = o { return "fix \(d.id) refused: \(why)" }
+            return nil
+        }
+        if !refusals.isEmpty { fail(refusals.joined(separator: "\n") + "\nnothing was changed") }
+        for p in plans where p.requiredFlag == "--accept-unsafe-interrupts" && !acceptUnsafeInterrupts {
+            fail("fix \(p.fixID) gives up interrupt isolation: re-run with --accept-unsafe-interrupts to apply it")
         }
         if plans.allSatisfy(\.isEmpty) {
             print("nothing to change: the host already has what the fixes would set")
             return
         }
-        try requireRoot(live: live, what: "apply \(plans.map(\.fixID).joined(separator: ", "))")
+        if !problems.isEmpty {
+            fail("\(permissionText(problems))\nnothing was changed: run as root (sudo)")
+        }
         do {
             let o = try FixEngine.apply(plans, base: base, live: live, writer: &writer)
             for p in plans { print("fix \(p.fixID): applied\(p.rebootRequired ? " (reboot required)" : "")") }
@@ -110,6 +113,12 @@ struct FixCommand: ParsableCommand {
         } catch {
             fail("\(error)")
         }
+    }
+
+    /// "these fixes need root: fix vfio-modules: create /etc/modules-load.d/vfio-pci.conf, run `modprobe vfio-pci`".
+    func permissionText(_ problems: [(fixID: String, steps: [String])]) -> String {
+        let who = geteuid() == 0 ? "these fixes write where this user cannot" : "these fixes need root"
+        return "\(who):\n" + problems.map { "  fix \($0.fixID): \($0.steps.joined(separator: "; "))" }.joined(separator: "\n")
     }
 
     func requireRoot(live: Bool, what: String) throws {

@@ -67,4 +67,31 @@ struct CLITests {
         #expect(explain.status == 0 && explain.out.contains("Why it matters"))
         #expect(try run([Paths.binary, "explain", "nope"]).status == 64)
     }
+
+    /// As an unprivileged user (nobody, through util-linux's setpriv): the plan names what needs root, and
+    /// `--apply` refuses before it changes anything.
+    @Test("fix as a non-root user says which fixes need root and changes nothing",
+          .enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                   "needs root and /usr/bin/setpriv to run the binary as nobody"))
+    func fixAsNonRoot() throws {
+        let host = try materialize(.intelNoIRHardware.file("proc/modules", "ixgbe 1 0 - Live 0x0\n"))
+        defer { try? FileManager.default.removeItem(atPath: host) }
+        _ = try run(["chmod", "-R", "a+rX,go-w", host])
+        let before = FixTests.tree(host)
+        let asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Paths.binary]
+        let plan = try run(asNobody + ["fix", "--root", host])
+        #expect(plan.status == 0)
+        #expect(plan.out.contains("fix unsafe-interrupts"))
+        #expect(plan.err.contains("these fixes need root"))
+        #expect(plan.err.contains("fix unsafe-interrupts: create /etc/modprobe.d/iommu_unsafe_interrupts.conf"))
+        #expect(plan.err.contains("keep its journal and backups under /var/lib/sriov-preflight/"))
+        let apply = try run(asNobody + ["fix", "--root", host, "--apply", "--accept-unsafe-interrupts", "unsafe-interrupts"])
+        #expect(apply.status == 1)
+        #expect(apply.err.contains("these fixes need root") && apply.err.contains("nothing was changed"))
+        #expect(FixTests.tree(host) == before)
+        // As root the same apply goes through.
+        let asRoot = try run([Paths.binary, "fix", "--root", host, "--apply", "--accept-unsafe-interrupts", "unsafe-interrupts"])
+        #expect(asRoot.status == 0, "\(asRoot.err)")
+        #expect(FixTests.tree(host) != before)
+    }
 }

@@ -27,6 +27,30 @@ public enum FixEngine {
         return defs.map { ($0, $0.plan(ctx)) }
     }
 
+    /// What the current user cannot do of these plans, fix by fix: each file whose directory it may not write,
+    /// the journal under var/lib/sriov-preflight, and on a live root without root every runtime action.
+    /// Empty: `apply` may go ahead. Nothing is changed to find out.
+    public static func permissionProblems(_ plans: [FixPlan], base: String, live: Bool) -> [(fixID: String, steps: [String])] {
+        let writer = SafeWriter(base: base)
+        let notRoot = geteuid() != 0
+        func writable(_ rel: String) -> Bool {
+            // The nearest directory that exists is the one a write (or the directories it creates) lands in.
+            var dir = (writer.full(rel) as NSString).deletingLastPathComponent
+            while !dir.isEmpty && dir != "/" && !FileManager.default.fileExists(atPath: dir) {
+                dir = (dir as NSString).deletingLastPathComponent
+            }
+            return access(dir.isEmpty ? "/" : dir, W_OK) == 0
+        }
+        var problems: [(fixID: String, steps: [String])] = []
+        for p in plans where !p.isEmpty {
+            var steps = p.files.filter { $0.old != $0.new && !writable($0.path) }.map { "\($0.kind.rawValue) /\($0.path)" }
+            if live && notRoot { steps += p.actions.map { "run `\($0.shellText)`" } }
+            if !steps.isEmpty && !writable("\(journalDir)/x") { steps.append("keep its journal and backups under /\(stateDir)/") }
+            if !steps.isEmpty { problems.append((p.fixID, steps)) }
+        }
+        return problems
+    }
+
     /// Applies plans: preconditions first (every file still as planned), then backups and the journal,
     /// then each file atomically, then the runtime actions (live root only).
     public static func apply(_ plans: [FixPlan], base: String, live: Bool, writer: inout SafeWriter,

@@ -90,6 +90,20 @@ public struct FixContext: Sendable {
         results.filter { !$0.ignored && ($0.status == .fail || $0.status == .warn) && $0.fix?.id == fixID }
     }
 
+    /// Where a check stands, for a fix that is not needed: "ir.unsafe-interrupts is skip: no IOMMU is active…".
+    public func standing(_ checkID: String) -> String {
+        let rs = results.filter { $0.id == checkID }
+        guard !rs.isEmpty else { return "\(checkID) did not run (not selected)" }
+        return rs.map { r in
+            let object = r.object == "host" ? "" : "[\(r.object)]"
+            if r.ignored { return "\(checkID)\(object) is ignored" }
+            if r.status == .fail || r.status == .warn {
+                return "\(checkID)\(object) is \(r.status.rawValue), but not in a way this fix mends: \(r.message)"
+            }
+            return "\(checkID)\(object) is \(r.status.rawValue): \(r.message)"
+        }.joined(separator: "; ")
+    }
+
     /// Current content of a file under the root, read without following symlinks.
     public func current(_ path: String) throws -> [UInt8]? {
         try SafeWriter(base: base).read(path)

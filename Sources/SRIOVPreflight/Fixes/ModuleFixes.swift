@@ -44,7 +44,7 @@ extension FixDefinition {
                                                  title: "Let vfio accept devices without interrupt remapping") { ctx in
         let asking = ctx.asking("unsafe-interrupts").filter { $0.id == "ir.unsafe-interrupts" }
         guard !asking.isEmpty else {
-            return .notNeeded("ir.unsafe-interrupts does not fail: interrupt remapping works or the option is already set")
+            return .notNeeded(ctx.standing("ir.unsafe-interrupts"))
         }
         do {
             let old = try ctx.current(unsafeInterruptsFile)
@@ -72,7 +72,7 @@ extension FixDefinition {
     static let unsafeInterruptsOff = FixDefinition(id: "unsafe-interrupts-off",
                                                     title: "Remove allow_unsafe_interrupts where interrupt remapping works") { ctx in
         let asking = ctx.asking("unsafe-interrupts-off")
-        guard !asking.isEmpty else { return .notNeeded("allow_unsafe_interrupts is not set needlessly") }
+        guard !asking.isEmpty else { return .notNeeded(ctx.standing("ir.unsafe-interrupts")) }
         do {
             var files: [FileChange] = []
             let locations = Set(ctx.snapshot.modules.modprobeOptions
@@ -100,7 +100,7 @@ extension FixDefinition {
 
     static let vfioModules = FixDefinition(id: "vfio-modules", title: "Load vfio-pci now and at every boot") { ctx in
         let asking = ctx.asking("vfio-modules")
-        guard !asking.isEmpty else { return .notNeeded("vfio.modules does not fail") }
+        guard !asking.isEmpty else { return .notNeeded(ctx.standing("vfio.modules")) }
         do {
             var files: [FileChange] = []
             let old = try ctx.current(vfioModulesFile)
