@@ -174,7 +174,7 @@ struct FixTests {
         #expect(step > 5, "the apply has more than five write steps")
     }
 
-    @Test("sriov-vfs refuses in-use VFs without --force, and more than TotalVFs")
+    @Test("sriov-vfs refuses in-use VFs without --force, more than TotalVFs, and a PF without a driver")
     func sriovVFsRefusals() throws {
         let dir = temporaryDirectory("fix")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -184,6 +184,38 @@ struct FixTests {
         if case .refused(let why) = outcome(FixOptions(force: true, vfs: [("0000:3b:00.0", 64)])) { #expect(why.contains("TotalVFs")) } else { Issue.record("N > TotalVFs not refused") }
         guard case .plan(let p) = outcome(FixOptions(force: true, vfs: [("ens1f0", 0)])) else { Issue.record("SR-IOV restore not planned"); return }
         #expect(p.actions.map(\.shellText).contains { $0.hasSuffix("sriov_numvfs") && $0.hasPrefix("echo 0") })
+
+        let noDriver = temporaryDirectory("fix")
+        defer { try? FileManager.default.removeItem(atPath: noDriver) }
+        try ExampleHost.intelReady.withNIC(NICSpec().with { $0.driver = nil }).materialize(at: noDriver)
+        let o = FixEngine.plans(Self.context(noDriver, FixOptions(vfs: [("0000:3b:00.0", 2)])), ids: ["sriov-vfs"])[0].1
+        if case .refused(let why) = o { #expect(why.contains("no driver bound")) } else { Issue.record("a PF without a driver not refused") }
+    }
+
+    @Test("sriov-vfs: 0 then N to sriov_numvfs, and undo puts the old count back")
+    func sriovVFsRuntimeWritesAndUndo() throws {
+        let dir = temporaryDirectory("fix")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ExampleHost.intelReady.withNIC(NICSpec().with { $0.numVFs = 4 }).materialize(at: dir)
+        guard case .plan(let p) = FixEngine.plans(Self.context(dir, FixOptions(vfs: [("ens1f0", 2)])), ids: ["sriov-vfs"])[0].1 else {
+            Issue.record("4 → 2 VFs not planned"); return
+        }
+        #expect(p.actions.map(\.kind).map { k -> String in
+            if case .writeAttribute(_, let v, let u) = k { return "\(v)/\(u ?? "-")" }
+            return "?"
+        } == ["0/4", "2/0"])
+        guard let attr = p.actions.first.flatMap({ a -> String? in
+            if case .writeAttribute(let path, _, _) = a.kind { return path }
+            return nil
+        }) else { Issue.record("no sriov_numvfs write"); return }
+        func numVFs() -> String { ((try? String(contentsOfFile: dir + "/" + attr, encoding: .utf8)) ?? "?").trimmingWhitespace() }
+        // live: true runs the attribute writes against the files of the root on disk.
+        var w = SafeWriter(base: dir)
+        _ = try FixEngine.apply([p], base: dir, live: true, writer: &w)
+        #expect(numVFs() == "2")
+        var w2 = SafeWriter(base: dir)
+        _ = try FixEngine.undo(base: dir, live: true, force: false, writer: &w2)
+        #expect(numVFs() == "4")
     }
 
     @Test("unified diff")

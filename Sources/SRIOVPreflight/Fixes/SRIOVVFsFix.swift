@@ -29,17 +29,20 @@ extension FixDefinition {
                     return .refused("\(pfName) (\(address)): \(inUse.count) VF(s) are in use (\(inUse.map { "\($0.address) on \($0.driver ?? "?")" }.joined(separator: ", "))): changing the count would pull them from their guests; use --force to do it anyway")
                 }
                 let current = pf.numVFs
+                if pf.driver == nil && current != n && !ctx.options.force {
+                    return .refused("\(pfName) (\(address)) has no driver bound: the kernel refuses a new sriov_numvfs until the PF driver is loaded (see sriov.pf-driver); load it first, or use --force to write the udev rule anyway")
+                }
                 let attr = "\(pf.path)/sriov_numvfs"
                 if current != n {
-                    // The kernel only accepts a new count from 0.
-                    if current != 0 { actions.append(.attribute(attr, "0", undo: nil, "release the \(current) VF(s) of \(address)")) }
-                    if n > 0 { actions.append(.attribute(attr, "\(n)", undo: current > 0 ? "0" : nil, "enable \(n) VF(s) on \(address)")) }
+                    // The kernel only accepts a new count from 0. Undo runs backwards: 0 again, then the old count.
+                    if current != 0 { actions.append(.attribute(attr, "0", undo: "\(current)", "release the \(current) VF(s) of \(address)")) }
+                    if n > 0 { actions.append(.attribute(attr, "\(n)", undo: "0", "enable \(n) VF(s) on \(address)")) }
                     if current > 0 && n == 0 { notes.append("\(address): SR-IOV restore — the PF goes back to 0 VFs.") }
                 }
                 lines.removeAll { $0.contains("KERNEL==\"\(address)\"") }
                 if n > 0 { lines.append(udevRule(address, n)) }
                 answers.append("sriov.vfs[\(address)]")
-                if pf.driver == nil { notes.append("\(address) has no driver bound: bind its PF driver first, or the write is refused.") }
+                if pf.driver == nil && current != n { notes.append("\(address) has no driver bound: the sriov_numvfs write fails until its PF driver is loaded.") }
             }
             let body = lines.filter { $0 != udevHeader && !$0.trimmingWhitespace().isEmpty }
             let newText = body.isEmpty ? nil : ([udevHeader] + body).joined(separator: "\n") + "\n"
