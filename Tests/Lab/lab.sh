@@ -612,10 +612,18 @@ compare_variant() {
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "(exit code)" "-" "fail:1 error:2 else 0" "rc=$rc ($nfail fail, $nerr error)" MISMATCH >>"$dir/compare.tsv"
     fi
   fi
-  # after-check rows (guest: lab/after-check.tsv) and the second boot's verdicts (reboot-with-grub-cmdline),
-  # compared with the .expected rows "fix:<fix id>" and "reboot:<check id>"
-  local after="" rebooted=""
+  # after-check rows (guest: lab/after-check.tsv), the verdicts of `check again` (lab/check-again.json) and of the
+  # second boot (reboot-with-grub-cmdline), compared with the .expected rows "fix:<fix id>", "again:<check id>"
+  # and "reboot:<check id>"
+  local after="" rebooted="" again=""
   [[ -r $g/after-check.tsv ]] && after=$(cat "$g/after-check.tsv")
+  if [[ -e $g/check-again.rc ]]; then
+    if jq -e '.results | type == "array"' "$g/check-again.json" >/dev/null 2>&1; then
+      again=$(jq -r '.results[] | ["again:" + .id, (.object // "host"), .status] | @tsv' "$g/check-again.json")
+    else
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "(check again)" "-" "JSON report" "rc=$(cat "$g/check-again.rc"), no valid --output file" FAILED >>"$dir/compare.tsv"
+    fi
+  fi
   if [[ -e $dir/reboot/run-info.txt ]]; then
     local rstatus rg=$dir/reboot/guest/lab
     rstatus=$(sed -n 's/^status=//p' "$dir/reboot/run-info.txt")
@@ -637,8 +645,8 @@ compare_variant() {
     [[ -z $id || $id == \#* ]] && continue
     seen["$id|$obj"]=1
     case $id in
-      fix:*|reboot:*)
-        local src=$after; [[ $id == reboot:* ]] && src=$rebooted
+      fix:*|reboot:*|again:*)
+        local src=$after; [[ $id == reboot:* ]] && src=$rebooted; [[ $id == again:* ]] && src=$again
         got=$(awk -F'\t' -v i="$id" -v o="$obj" '$1 == i && $2 == o { print $3; exit }' <<<"$src")
         if [[ -z $got ]]; then verdict=MISSING; got="(no result)"
         elif [[ "/$allowed/" == *"/$got/"* ]]; then verdict=ok

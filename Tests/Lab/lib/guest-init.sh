@@ -246,13 +246,18 @@ fi
 # row "GROUP<TAB>OBJECT<TAB>RESULT" to lab/after-check.tsv; the host compares the rows with the
 # "fix:..." rows of the variant's .expected. GROUP is "fix:<fix id>" of the last `fix` action; OBJECT is
 # the action's verb, or its label when written VERB@LABEL. Actions:
-#   fix ARGS...              sriov-preflight fix ARGS (result: applied, nothing to change, undone, rc=N)
+#   fix ARGS...              sriov-preflight fix ARGS (result: applied, nothing to change, undone, refused, rc=N)
 #   param MODULE PARAM       the value of /sys/module/MODULE/parameters/PARAM (or absent)
 #   file-has PATH LINE...    PATH has the line LINE... (has line, no line, absent)
 #   file-gone PATH           PATH does not exist (gone, present)
 #   reload MODULE            rmmod MODULE; modprobe MODULE (busybox modprobe reads /etc/modprobe.d) (ok, rmmod failed, modprobe failed)
 #   vfio-open-group          rebind each vfio target VF to vfio-pci and attach its group with vfio-probe (vfio ok,
 #                            else the failing probe line)
+#   attr PATH                the first line of a sysfs attribute (or absent)
+#   modprobe MODULE...       load modules, e.g. a PF driver the variant left out (ok, modprobe failed)
+#   rmmod MODULE...          unload them again, so the capture shows the host as the check saw it (ok, rmmod failed)
+#   check again              the whole check once more, written to lab/check-again.json; lab.sh compares its
+#                            verdicts with the "again:<check id>" rows of the .expected file (no row here)
 #   anything else            a row "not implemented yet" (reported as n/i, does not fail)
 #   reboot-with-grub-cmdline the host boots the variant again with the captured /etc/default/grub (lab.sh);
 #                            nothing to do in the guest
@@ -308,7 +313,8 @@ if [ -n "${LAB_AFTER_CHECK:-}" ]; then
         PREV_GROUP=$GROUP
         timeout 120 $TOOL fix "$@" >"$LAB/after-fix-$n.txt" 2>&1 </dev/null; frc=$?
         sed 's/^/    /' "$LAB/after-fix-$n.txt" >>"$LAB/guest-init.log"
-        if [ $frc != 0 ]; then got="rc=$frc: $(tail -n 1 "$LAB/after-fix-$n.txt")"
+        if [ $frc != 0 ] && grep -q '^sriov-preflight fix: fix .* refused: ' "$LAB/after-fix-$n.txt"; then got=refused
+        elif [ $frc != 0 ]; then got="rc=$frc: $(tail -n 1 "$LAB/after-fix-$n.txt")"
         elif grep -q '^undone:' "$LAB/after-fix-$n.txt"; then got=undone
         elif grep -q '^nothing to change' "$LAB/after-fix-$n.txt"; then got="nothing to change"
         elif grep -q '^fix .*: applied' "$LAB/after-fix-$n.txt"; then got=applied
@@ -332,6 +338,18 @@ if [ -n "${LAB_AFTER_CHECK:-}" ]; then
         else row "$obj" ok
         fi ;;
       vfio-open-group) vfio_open_groups; row "$obj" "$VFIO_RES" ;;
+      attr)
+        if [ -r "$1" ]; then row "$obj" "$(head -n 1 "$1")"; else row "$obj" absent; fi ;;
+      modprobe)
+        if modprobe "$@" >>"$LAB/guest-init.log" 2>&1; then row "$obj" ok; else row "$obj" "modprobe failed"; fi ;;
+      rmmod)
+        if rmmod "$@" >>"$LAB/guest-init.log" 2>&1; then row "$obj" ok; else row "$obj" "rmmod failed"; fi ;;
+      check)
+        if [ "$*" != again ]; then row "$obj" "not implemented yet: $act"; continue; fi
+        if [ ! -x $TOOL ]; then row "$obj" "no tool"; continue; fi
+        timeout 120 $TOOL check --format json --output "$LAB/check-again.json" >/dev/null 2>"$LAB/check-again.stderr"
+        echo $? >"$LAB/check-again.rc"
+        say "after-check: check again rc=$(cat "$LAB/check-again.rc")" ;;
       reboot-with-grub-cmdline) say "after-check: reboot with the GRUB_CMDLINE_LINUX of /etc/default/grub (done by lab.sh)" ;;
       *) row "$obj" "not implemented yet: $act" ;;
     esac
