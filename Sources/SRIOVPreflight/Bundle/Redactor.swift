@@ -109,8 +109,8 @@ public final class Redactor {
         var s = text
         for h in hostnames { s = replaceLiteral(h, in: s, kind: .hostname) }
         for v in serials { s = replaceLiteral(v, in: s, kind: .serial) }
-        s = replace(Self.mac, in: s, kind: .mac) { $0.lowercased() }
-        s = replace(Self.ipv6, in: s, kind: .ipv6, accept: Self.looksLikeIPv6) { $0.lowercased() }
+        s = replace(Self.mac, in: s, kind: .mac, key: { $0.lowercased() })
+        s = replace(Self.ipv6, in: s, kind: .ipv6, accept: Self.looksLikeIPv6, key: { $0.lowercased() })
         s = replace(Self.ipv4, in: s, kind: .ipv4)
         return s
     }
