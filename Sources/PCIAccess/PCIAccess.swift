@@ -62,10 +62,10 @@ public enum PCIAccess {
         case dump(file: String)
     }
 
-    /// Scans a `.../sys/bus/pci` directory (the live one by default). Throws
+    /// Scans a `ROOT/sys/bus/pci` directory (callers name it: there is no live default). Throws
     /// `PCIAccessError` with libpci's message, e.g. "Cannot open /x/devices" for a
     /// missing directory.
-    public static func scanSysfs(path: String = "/sys/bus/pci") throws -> [PCIFunctionRecord] {
+    public static func scanSysfs(path: String) throws -> [PCIFunctionRecord] {
         try scan(.sysfs(path: path)).records
     }
 

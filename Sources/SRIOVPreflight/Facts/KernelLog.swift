@@ -102,9 +102,9 @@ public struct KernelLog: Sendable {
     static func readLive(_ root: HostRoot) -> Result<(source: String, bytes: [UInt8]), KernelLogUnavailable> {
         var reasons: [String] = []
         switch root.read("dev/kmsg", limit: 64 << 20) {
-        case .success(let b) where !b.isEmpty: return .success(("/dev/kmsg", b))
-        case .success: reasons.append("/dev/kmsg: empty")
-        case .failure(let e): reasons.append("/dev/kmsg: \(e)")
+        case .success(let b) where !b.isEmpty: return .success(("dev/kmsg", b))
+        case .success: reasons.append("dev/kmsg: empty")
+        case .failure(let e): reasons.append("dev/kmsg: \(e)")
         }
         let size = spf_klogctl(10, nil, 0)  // SYSLOG_ACTION_SIZE_BUFFER
         if size > 0 {
@@ -128,7 +128,7 @@ public struct KernelLog: Sendable {
         case .success(let b): return KernelLog(source: "var/log/dmesg", bytes: b)
         case .failure(let e): reasons.append("var/log/dmesg: \(e)")
         }
-        return KernelLog(source: root.isLive ? "/dev/kmsg" : "var/log/dmesg",
+        return KernelLog(source: root.isLive ? "dev/kmsg" : "var/log/dmesg",
                          unavailable: reasons.joined(separator: "; "))
     }
 }
