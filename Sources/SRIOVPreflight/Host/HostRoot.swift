@@ -17,6 +17,8 @@ public final class HostRoot: @unchecked Sendable {
     public init(backend: FSBackend, isLive: Bool = false) {
         self.backend = backend
         self.isLive = isLive
+        self.recordingBackend = backend as? RecordingBackend
+        self.recorder = recordingBackend?.recorder
     }
 
     /// A directory on disk; `/` is the live host.
@@ -26,6 +28,21 @@ public final class HostRoot: @unchecked Sendable {
     }
 
     public var label: String { backend.label }
+
+    /// The recorder of a root read through a `RecordingBackend`.
+    public let recorder: FileRecorder?
+    private let recordingBackend: RecordingBackend?
+
+    /// The same root, read through a `RecordingBackend` that records into `recorder` (or this root when
+    /// it already records).
+    public func recording(into recorder: FileRecorder) -> HostRoot {
+        if self.recorder === recorder { return self }
+        return HostRoot(backend: RecordingBackend(backend, recorder: recorder), isLive: isLive)
+    }
+
+    private func unresolved(_ path: String, _ kind: FileRead.Kind, _ e: FSError) {
+        recorder?.unresolved(path, kind, e)
+    }
 
     /// "/proc//cmdline/" → "proc/cmdline".
     public static func normalize(_ path: String) -> String {
@@ -118,9 +135,14 @@ public final class HostRoot: @unchecked Sendable {
 
     /// A small regular file whose whole content is a relative path is a symlink that lost its kind.
     private func flattenedLink(_ p: String) -> String? {
-        guard let size = backend.size(p), size > 0, size <= 1024,
-              case .success(let bytes) = backend.read(p, limit: 1024) else { return nil }
-        return Self.linkText(bytes)
+        guard let size = backend.size(p), size > 0, size <= 1024 else { return nil }
+        // Read past a recorder: a probe is not a read by a fact (the recorder is told what it found).
+        let rec = recordingBackend
+        let r = (rec?.inner ?? backend).read(p, limit: 1024)
+        rec?.recorder.read(p, r, probe: true)
+        guard case .success(let bytes) = r, let t = Self.linkText(bytes) else { return nil }
+        rec?.recorder.link(p, t)
+        return t
     }
 
     static func linkText(_ bytes: [UInt8]) -> String? {
@@ -139,7 +161,7 @@ public final class HostRoot: @unchecked Sendable {
         let (dir, name) = Self.parent(p)
         let d: String
         switch resolveDir(dir) {
-        case .failure(let e): return .failure(e)
+        case .failure(let e): unresolved(p, .file, e); return .failure(e)
         case .success(let r): d = r
         }
         // Fast path: open the name directly (O_NOFOLLOW); only a link there (ELOOP) or a missing
@@ -147,20 +169,21 @@ public final class HostRoot: @unchecked Sendable {
         var full = d.isEmpty ? name : d + "/" + name
         if name == ".." || name == "." || name.isEmpty {
             switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
-            case .failure(let e): return .failure(e)
+            case .failure(let e): unresolved(p, .file, e); return .failure(e)
             case .success(let r): full = r
             }
         }
         var direct = backend.read(full, limit: limit)
         if case .failure(.linkLoop) = direct {
             switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
-            case .failure(let e): return .failure(e)
+            case .failure(let e): unresolved(p, .file, e); return .failure(e)
             case .success(let r): full = r
             }
             direct = backend.read(full, limit: limit)
         }
         var result = direct
         if case .success(let bytes) = result, bytes.count <= 1024, let t = Self.linkText(bytes) {
+            recorder?.link(full, t)
             let (fd, _) = Self.parent(full)
             if case .success(let target) = walk(start: fd, components: t.split(separator: "/").map(String.init),
                                                 followLast: true, lastFileMayBeLink: false) {
@@ -184,7 +207,10 @@ public final class HostRoot: @unchecked Sendable {
 
     /// Entry names of a directory, sorted.
     public func list(_ path: String) -> Result<[String], FSError> {
-        canonical(path).flatMap { backend.list($0) }
+        switch canonical(path) {
+        case .success(let c): return backend.list(c)
+        case .failure(let e): unresolved(Self.normalize(path), .directory, e); return .failure(e)
+        }
     }
 
     /// Entry names, or an empty list when the directory cannot be read.
@@ -193,26 +219,39 @@ public final class HostRoot: @unchecked Sendable {
     }
 
     public func exists(_ path: String) -> Bool {
-        if case .success = canonical(path) { return true }
-        return false
+        stat(path, as: .file) != nil
     }
 
     public func isDirectory(_ path: String) -> Bool {
-        guard case .success(let c) = canonical(path) else { return false }
-        return backend.kind(c) == .directory
+        stat(path, as: .directory).map { backend.kind($0) == .directory } ?? false
     }
 
     /// Size as stat reports it, after following links.
     public func size(_ path: String) -> Int? {
-        guard case .success(let c) = canonical(path) else { return nil }
-        return backend.size(c)
+        stat(path, as: .file).flatMap { backend.size($0) }
+    }
+
+    /// The canonical path of `path` when it exists; the recorder learns that a fact asked.
+    private func stat(_ path: String, as kind: FileRead.Kind) -> String? {
+        switch canonical(path) {
+        case .success(let c):
+            if let rec = recorder { rec.stat(c, backend.kind(c)) }
+            return c
+        case .failure(let e):
+            unresolved(Self.normalize(path), kind, e)
+            return nil
+        }
     }
 
     /// The link text of the last component (a real symlink or a flattened one), without following it.
     public func linkTarget(_ path: String) -> String? {
         let p = Self.normalize(path)
         let (dir, name) = Self.parent(p)
-        guard case .success(let d) = resolveDir(dir) else { return nil }
+        let d: String
+        switch resolveDir(dir) {
+        case .success(let r): d = r
+        case .failure(let e): unresolved(p, .link, e); return nil
+        }
         let full = d.isEmpty ? name : d + "/" + name
         switch backend.kind(full) {
         case .link?: return backend.readLink(full)

@@ -15,8 +15,23 @@ public struct HostSnapshot: Sendable {
     public var net: NetFacts
     /// pci.ids names, loaded on first use.
     public var names = PCINames()
+    /// Every path the facts touched, sorted by path: files read (size, sha256), directories listed,
+    /// links read (target), and what could not be read (why).
+    public var filesRead: [FileRead] = []
 
-    public static func collect(_ root: HostRoot) -> HostSnapshot {
+    /// Collects the facts of `root`, recording what they read (into `recorder`, or a new one).
+    public static func collect(_ root: HostRoot, recorder: FileRecorder? = nil) -> HostSnapshot {
+        let recorder = recorder ?? root.recorder ?? FileRecorder()
+        var snapshot = collectFacts(root.recording(into: recorder))
+        // libpci reads config spaces on its own, outside HostRoot: record what it gave.
+        for f in snapshot.pci.functions {
+            if case .success(let b) = f.config { recorder.readByLibrary("\(f.path)/config", b) }
+        }
+        snapshot.filesRead = recorder.filesRead
+        return snapshot
+    }
+
+    static func collectFacts(_ root: HostRoot) -> HostSnapshot {
         var problem: String?
         if case .failure(let e) = root.list("") {
             problem = "the host root \(root.label) cannot be read: \(e)"

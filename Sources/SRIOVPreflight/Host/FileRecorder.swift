@@ -1,0 +1,207 @@
+/// One path the snapshot touched through `HostRoot`: a file read (its size and, up to 1 MiB, its sha256),
+/// a directory listed, a link read (with its target), a file whose existence was asked, or a read that
+/// failed (with the reason: absent, permission denied, …). Paths are root-relative and canonical (the
+/// real path after links), except a failed lookup, which names the path as it was asked for.
+public struct FileRead: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Equatable, Codable {
+        case file, directory, link
+    }
+
+    public var path: String
+    public var kind: Kind
+    /// Bytes read (a file) or entries listed (a directory); nil when only the existence was asked.
+    public var size: Int?
+    /// Lower-case hex sha256 of the bytes read, for files up to `FileRecorder.hashLimit` bytes.
+    public var sha256: String?
+    /// The link text of a link (real, or flattened into a small file by a capture).
+    public var target: String?
+    /// Why it could not be read; nil when it was.
+    public var error: String?
+
+    public init(path: String, kind: Kind, size: Int? = nil, sha256: String? = nil, target: String? = nil,
+                error: String? = nil) {
+        self.path = path
+        self.kind = kind
+        self.size = size
+        self.sha256 = sha256
+        self.target = target
+        self.error = error
+    }
+}
+
+/// Records, in memory, every primitive operation a `HostRoot` made on its backend (through
+/// `RecordingBackend`) plus what `HostRoot` itself learned (flattened links, lookups that failed).
+/// The support bundle is built from this record; reports list it as `filesRead`.
+public final class FileRecorder: @unchecked Sendable {
+    /// Files up to this size are hashed as they are read.
+    public static let hashLimit = 1 << 20
+
+    /// Keep the bytes of every file read (the bundle stores exactly what the facts saw).
+    public let keepContents: Bool
+
+    struct ReadRecord {
+        var count = 0
+        var sha256: String?
+        var bytes: [UInt8]?
+        var error: FSError?
+        /// Read only to tell a flattened link from a file (HostRoot's probe), never by a fact.
+        var probeOnly = true
+        /// The config space came from libpci, which reads the file outside HostRoot.
+        var viaLibpci = false
+    }
+
+    private let lock = Mutex()
+    private(set) var kinds: [String: NodeKind] = [:]
+    private(set) var links: [String: String] = [:]
+    private(set) var reads: [String: ReadRecord] = [:]
+    private(set) var lists: [String: Result<[String], FSError>] = [:]
+    /// Existence asked by a fact (`exists`, `isDirectory`, `size`) and answered yes.
+    private(set) var stats: [String: NodeKind] = [:]
+    /// Paths asked for that did not resolve (a missing or unreadable component on the way).
+    private(set) var unresolved: [String: (FileRead.Kind, FSError)] = [:]
+    /// Paths handed to a C library (libpci) that reads the disk itself.
+    private(set) var handedOut: Set<String> = []
+
+    public init(keepContents: Bool = false) {
+        self.keepContents = keepContents
+    }
+
+    // MARK: recording (called by RecordingBackend and HostRoot)
+
+    func kind(_ path: String, _ k: NodeKind?) {
+        guard let k else { return }
+        lock.withLock { kinds[path] = k }
+    }
+
+    func link(_ path: String, _ target: String) {
+        lock.withLock { links[path] = target }
+    }
+
+    func read(_ path: String, _ result: Result<[UInt8], FSError>, probe: Bool = false, viaLibpci: Bool = false) {
+        switch result {
+        case .success(let bytes):
+            let known = lock.withLock { reads[path] }
+            var rec = known ?? ReadRecord()
+            if !probe { rec.probeOnly = false }
+            if viaLibpci { rec.viaLibpci = true }
+            // A longer read of the same file supersedes a shorter one (a probe, a limited read).
+            if known == nil || bytes.count > rec.count || (known?.error != nil) || (!probe && known?.probeOnly == true) {
+                rec.count = bytes.count
+                rec.error = nil
+                if !probe {
+                    rec.sha256 = bytes.count <= Self.hashLimit ? SHA256.hex(bytes) : nil
+                    if keepContents { rec.bytes = bytes }
+                }
+            }
+            lock.withLock { reads[path] = rec }
+        case .failure(let e):
+            lock.withLock {
+                if reads[path] == nil { reads[path] = ReadRecord(error: e, probeOnly: probe) }
+            }
+        }
+    }
+
+    func list(_ path: String, _ result: Result<[String], FSError>) {
+        lock.withLock {
+            if case .success? = lists[path], case .failure = result { return }
+            lists[path] = result
+        }
+    }
+
+    func stat(_ path: String, _ k: NodeKind?) {
+        guard let k else { return }
+        lock.withLock { stats[path] = k }
+    }
+
+    func unresolved(_ path: String, _ kind: FileRead.Kind, _ e: FSError) {
+        lock.withLock { if unresolved[path] == nil { unresolved[path] = (kind, e) } }
+    }
+
+    func handedOut(_ path: String) {
+        lock.withLock { _ = handedOut.insert(path) }
+    }
+
+    /// A file read by libpci outside HostRoot (config spaces), with the bytes it gave.
+    public func readByLibrary(_ path: String, _ bytes: [UInt8]) {
+        let known = lock.withLock { reads[path] }
+        if let known, known.error == nil, !known.probeOnly { return }
+        read(path, .success(bytes), viaLibpci: true)
+    }
+
+    // MARK: the record
+
+    /// The bytes read of `path` (with `keepContents`).
+    func contents(_ path: String) -> [UInt8]? { lock.withLock { reads[path]?.bytes } }
+
+    /// One entry per path, sorted by path.
+    public var filesRead: [FileRead] {
+        lock.withLock {
+            var out: [String: FileRead] = [:]
+            for (p, (kind, e)) in unresolved { out[p] = FileRead(path: p, kind: kind, error: e.description) }
+            for (p, k) in stats where k == .file || k == .directory {
+                out[p] = FileRead(path: p, kind: k == .directory ? .directory : .file)
+            }
+            for (p, r) in reads {
+                if r.probeOnly && r.error == nil {
+                    if out[p] == nil { out[p] = FileRead(path: p, kind: .file) }
+                    continue
+                }
+                out[p] = FileRead(path: p, kind: .file, size: r.error == nil ? r.count : nil, sha256: r.sha256,
+                                  error: r.error?.description)
+            }
+            for (p, r) in lists {
+                switch r {
+                case .success(let names): out[p] = FileRead(path: p, kind: .directory, size: names.count)
+                case .failure(let e): out[p] = FileRead(path: p, kind: .directory, error: e.description)
+                }
+            }
+            for (p, t) in links { out[p] = FileRead(path: p, kind: .link, target: t) }
+            return out.values.sorted { $0.path < $1.path }
+        }
+    }
+}
+
+/// An `FSBackend` that answers from another one and records every question and answer in a `FileRecorder`.
+public final class RecordingBackend: FSBackend, @unchecked Sendable {
+    public let inner: FSBackend
+    public let recorder: FileRecorder
+
+    public init(_ inner: FSBackend, recorder: FileRecorder) {
+        self.inner = inner
+        self.recorder = recorder
+    }
+
+    public var label: String { inner.label }
+
+    public func kind(_ path: String) -> NodeKind? {
+        let k = inner.kind(path)
+        recorder.kind(path, k)
+        return k
+    }
+
+    public func readLink(_ path: String) -> String? {
+        let t = inner.readLink(path)
+        if let t { recorder.link(path, t) }
+        return t
+    }
+
+    public func read(_ path: String, limit: Int) -> Result<[UInt8], FSError> {
+        let r = inner.read(path, limit: limit)
+        recorder.read(path, r)
+        return r
+    }
+
+    public func list(_ path: String) -> Result<[String], FSError> {
+        let r = inner.list(path)
+        recorder.list(path, r)
+        return r
+    }
+
+    public func size(_ path: String) -> Int? { inner.size(path) }
+
+    public func absolutePath(_ path: String) -> String? {
+        let p = inner.absolutePath(path)
+        if p != nil { recorder.handedOut(path) }
+        return p
+    }
+}
