@@ -13,7 +13,7 @@ struct CheckCommand: ParsableCommand {
     var bundle: String?
 
     @Option(name: .long, help: "Report format on stdout (or --output): text, json, junit.")
-    var format: OutputFormat = .text
+    var format: ReportFormat = .text
 
     @Option(name: [.short, .long], help: "Write the report to FILE instead of stdout.")
     var output: String?
@@ -66,19 +66,13 @@ struct CheckCommand: ParsableCommand {
             root = HostRoot.disk(unpacked!)
         }
         defer { if let unpacked { SupportBundle.removeTemporaryDirectory(unpacked) } }
-        let (report, snapshot) = Report.run(root: root, selection: selection, strict: strict)
+        let (report, _) = Report.run(root: root, selection: selection, strict: strict,
+                                     source: bundle != nil ? .bundle : nil)
         let toTTY = output == nil || output == "-"
         let color = !noColor && toTTY && Terminal.supportsColor(fd: 1)
-        func render(_ f: OutputFormat) throws -> String {
-            switch f {
-            case .text: return ReportRendering.text(report, snapshot: snapshot, color: color && f == format)
-            case .json: return ReportRendering.json(report, snapshot: snapshot)
-            case .junit: return try JUnitReporter.render(report)
-            }
-        }
-        try writeOutput(try render(format), to: output)
-        if let json { try writeOutput(try render(.json), to: json) }
-        if let junit { try writeOutput(try render(.junit), to: junit) }
+        try writeOutput(try format.reporter(color: color).render(report), to: output)
+        if let json { try writeOutput(try ReportFormat.json.reporter().render(report), to: json) }
+        if let junit { try writeOutput(try ReportFormat.junit.reporter().render(report), to: junit) }
         throw ExitCode(report.summary.exitCode.rawValue)
     }
 }

@@ -15,7 +15,7 @@ struct NICsCommand: ParsableCommand {
         let snapshot = HostSnapshot.collect(rootOptions.hostRoot())
         let rows = snapshot.nicTable
         switch format {
-        case .json: print(NICTableRenderer.json(rows).serialized(pretty: true), terminator: "")
+        case .json: print(try JSONCoding.encode(rows).serialized(pretty: true), terminator: "")
         default: print(rows.isEmpty ? "no physical NICs found\n" : NICTableRenderer.text(rows), terminator: "")
         }
     }

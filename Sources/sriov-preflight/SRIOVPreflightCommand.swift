@@ -11,7 +11,7 @@ struct SRIOVPreflightCommand: ParsableCommand {
             not a readable .tar.gz or holds unsafe members).
             """,
         version: Tool.version,
-        subcommands: [CheckCommand.self, NICsCommand.self, FixCommand.self, BundleCommand.self, DecodeCommand.self, ListCommand.self, ExplainCommand.self, DocsCommand.self],
+        subcommands: [CheckCommand.self, ReportCommand.self, NICsCommand.self, FixCommand.self, BundleCommand.self, DecodeCommand.self, ListCommand.self, ExplainCommand.self, DocsCommand.self],
         defaultSubcommand: CheckCommand.self)
 }
 
@@ -24,8 +24,10 @@ struct RootOptions: ParsableArguments {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit
+    case text, json
 }
+
+extension ReportFormat: ExpressibleByArgument {}
 
 func writeOutput(_ text: String, to path: String?) throws {
     guard let path, path != "-" else {

@@ -55,6 +55,28 @@ struct CLITests {
         #expect(stdoutJSON.out.hasPrefix("{"))
     }
 
+    @Test("report --from re-renders a saved report: JSON byte for byte, text and JUnit as the run wrote them, same exit code")
+    func reportFrom() throws {
+        let off = try materialize(.intelBIOSOff)
+        let out = temporaryDirectory("out")
+        defer { for d in [off, out] { try? FileManager.default.removeItem(atPath: d) } }
+        let r = try run([Paths.binary, "check", "--root", off, "--output", out + "/r.txt", "--json", out + "/r.json",
+                         "--junit", out + "/r.xml"], env: ["NO_COLOR": "1"])
+        #expect(r.status == 1)
+        for (format, file) in [("json", "r.json"), ("text", "r.txt"), ("junit", "r.xml")] {
+            let again = try run([Paths.binary, "report", "--from", out + "/r.json", "--format", format], env: ["NO_COLOR": "1"])
+            #expect(again.status == 1)
+            #expect(again.out == (try String(contentsOfFile: out + "/" + file, encoding: .utf8)), "\(format)")
+        }
+        try "{\"schema_version\": 1}".write(toFile: out + "/old.json", atomically: true, encoding: .utf8)
+        let old = try run([Paths.binary, "report", "--from", out + "/old.json"])
+        #expect(old.status == 64 && old.err.contains("schema version 1"))
+        let fifo = out + "/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let f = try run([Paths.binary, "report", "--from", fifo])
+        #expect(f.status == 64 && f.err.contains("FIFO"))
+    }
+
     @Test("list, explain")
     func catalog() throws {
         let list = try run([Paths.binary, "list", "--format", "json"])

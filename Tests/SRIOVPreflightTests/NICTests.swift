@@ -43,19 +43,19 @@ struct NICTests {
         let s = HostSnapshot.collect(host.root())
         #expect(s.nicTable.first?.name == odd)
         #expect(!NICTableRenderer.text(s.nicTable).contains("\u{1B}"))
-        let (report, snap) = Report.run(root: host.root())
-        let json = ReportRendering.json(report, snapshot: snap)
+        let (report, _) = Report.run(root: host.root())
+        let json = JSONReporter.render(report)
         #expect(try validateAgainstSchema([json]) == nil)
         let obj = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-        let nics = (obj?["host"] as? [String: Any])?["nics"] as? [[String: Any]]
+        let nics = obj?["nics"] as? [[String: Any]]
         #expect(nics?.first?["name"] as? String == odd)
     }
 
     @Test("the text report ends with the NIC table only when NICs exist")
     func textTable() {
-        let (r1, s1) = Report.run(root: ExampleHost.intelWithNIC.root())
-        #expect(ReportRendering.text(r1, snapshot: s1, color: false).contains("\nNICs\n"))
-        let (r2, s2) = Report.run(root: ExampleHost.intelReady.root())
-        #expect(!ReportRendering.text(r2, snapshot: s2, color: false).contains("\nNICs\n"))
+        let (r1, _) = Report.run(root: ExampleHost.intelWithNIC.root())
+        #expect(TextReporter(color: false).render(r1).contains("\nNICs\n"))
+        let (r2, _) = Report.run(root: ExampleHost.intelReady.root())
+        #expect(!TextReporter(color: false).render(r2).contains("\nNICs\n"))
     }
 }

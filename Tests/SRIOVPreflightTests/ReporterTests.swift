@@ -37,7 +37,7 @@ struct ReporterTests {
         #expect(try validateAgainstSchema(docs) == nil)
         for d in docs {
             let obj = try JSONSerialization.jsonObject(with: Data(d.utf8)) as? [String: Any]
-            #expect(obj?["schema_version"] as? Int == 1)
+            #expect(obj?["schema_version"] as? Int == ReportDocument.currentSchemaVersion)
         }
         let hostile = JSONReporter.render(Self.reports().last!.1)
         #expect(hostile.contains("\\u0001") && hostile.contains("\\u0000"))

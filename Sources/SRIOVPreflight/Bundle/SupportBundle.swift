@@ -27,7 +27,7 @@ public enum SupportBundle {
         collector.collectAll(release: snapshot.system.kernelRelease.value, progress: progress)
         var tree = collector.tree
         var extra: [String: [UInt8]] = [:]
-        extra["report.json"] = Array(ReportRendering.json(report, snapshot: snapshot).utf8)
+        extra["report.json"] = Array(try JSONReporter().render(report).utf8)
         extra["report.xml"] = Array(try JUnitReporter.render(report).utf8)
         let configs: [(address: PCIAddress, config: [UInt8])] = snapshot.pci.functions.compactMap { f in
             guard let a = PCIAddress(f.address), case .success(let b) = f.config else { return nil }

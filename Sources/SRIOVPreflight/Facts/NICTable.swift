@@ -1,6 +1,6 @@
 /// The operator's NIC table: one row per physical NIC, as a host's "external devices" page shows it.
-public struct NICRow: Sendable, Equatable {
-    public enum SRIOVState: String, Sendable {
+public struct NICRow: Sendable, Equatable, Codable {
+    public enum SRIOVState: String, Sendable, Codable {
         case split = "split"                    // VFs enabled (已虚拟化)
         case splittable = "splittable"          // SR-IOV capable, no VFs yet (可虚拟化)
         case notSplittable = "not splittable"   // no SR-IOV (不可虚拟化)
@@ -25,7 +25,34 @@ public struct NICRow: Sendable, Equatable {
     public var vfsTotal: Int
     public var vfsEnabled: Int
     public var vfsInUse: Int
-    public var vfsAvailable: Int { max(vfsEnabled - vfsInUse, 0) }
+    public var vfsAvailable: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, model, driver, link, bond
+        case pciAddress = "pci_address"
+        case speed = "speed_mbps"
+        case state = "sriov_state"
+        case vfsTotal = "vfs_total"
+        case vfsEnabled = "vfs_enabled"
+        case vfsInUse = "vfs_in_use"
+        case vfsAvailable = "vfs_available"
+    }
+
+    public init(name: String, pciAddress: String, model: String, driver: String?, link: String, speed: Int?,
+                bond: String?, state: SRIOVState, vfsTotal: Int, vfsEnabled: Int, vfsInUse: Int) {
+        self.name = name
+        self.pciAddress = pciAddress
+        self.model = model
+        self.driver = driver
+        self.link = link
+        self.speed = speed
+        self.bond = bond
+        self.state = state
+        self.vfsTotal = vfsTotal
+        self.vfsEnabled = vfsEnabled
+        self.vfsInUse = vfsInUse
+        vfsAvailable = max(vfsEnabled - vfsInUse, 0)
+    }
 }
 
 extension HostSnapshot {
@@ -73,17 +100,5 @@ public enum NICTableRenderer {
                 return i == row.count - 1 ? cell : String(cell.prefix(40)).rightPadded(widths[i])
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
-    }
-
-    public static func json(_ rows: [NICRow]) -> JSON {
-        .array(rows.map { r in
-            .object([
-                "name": .string(r.name), "pci_address": .string(r.pciAddress), "model": .string(r.model),
-                "driver": .str(r.driver), "link": .string(r.link), "speed_mbps": r.speed.map { .num($0) } ?? .null,
-                "bond": .str(r.bond), "sriov_state": .string(r.state.rawValue),
-                "vfs_total": .num(r.vfsTotal), "vfs_enabled": .num(r.vfsEnabled), "vfs_in_use": .num(r.vfsInUse),
-                "vfs_available": .num(r.vfsAvailable),
-            ])
-        })
     }
 }

@@ -91,6 +91,11 @@ public struct Selection: Sendable {
 
 /// Runs checks against a snapshot.
 public enum Engine {
+    /// Findings the engine itself gives for any check.
+    public static let messages: [String: String] = [
+        "root-unreadable": "cannot decide: {problem}",
+    ]
+
     public static func run(_ snapshot: HostSnapshot, checks: [Check] = Checks.all,
                            selection: Selection = Selection()) -> [CheckResult] {
         var results: [CheckResult] = []
@@ -99,14 +104,15 @@ public enum Engine {
             let start = monotonicMs()
             var findings: [Finding]
             if let problem = snapshot.rootProblem {
-                findings = [.error("cannot decide: \(problem)")]
+                findings = [Finding(.error, code: "root-unreadable", ["problem": problem])]
             } else {
                 findings = check.evaluate(snapshot)
             }
             let elapsed = (monotonicMs() - start) / Double(max(findings.count, 1))
             for f in findings {
-                var r = CheckResult(id: d.id, object: f.object, status: f.status, message: f.message,
-                                    evidence: f.evidence, fix: f.fix)
+                let (code, message) = check.render(f)
+                var r = CheckResult(id: d.id, object: f.object, status: f.status, code: code, params: f.params,
+                                    message: message, evidence: f.evidence, fix: f.fix)
                 r.title = d.title
                 r.category = d.category
                 r.severity = d.severity

@@ -39,6 +39,11 @@ public struct FixOffer: Sendable, Equatable, Codable {
     public var available: Bool
     public var rebootRequired: Bool
 
+    enum CodingKeys: String, CodingKey {
+        case id, available
+        case rebootRequired = "reboot_required"
+    }
+
     public init(id: String, available: Bool = true, rebootRequired: Bool = false) {
         self.id = id
         self.available = available
@@ -47,10 +52,15 @@ public struct FixOffer: Sendable, Equatable, Codable {
 }
 
 /// One result: a check's verdict on one object (`host`, a PCI function `0000:3b:00.0`, a bond `bond0`).
-public struct CheckResult: Sendable, Equatable {
+public struct CheckResult: Sendable, Equatable, Codable {
     public var id: String
     public var object: String
     public var status: Status
+    /// Stable finding code, `<check id>.<finding>` (e.g. `ir.supported.unit-without-ir`).
+    public var code: String
+    /// The named values of the finding (unit names, values, paths); the message is rendered from them.
+    public var params: [String: String]
+    /// English, rendered from the check's message table with `params`.
     public var message: String
     public var evidence: [Evidence]
     public var fix: FixOffer?
@@ -63,34 +73,77 @@ public struct CheckResult: Sendable, Equatable {
     public var severity = Severity.error
     public var remediation = ""
 
-    public init(id: String = "", object: String = "host", status: Status, message: String,
-                evidence: [Evidence] = [], fix: FixOffer? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case id, object, status, code, params, message, evidence, fix, ignored, title, category, severity, remediation
+        case durationMs = "duration_ms"
+    }
+
+    public init(id: String = "", object: String = "host", status: Status, code: String = "", params: [String: String] = [:],
+                message: String, evidence: [Evidence] = [], fix: FixOffer? = nil) {
         self.id = id
         self.object = object
         self.status = status
+        self.code = code
+        self.params = params
         self.message = message
         self.evidence = evidence
         self.fix = fix
     }
 }
 
-/// Shorthands for writing a check's `evaluate`.
+/// What a check's `evaluate` returns for one object: a status, a finding code (short, within the check) with
+/// its named params, evidence and maybe a fix. The engine renders the message from the check's table.
 public struct Finding: Sendable {
     public var object: String
     public var status: Status
-    public var message: String
+    /// Short code within the check (`unit-without-ir`); empty for a legacy literal message.
+    public var code: String
+    public var params: [String: String]
+    /// A literal message (legacy form, before the check has a message table).
+    public var literal: String?
     public var evidence: [Evidence]
     public var fix: FixOffer?
+
+    public init(_ status: Status, code: String, _ params: [String: String], object: String = "host",
+                evidence: [Evidence] = [], fix: FixOffer? = nil) {
+        self.object = object
+        self.status = status
+        self.code = code
+        self.params = params
+        self.literal = nil
+        self.evidence = evidence
+        self.fix = fix
+    }
 
     public init(_ status: Status, _ message: String, object: String = "host", evidence: [Evidence] = [],
                 fix: FixOffer? = nil) {
         self.object = object
         self.status = status
-        self.message = message
+        self.code = ""
+        self.params = [:]
+        self.literal = message
         self.evidence = evidence
         self.fix = fix
     }
 
+    // The code form: `.fail("unit-without-ir", ["units": "dmar1"], ev, fix: …)`.
+    public static func pass(_ code: String, _ params: [String: String], object: String = "host", _ e: [Evidence] = []) -> Finding {
+        Finding(.pass, code: code, params, object: object, evidence: e)
+    }
+    public static func warn(_ code: String, _ params: [String: String], object: String = "host", _ e: [Evidence] = [], fix: FixOffer? = nil) -> Finding {
+        Finding(.warn, code: code, params, object: object, evidence: e, fix: fix)
+    }
+    public static func fail(_ code: String, _ params: [String: String], object: String = "host", _ e: [Evidence] = [], fix: FixOffer? = nil) -> Finding {
+        Finding(.fail, code: code, params, object: object, evidence: e, fix: fix)
+    }
+    public static func skip(_ code: String, _ params: [String: String], object: String = "host", _ e: [Evidence] = []) -> Finding {
+        Finding(.skip, code: code, params, object: object, evidence: e)
+    }
+    public static func error(_ code: String, _ params: [String: String], object: String = "host", _ e: [Evidence] = []) -> Finding {
+        Finding(.error, code: code, params, object: object, evidence: e)
+    }
+
+    // The legacy literal form, kept while checks move to message tables.
     public static func pass(_ m: String, object: String = "host", _ e: [Evidence] = []) -> Finding {
         Finding(.pass, m, object: object, evidence: e)
     }
@@ -105,6 +158,34 @@ public struct Finding: Sendable {
     }
     public static func error(_ m: String, object: String = "host", _ e: [Evidence] = []) -> Finding {
         Finding(.error, m, object: object, evidence: e)
+    }
+}
+
+/// Message templates: `{name}` stands for the finding's param `name`.
+public enum MessageTemplate {
+    public static func render(_ template: String, _ params: [String: String]) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let v = params[name] { out += v } else { out += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out
+    }
+
+    /// The placeholder names of a template, in order.
+    public static func placeholders(_ template: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            names.append(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
     }
 }
 
@@ -152,12 +233,16 @@ public struct CheckDescription: Sendable {
     public var fixID: String?
     /// How to verify the verdict by hand (shown by `explain`).
     public var manualCheck: String?
+    /// Short finding code → English message template (`{param}` placeholders). The published code of a
+    /// finding is `<id>.<short code>`; a translation is a second table keyed the same way.
+    public var messages: [String: String]
     /// Built on demand: example hosts cost time, and only tests, docs and `explain` need them.
     private let exampleBuilder: @Sendable () -> [CheckExample]
     public var examples: [CheckExample] { exampleBuilder() }
 
     public init(id: String, title: String, category: String, severity: Severity, rationale: String,
                 remediation: String, reads: [String], fixID: String? = nil, manualCheck: String? = nil,
+                messages: [String: String] = [:],
                 examples: @autoclosure @escaping @Sendable () -> [CheckExample]) {
         self.id = id
         self.title = title
@@ -168,6 +253,7 @@ public struct CheckDescription: Sendable {
         self.reads = reads
         self.fixID = fixID
         self.manualCheck = manualCheck
+        self.messages = messages
         self.exampleBuilder = examples
     }
 }
@@ -183,4 +269,14 @@ public struct Check: Sendable {
     }
 
     public var id: String { description.id }
+
+    /// Turns a finding into its published code and English message.
+    public func render(_ f: Finding) -> (code: String, message: String) {
+        if let literal = f.literal { return ("\(id).unconverted", literal) }
+        let code = "\(id).\(f.code)"
+        guard let template = description.messages[f.code] ?? Engine.messages[f.code] else {
+            return (code, "\(code) \(f.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+        }
+        return (code, MessageTemplate.render(template, f.params))
+    }
 }

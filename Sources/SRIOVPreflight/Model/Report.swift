@@ -4,11 +4,11 @@ import Glibc
 
 public enum Tool {
     public static let name = "sriov-preflight"
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 }
 
 /// Exit codes, documented in the README.
-public enum ExitCode: Int32, Sendable {
+public enum ExitCode: Int32, Sendable, Codable {
     case ready = 0
     case failed = 1
     case undecided = 2
@@ -16,12 +16,19 @@ public enum ExitCode: Int32, Sendable {
 }
 
 /// Counts per status; ignored results are counted apart and never affect readiness.
-public struct Summary: Sendable, Equatable {
+public struct Summary: Sendable, Equatable, Codable {
     public var pass = 0, warn = 0, fail = 0, skip = 0, error = 0, ignored = 0
-    public var exitCode: ExitCode = .ready
-    public var ready: Bool { exitCode == .ready }
+    public var ready: Bool
+    public var exitCode: ExitCode
+
+    enum CodingKeys: String, CodingKey {
+        case pass, warn, fail, skip, error, ignored, ready
+        case exitCode = "exit_code"
+    }
 
     public init(_ results: [CheckResult], strict: Bool) {
+        exitCode = .ready
+        ready = true
         for r in results {
             if r.ignored { ignored += 1; continue }
             switch r.status {
@@ -37,55 +44,167 @@ public struct Summary: Sendable, Equatable {
         } else if error > 0 {
             exitCode = .undecided
         }
+        ready = exitCode == .ready
     }
 }
 
+/// How the evidence of a report was obtained.
+public enum EvidenceSource: String, Sendable, Codable, CaseIterable {
+    /// The running host itself (`--root /`).
+    case live
+    /// A captured host root (`--root DIR`): a lab capture, an unpacked bundle, a customer's files.
+    case hostRoot = "host-root"
+    /// A support bundle replayed with `check --bundle`.
+    case bundle
+}
+
 /// What a report says of the host as a whole.
-public struct HostInfo: Sendable {
+public struct HostInfo: Sendable, Equatable, Codable {
     public var hostname: String
     public var kernelRelease: String
     public var cmdline: String
     public var cpuVendor: String
     public var root: String
+    public var evidenceSource: EvidenceSource
 
-    init(_ s: HostSnapshot) {
+    enum CodingKeys: String, CodingKey {
+        case hostname, cmdline, root
+        case kernelRelease = "kernel_release"
+        case cpuVendor = "cpu_vendor"
+        case evidenceSource = "evidence_source"
+    }
+
+    init(_ s: HostSnapshot, source: EvidenceSource) {
         hostname = s.system.hostname ?? "unknown"
         kernelRelease = s.system.kernelRelease.value ?? "unknown"
         cmdline = s.system.cmdline.value?.raw ?? ""
         cpuVendor = s.system.cpuVendor ?? "unknown"
         root = s.rootLabel
+        evidenceSource = source
     }
 }
 
-/// The results of one run, ready for the reporters.
-public struct Report: Sendable {
-    public var host: HostInfo
-    public var results: [CheckResult]
-    public var summary: Summary
-    public var strict: Bool
+public struct ToolInfo: Sendable, Equatable, Codable {
+    public var name: String
+    public var version: String
+}
+
+/// What the run was asked to do (`--only`, `--ignore`, `--strict`).
+public struct SelectionInfo: Sendable, Equatable, Codable {
+    public var only: [String]
+    public var ignore: [String]
+}
+
+public struct Timings: Sendable, Equatable, Codable {
     /// Seconds since the epoch when the run started.
     public var startedAt: Double
     public var durationMs: Double
+    public var collectMs: Double
+    public var checksMs: Double
 
-    public init(snapshot: HostSnapshot, results: [CheckResult], strict: Bool, startedAt: Double, durationMs: Double) {
-        host = HostInfo(snapshot)
-        self.results = results
+    enum CodingKeys: String, CodingKey {
+        case startedAt = "started_at"
+        case durationMs = "duration_ms"
+        case collectMs = "collect_ms"
+        case checksMs = "checks_ms"
+    }
+}
+
+/// The report document: everything one run found, complete, typed and versioned. Every output (text,
+/// JSON, JUnit, and whatever comes later) renders this value and nothing else; `report --from` reads it back.
+/// Its JSON form is fixed by reports/report.schema.json (draft 2020-12).
+public struct ReportDocument: Sendable, Equatable, Codable {
+    public static let currentSchemaVersion = 2
+
+    public var schemaVersion: Int
+    public var tool: ToolInfo
+    /// `2026-11-25T04:30:00Z`.
+    public var generatedAt: String
+    public var strict: Bool
+    public var host: HostInfo
+    public var selection: SelectionInfo
+    public var summary: Summary
+    public var timings: Timings
+    /// The NIC inventory (one row per physical NIC), names from the root's own pci.ids when it has one.
+    public var nics: [NICRow]
+    public var results: [CheckResult]
+
+    enum CodingKeys: String, CodingKey {
+        case tool, strict, host, selection, summary, timings, nics, results
+        case schemaVersion = "schema_version"
+        case generatedAt = "generated_at"
+    }
+
+    public init(snapshot: HostSnapshot, results: [CheckResult], strict: Bool, selection: Selection = Selection(),
+                source: EvidenceSource? = nil, timings: Timings) {
+        schemaVersion = Self.currentSchemaVersion
+        tool = ToolInfo(name: Tool.name, version: Tool.version)
+        generatedAt = Self.utcStamp(timings.startedAt) + "Z"
         self.strict = strict
+        host = HostInfo(snapshot, source: source ?? (snapshot.isLive ? .live : .hostRoot))
+        self.selection = SelectionInfo(only: selection.only, ignore: selection.ignore)
+        self.results = results
         summary = Summary(results, strict: strict)
-        self.startedAt = startedAt
-        self.durationMs = durationMs
+        self.timings = timings
+        nics = snapshot.nicTable
     }
 
     /// Collects a snapshot of `root` and runs the checks: the whole pipeline.
     public static func run(root: HostRoot, selection: Selection = Selection(), strict: Bool = false,
-                           checks: [Check] = Checks.all) -> (Report, HostSnapshot) {
+                           source: EvidenceSource? = nil, checks: [Check] = Checks.all) -> (ReportDocument, HostSnapshot) {
         let started = wallClock()
         let t0 = Engine.monotonicMs()
         let snapshot = HostSnapshot.collect(root)
+        let t1 = Engine.monotonicMs()
         let results = Engine.run(snapshot, checks: checks, selection: selection)
-        let report = Report(snapshot: snapshot, results: results, strict: strict, startedAt: started,
-                            durationMs: Engine.monotonicMs() - t0)
+        let t2 = Engine.monotonicMs()
+        let report = ReportDocument(snapshot: snapshot, results: results, strict: strict, selection: selection,
+                                    source: source,
+                                    timings: Timings(startedAt: started, durationMs: t2 - t0, collectMs: t1 - t0,
+                                                     checksMs: t2 - t1))
         return (report, snapshot)
+    }
+
+    /// Reads a JSON report back; refuses another schema version with a message saying which.
+    public static func read(json text: String) throws -> ReportDocument {
+        let value = try JSON.parse(text)
+        guard case .object(let o) = value else { throw ReadError.notAReport("the top level is not an object") }
+        guard case .int(let v)? = o["schema_version"] else { throw ReadError.notAReport("no schema_version") }
+        guard v == Int64(currentSchemaVersion) else {
+            let tool: String
+            if case .object(let t)? = o["tool"], case .string(let s)? = t["version"] { tool = " (written by \(Tool.name) \(s))" } else { tool = "" }
+            throw ReadError.version("report schema version \(v)\(tool); this \(Tool.name) \(Tool.version) reads version \(currentSchemaVersion)")
+        }
+        do {
+            return try JSONCoding.decode(ReportDocument.self, from: value)
+        } catch let e as DecodingError {
+            throw ReadError.notAReport(Self.describe(e))
+        }
+    }
+
+    public enum ReadError: Error, CustomStringConvertible, Equatable {
+        case notAReport(String)
+        case version(String)
+        public var description: String {
+            switch self {
+            case .notAReport(let s): return "not a \(Tool.name) report: \(s)"
+            case .version(let s): return s
+            }
+        }
+    }
+
+    static func describe(_ e: DecodingError) -> String {
+        switch e {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
+            return c.debugDescription
+        @unknown default:
+            return "\(e)"
+        }
+    }
+
+    /// The JSON text of the document (sorted keys, two-space indent): what `--format json` writes.
+    public func json() -> String {
+        ((try? JSONCoding.encode(self)) ?? .null).serialized(pretty: true)
     }
 
     static func wallClock() -> Double {
@@ -95,11 +214,17 @@ public struct Report: Sendable {
     }
 
     /// UTC time as `2026-11-25T04:30:00` (no zone: what the strictest JUnit schema accepts).
-    public var timestamp: String {
-        var t = time_t(startedAt)
+    static func utcStamp(_ seconds: Double) -> String {
+        var t = time_t(seconds)
         var tm = tm()
         gmtime_r(&t, &tm)
         func p(_ v: Int32, _ n: Int) -> String { String(v).leftPadded(n, "0") }
         return "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2))"
     }
+
+    /// The run's start as a JUnit timestamp (no zone).
+    public var timestamp: String { String(generatedAt.dropLast(generatedAt.hasSuffix("Z") ? 1 : 0)) }
 }
+
+/// The engine's output has one name: the report document.
+public typealias Report = ReportDocument

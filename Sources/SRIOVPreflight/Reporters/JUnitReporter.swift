@@ -5,7 +5,9 @@ import CLibXML2
 /// Valid under both public schemas in shared/schemas/junit (windyroad's Ant schema and Jenkins xunit's):
 /// one testsuite per category, `properties` first and `system-out`/`system-err` last, timestamps without
 /// a zone, times with at most three decimals, every text mapped into XML 1.0 characters.
-public enum JUnitReporter {
+public struct JUnitReporter: Reporter {
+    public init() {}
+
     public enum Failure: Error, CustomStringConvertible {
         case libxml(String)
         public var description: String {
@@ -14,7 +16,9 @@ public enum JUnitReporter {
         }
     }
 
-    public static func render(_ report: Report) throws -> String {
+    public static func render(_ report: ReportDocument) throws -> String { try JUnitReporter().render(report) }
+
+    public func render(_ report: ReportDocument) throws -> String {
         guard let buffer = xmlBufferCreate() else { throw Failure.libxml("cannot allocate a buffer") }
         defer { xmlBufferFree(buffer) }
         guard let w = xmlNewTextWriterMemory(buffer, 0) else { throw Failure.libxml("cannot create a writer") }
@@ -119,7 +123,7 @@ public enum JUnitReporter {
             try attr("skipped", String(skipped))
             try attr("time", JUnitReporter.seconds(results.reduce(0) { $0 + $1.durationMs }))
             try start("properties")
-            for (k, v) in [("tool", "\(Tool.name) \(Tool.version)"), ("root", report.host.root),
+            for (k, v) in [("tool", "\(report.tool.name) \(report.tool.version)"), ("root", report.host.root),
                            ("kernel_release", report.host.kernelRelease), ("cmdline", report.host.cmdline),
                            ("cpu_vendor", report.host.cpuVendor), ("strict", String(report.strict))] {
                 try start("property")

@@ -1,9 +1,7 @@
 /// The operator's report: grouped by category, one line per result, evidence and remediation under
 /// what needs attention, a summary line. Colour only when asked (a terminal without NO_COLOR).
-public struct TextReporter {
+public struct TextReporter: Reporter {
     public var color: Bool
-    /// Extra sections printed after the results (the NIC table, the fix hint…).
-    public var trailer: [String] = []
 
     public init(color: Bool) { self.color = color }
 
@@ -21,10 +19,23 @@ public struct TextReporter {
         }
     }
 
-    public func render(_ report: Report) -> String {
+    /// The sections printed after the results: the NIC table and the fix hint.
+    func trailer(_ report: ReportDocument) -> [String] {
+        var out: [String] = []
+        if !report.nics.isEmpty {
+            out.append("NICs\n" + NICTableRenderer.text(report.nics) + "\n")
+        }
+        let fixes = Set(report.results.filter { !$0.ignored && ($0.status == .fail || $0.status == .warn) }.compactMap { $0.fix?.id })
+        if !fixes.isEmpty {
+            out.append("run `sriov-preflight fix` to see \(fixes.count) available fix\(fixes.count == 1 ? "" : "es") (\(fixes.sorted().joined(separator: ", ")))")
+        }
+        return out
+    }
+
+    public func render(_ report: ReportDocument) -> String {
         var out = ""
         let h = report.host
-        out += paint("sriov-preflight \(Tool.version)", "1")
+        out += paint("sriov-preflight \(report.tool.version)", "1")
         out += Self.oneLine(" — host \(h.hostname), kernel \(h.kernelRelease), CPU \(h.cpuVendor)")
         out += h.root == "/" ? "\n" : Self.oneLine(", root \(h.root)") + "\n"
         if !h.cmdline.isEmpty { out += "cmdline: \(Self.oneLine(h.cmdline))\n" }
@@ -51,7 +62,7 @@ public struct TextReporter {
         }
         let s = report.summary
         out += "\n"
-        for t in trailer { out += t + (t.hasSuffix("\n") ? "" : "\n") }
+        for t in trailer(report) { out += t + (t.hasSuffix("\n") ? "" : "\n") }
         var parts = ["\(s.pass) pass", "\(s.warn) warn", "\(s.fail) fail", "\(s.skip) skip", "\(s.error) error"]
         if s.ignored > 0 { parts.append("\(s.ignored) ignored") }
         let verdict: String

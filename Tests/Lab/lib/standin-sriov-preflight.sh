@@ -10,7 +10,7 @@ done
 case $cmd in
   list) echo '[]' ;;
   check)
-    json='{"schema_version":1,"tool":{"name":"sriov-preflight-standin"},"host":{},"summary":{},"results":[]}'
+    json='{"schema_version":2,"tool":{"name":"sriov-preflight-standin"},"host":{},"summary":{},"results":[]}'
     if [ -n "$out" ]; then echo "$json" >"$out"; else echo "$json"; fi ;;
   *) echo "usage: sriov-preflight list|check" >&2; exit 64 ;;
 esac

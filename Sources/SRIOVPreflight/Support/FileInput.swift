@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reading a file named on the command line (a saved report, a waiver file…): regular files only, opened
+/// without blocking (a FIFO or a device is refused, never waited on), and bounded in size.
+public enum FileInput {
+    /// Reports of a large host are a few MiB; anything beyond this is not a report.
+    public static let reportLimit = 256 << 20
+
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public var description: String
+    }
+
+    public static func read(_ path: String, limit: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Failure(description: String(cString: strerror(errno))) }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw Failure(description: "is a directory")
+        case S_IFIFO: throw Failure(description: "is a FIFO, not a file")
+        default: throw Failure(description: "is not a regular file")
+        }
+        if Int(st.st_size) > limit { throw Failure(description: "larger than \(limit) bytes (\(st.st_size))") }
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(st.st_size))
+        var buf = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            out.append(contentsOf: buf[0..<n])
+            if out.count > limit { throw Failure(description: "larger than \(limit) bytes") }
+        }
+        return out
+    }
+
+    public static func readText(_ path: String, limit: Int) throws -> String {
+        String(decoding: try read(path, limit: limit), as: UTF8.self)
+    }
+}
+
+/// A line on standard error.
+public func printError(_ line: String) {
+    fputs(line.hasSuffix("\n") ? line : line + "\n", stderr)
+}
