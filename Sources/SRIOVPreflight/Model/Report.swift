@@ -128,11 +128,14 @@ public struct ReportDocument: Sendable, Equatable, Codable {
     /// The NIC inventory (one row per physical NIC), names from the root's own pci.ids when it has one.
     public var nics: [NICRow]
     public var results: [CheckResult]
+    /// The files the facts read (path, size, sha256 of small files, or why it could not be read).
+    public var filesRead: [FileRead]
 
     enum CodingKeys: String, CodingKey {
         case tool, strict, host, selection, summary, timings, nics, results
         case schemaVersion = "schema_version"
         case generatedAt = "generated_at"
+        case filesRead = "files_read"
     }
 
     public init(snapshot: HostSnapshot, results: [CheckResult], strict: Bool, selection: Selection = Selection(),
@@ -147,6 +150,7 @@ public struct ReportDocument: Sendable, Equatable, Codable {
         summary = Summary(results, strict: strict)
         self.timings = timings
         nics = snapshot.nicTable
+        filesRead = snapshot.filesRead
     }
 
     /// Collects a snapshot of `root` and runs the checks: the whole pipeline.
