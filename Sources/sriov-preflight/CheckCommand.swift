@@ -63,7 +63,7 @@ struct CheckCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("sriov-preflight check: \(e)\n".utf8))
                 throw ExitCode(64)
             }
-            root = HostRoot.disk(unpacked!)
+            root = SupportBundle.root(ofUnpacked: unpacked!)
         }
         defer { if let unpacked { SupportBundle.removeTemporaryDirectory(unpacked) } }
         let (report, _) = Report.run(root: root, selection: selection, strict: strict,

@@ -6,11 +6,15 @@ import Testing
 /// host's identities without changing a verdict; unsafe or broken archives are refused with a clear error.
 @Suite("Support bundles")
 struct BundleTests {
-    /// (id, object, status, message) of every result, with the root path taken out of the messages.
+    /// (id, object, status, message, evidence) of every result, with the root path taken out of the
+    /// messages. An unpacked bundle is read as `check --bundle` reads it (unreadable paths from the manifest).
     static func verdicts(_ root: String, redactedBy map: [String: [String: String]] = [:]) -> [String] {
-        let (report, _) = Report.run(root: HostRoot.disk(root))
+        let host = FileManager.default.fileExists(atPath: root + "/" + Manifest.name)
+            ? SupportBundle.root(ofUnpacked: root) : HostRoot.disk(root)
+        let (report, _) = Report.run(root: host)
         return report.results.map { r in
             var m = r.message.replacingOccurrences(of: root, with: "<root>")
+            m += r.evidence.map { " | \($0.source): \($0.observed) (\($0.expected ?? "-"))" }.joined()
             for (_, pairs) in map { for (orig, token) in pairs { m = m.replacingOccurrences(of: orig, with: token) } }
             return "\(r.id) [\(r.object)] \(r.status.rawValue): \(m)"
         }
@@ -137,6 +141,115 @@ struct BundleTests {
         #expect(direct.status == replay.status)
         func body(_ s: String) -> String { s.split(separator: "\n").dropFirst(2).joined(separator: "\n") }  // header names the root
         #expect(body(direct.out) == body(replay.out))
+    }
+
+    /// Every fixture host: the committed lab captures and the shared hosts.
+    static var allHosts: [String] {
+        Paths.committedFixtureHosts.map { Paths.fixtureHosts + "/" + $0 }
+            + Paths.sharedHosts.map { Paths.shared! + "/hosts/" + $0 }
+    }
+
+    /// Regular files, symlinks (with targets) and directories under `dir`, root-relative.
+    static func inventory(_ dir: String) -> (files: [String: [UInt8]], links: [String: String], dirs: Set<String>) {
+        var files: [String: [UInt8]] = [:], links: [String: String] = [:], dirs = Set<String>()
+        let fm = FileManager.default
+        guard let e = fm.enumerator(atPath: dir) else { return (files, links, dirs) }
+        while let rel = e.nextObject() as? String {
+            let full = dir + "/" + rel
+            if let t = try? fm.destinationOfSymbolicLink(atPath: full) { links[rel] = t; continue }
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: full, isDirectory: &isDir), isDir.boolValue { dirs.insert(rel) } else {
+                files[rel] = [UInt8](fm.contents(atPath: full) ?? Data())
+            }
+        }
+        return (files, links, dirs)
+    }
+
+    @Test("every fixture host: the bundle holds exactly what the recording saw, and replay gives the same results",
+          arguments: BundleTests.allHosts)
+    func bundleIsTheRecord(_ host: String) throws {
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let (dir, _) = try Self.roundTrip(host, redact: false, work: work)
+        defer { SupportBundle.removeTemporaryDirectory(dir) }
+        let snapshot = HostSnapshot.collect(HostRoot.disk(host))
+        let (files, links, dirs) = Self.inventory(dir)
+        let extras: Set<String> = ["report.json", "report.xml", "lspci-xxxx.txt", Manifest.name, "var/log/dmesg"]
+        var listed = Set<String>()   // entries of listed directories: placeholders may stand there
+        var recorded = Set<String>()
+        for r in snapshot.filesRead {
+            recorded.insert(r.path)
+            if r.kind == .directory, r.error == nil,
+               let names = try? FileManager.default.contentsOfDirectory(atPath: dir + "/" + r.path) {
+                for n in names { listed.insert(r.path.isEmpty ? n : r.path + "/" + n) }
+            }
+            guard r.error == nil else {
+                #expect(files[r.path] == nil || r.error != "absent", "\(r.path): \(r.error!) on the host but in the bundle")
+                continue
+            }
+            switch r.kind {
+            case .link:
+                #expect(links[r.path] != nil, "link \(r.path) missing from the bundle")
+            case .directory:
+                #expect(r.path.isEmpty || dirs.contains(r.path), "directory \(r.path) missing from the bundle")
+            case .file:
+                guard links[r.path] == nil else { continue }
+                let bytes = files[r.path]
+                #expect(bytes != nil, "file \(r.path) missing from the bundle")
+                if let bytes, let sha = r.sha256, !BundleCollector.isModulesAlias(r.path) {
+                    #expect(SHA256.hex(bytes) == sha, "\(r.path) differs from what the facts read")
+                }
+            }
+        }
+        for (p, b) in files where !extras.contains(p) {
+            #expect(recorded.contains(p) || (b.isEmpty && listed.contains(p)), "\(p) in the bundle but never read")
+        }
+        for (p, t) in links {
+            #expect(recorded.contains(p) || listed.contains(p), "link \(p) in the bundle but never read")
+            #expect(!t.hasPrefix("/"), "link \(p) -> \(t) is absolute")
+        }
+        #expect(Self.verdicts(dir) == Self.verdicts(host), "replay of \(host) differs")
+    }
+
+    @Test("absolute link targets and targets climbing past the top are stored relative, naming the same place")
+    func relativeTargets() {
+        #expect(BundleCollector.relativeTarget("../../devices/pci0000:00", at: "sys/bus/pci") == "../../devices/pci0000:00")
+        #expect(BundleCollector.relativeTarget("/boot/efi/EFI/redhat/grubenv", at: "boot/grub2/grubenv") == "../efi/EFI/redhat/grubenv")
+        #expect(BundleCollector.relativeTarget("/etc/x", at: "a") == "etc/x")
+        #expect(BundleCollector.relativeTarget("../../../../etc/x", at: "a/b") == "../etc/x")
+    }
+
+    @Test("a RHEL 8 UEFI host: grubenv behind an absolute symlink is in the bundle and pending-reboot replays")
+    func grubenvBehindSymlink() throws {
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try ExampleHost.intelWithNIC
+            .link("boot/grub2/grubenv", "/boot/efi/EFI/redhat/grubenv")
+            .file("boot/efi/EFI/redhat/grubenv", "# GRUB Environment Block\nkernelopts=root=/dev/sda1 ro intel_iommu=on\n")
+            .file("boot/loader/entries/abc-6.1.0.conf", "title Linux\nversion 6.1.0\noptions $kernelopts\n")
+            .materialize(at: work + "/host")
+        let (dir, _) = try Self.roundTrip(work + "/host", redact: false, work: work)
+        defer { SupportBundle.removeTemporaryDirectory(dir) }
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/boot/grub2/grubenv")) == "../efi/EFI/redhat/grubenv")
+        #expect(FileManager.default.fileExists(atPath: dir + "/boot/efi/EFI/redhat/grubenv"))
+        #expect(Self.verdicts(dir) == Self.verdicts(work + "/host").map { $0.replacingOccurrences(of: work + "/host", with: "<root>") })
+    }
+
+    @Test("a path the host could not read replays with the same error")
+    func unreadableReplays() throws {
+        let work = temporaryDirectory("bundle")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try Self.exampleHost(at: work + "/host")
+        let host = work + "/host"
+        let root = HostRoot(backend: MemoryBackend(label: host, nodes: ["proc/cmdline": .unreadable(.permissionDenied)],
+                                                   over: DiskBackend(base: host)))
+        _ = try SupportBundle.create(root: root, output: work + "/b.tar.gz", redact: false)
+        let dir = try SupportBundle.unpack(work + "/b.tar.gz")
+        defer { SupportBundle.removeTemporaryDirectory(dir) }
+        let replay = SupportBundle.root(ofUnpacked: dir)
+        #expect(replay.read("proc/cmdline").failureDescription.contains("permission denied"))
+        let direct = Report.run(root: root).0.results.map { "\($0.id) \($0.object) \($0.status)" }
+        #expect(Report.run(root: replay).0.results.map { "\($0.id) \($0.object) \($0.status)" } == direct)
     }
 
     static func expectRefused(_ archive: String, _ words: String) {

@@ -10,11 +10,18 @@ public enum Archive {
         public var linkTarget: String?
     }
 
-    /// Packs the entries `names` of `dir` into `output` (gzip), owned by root, sorted by name.
+    /// Packs the entries `names` of `dir` into `output` (gzip), owned by root, sorted by name. The names
+    /// go to tar in a NUL-separated list file (`--null -T`), never on its command line: a host with
+    /// thousands of PCI functions has more members than a command line holds.
     public static func create(_ output: String, from dir: String, names: [String]) throws {
+        let list = output + ".members"
+        var bytes: [UInt8] = []
+        for n in names { bytes.append(contentsOf: n.utf8); bytes.append(0) }
+        try FileOutput.write(bytes, to: list)
+        defer { unlink(list) }
         let r = try Subprocess.run("tar", ["--create", "--gzip", "--file", output, "--directory", dir,
                                            "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
-                                           "--no-recursion", "--"] + names)
+                                           "--no-recursion", "--verbatim-files-from", "--null", "--files-from", list])
         guard r.status == 0 else { throw BundleError("tar could not write \(output): \(r.stderr.trimmingWhitespace())") }
     }
 

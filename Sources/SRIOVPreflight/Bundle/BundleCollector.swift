@@ -1,189 +1,153 @@
-/// Walks a host root through `HostRoot` and copies, into a `BundleTree`, exactly the files the catalog's
-/// checks read (see `Checks.*.description.reads` and the Facts collectors) and nothing else.
+/// Builds the host tree of a bundle from the record of what the snapshot read (`FileRecorder`): no list of
+/// its own, so the bundle is what the facts read, and a replay of it asks the same questions and gets the
+/// same answers.
 ///
-/// Everything is stored at its canonical path; sysfs links (real ones, or flattened link files of a
-/// capture) are stored as symlinks with their link text, and the directory a link names is created so the
-/// link resolves in the bundle as it did on the host. Special files are never copied: the kernel log of a
-/// live host is read (as the snapshot does: /dev/kmsg, else syslog(2)) and stored as `var/log/dmesg`.
-public struct BundleCollector {
-    public let root: HostRoot
-    public private(set) var tree = BundleTree()
-    private var visitedPCI: Set<String> = []
+/// - A file a fact read is stored with the bytes the fact saw (`lib/modules/*/modules.alias` only with
+///   its `alias pci:` lines, the only ones the facts use).
+/// - A link a fact followed or read (a real symlink, or a link a capture flattened into a file) is stored
+///   as a symlink with its target; an absolute target, or one climbing above the root, is rewritten to the
+///   relative target that names the same place inside the root (as HostRoot resolved it), so the bundle
+///   holds no link that leaves it.
+/// - A directory a fact listed or looked at is stored, and every entry the listing gave is there too: an
+///   entry nothing else read is an empty placeholder of its kind (file, directory or link), so a replay
+///   lists the same names.
+/// - A file whose existence only was asked is an empty placeholder.
+/// - What could not be read is not stored; its path and reason go to the manifest (`unreadable`), and a
+///   replay answers it with the same error.
+/// - The kernel log of a live host (/dev/kmsg, else syslog(2)) is stored as `var/log/dmesg`; a live host's
+///   bundle also holds the files a replay reads in place of the live host's system calls (kernel release,
+///   hostname).
+public enum BundleCollector {
+    /// Files the facts of a host root read where a live host asks the kernel (uname, gethostname).
+    static let liveSubstitutes = ["proc/sys/kernel/osrelease", "proc/version", "proc/sys/kernel/hostname",
+                                  "etc/hostname"]
 
-    /// Attributes of a PCI function directory the PCI facts read (`virtfn*` and `sriov_*` by prefix).
-    static let pciAttributes: Set<String> = [
-        "vendor", "device", "class", "subsystem_vendor", "subsystem_device", "config", "resource", "irq",
-        "numa_node", "current_link_speed", "current_link_width", "max_link_speed", "max_link_width",
-        "ari_enabled", "secondary_bus_number", "subordinate_bus_number", "driver", "iommu_group", "physfn",
-        "modalias", "revision",
-    ]
-    static let pciPrefixes = ["virtfn", "sriov_"]
-    /// Attributes of a network interface directory the net facts read.
-    static let netAttributes: Set<String> = [
-        "address", "operstate", "carrier", "speed", "duplex", "mtu", "type", "ifindex", "flags", "master", "device",
-    ]
-    static let netTrees: Set<String> = ["bonding", "bonding_slave"]
-    /// Modules whose parameters are copied (the others are kept as empty directories: their names tell
-    /// which modules are built in).
-    static let parameterModules = ["vfio", "vfio_iommu_type1", "iommufd", "vfio_pci"]
+    /// Reads, through the recording `root`, what a replay of a live host needs besides the facts' reads.
+    public static func readLiveSubstitutes(_ root: HostRoot) {
+        guard root.isLive else { return }
+        for p in liveSubstitutes { _ = root.read(p, limit: 65536) }
+    }
 
-    public init(root: HostRoot) { self.root = root }
-
-    /// Collects the whole list; `release` is the kernel release the snapshot found.
-    public mutating func collectAll(release: String?, progress: (String) -> Void = { _ in }) {
-        progress("proc, etc, boot")
-        for p in ["proc/cmdline", "proc/cpuinfo", "proc/modules", "proc/interrupts", "proc/version", "proc/iomem",
-                  "proc/sys/kernel/osrelease", "proc/sys/kernel/hostname",
-                  "etc/os-release", "etc/hostname", "etc/default/grub", "boot/grub2/grubenv",
-                  "sys/firmware/acpi/tables/DMAR", "sys/firmware/acpi/tables/IVRS"] {
-            path(p)
+    /// The bundle tree of `record`; `backend` is the root it was recorded from (for the kind of listed
+    /// entries nothing else read).
+    public static func tree(from record: FileRecorder, backend: FSBackend, isLive: Bool) -> BundleTree {
+        var tree = BundleTree()
+        let reads = record.reads
+        let links = record.links
+        // Links first: a path that is a link is stored as one, never as the file holding its text.
+        for (p, t) in links where !p.isEmpty {
+            tree.links[p] = relativeTarget(t, at: p)
         }
-        for d in ["proc/net/bonding", "etc/modprobe.d", "lib/modprobe.d", "run/modprobe.d", "usr/lib/modprobe.d",
-                  "etc/default/grub.d", "boot/loader/entries"] {
-            for e in root.entries(d) { path("\(d)/\(e)") }
-        }
-        if let r = release {
-            path("boot/config-\(r)")
-            let dir = "lib/modules/\(r)"
-            path("\(dir)/modules.dep")
-            path("\(dir)/modules.builtin")
-            path("\(dir)/modules.alias") { bytes in
-                // Only the PCI aliases: the checks use nothing else, and they are a fraction of the size.
-                var out: [UInt8] = []
-                let prefix = Array("alias pci:".utf8)
-                for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
-                where line.starts(with: prefix) {
-                    out.append(contentsOf: line)
-                    out.append(0x0A)
+        for (p, r) in reads where tree.links[p] == nil && !p.isEmpty {
+            if let e = r.error {
+                switch e {
+                case .missing, .notADirectory, .isADirectory: break
+                default: tree.unreadable[p] = e
                 }
-                return out
+                continue
+            }
+            if r.probeOnly {
+                tree.files[p] = []
+            } else {
+                var bytes = r.bytes ?? []
+                if isModulesAlias(p) { bytes = pciAliases(bytes) }
+                tree.files[p] = bytes
             }
         }
-        progress("kernel log")
-        kernelLog()
-        progress("iommu")
-        path("sys/class/iommu", depth: 4, follow: true)
-        path("sys/kernel/iommu_groups", depth: 3, follow: false)
-        progress("modules")
-        if root.exists("sys/module") { tree.directories.insert("sys/module") }
-        for m in root.entries("sys/module") { tree.directories.insert("sys/module/\(m)") }
-        var modules = Self.parameterModules
-        for p in ModuleFacts.watchedParameters {
-            if let m = p.split(separator: ".").first.map(String.init), !modules.contains(m) { modules.append(m) }
+        for (p, k) in record.kinds where k == .directory && !p.isEmpty { tree.directories.insert(p) }
+        for (p, k) in record.kinds where k == .other && !p.isEmpty && tree.links[p] == nil {
+            tree.unreadable[p] = .io("special file: not copied")
         }
-        for m in modules { path("sys/module/\(m)/parameters", depth: 1, follow: false) }
-        progress("pci")
-        for name in root.entries("sys/bus/pci/devices") { pciFunction("sys/bus/pci/devices/\(name)") }
-        progress("net")
-        for name in root.entries("sys/class/net") { netInterface("sys/class/net/\(name)") }
-    }
-
-    // MARK: primitives
-
-    /// Where `p` lives: its parent resolved through links, then its own name.
-    private func placed(_ p: String) -> String? {
-        let n = HostRoot.normalize(p)
-        let (dir, name) = HostRoot.parent(n)
-        guard case .success(let d) = root.canonical(dir) else { return nil }
-        return d.isEmpty ? name : "\(d)/\(name)"
-    }
-
-    /// Copies `p`: a link as a link (followed into its target when `follow`), a file's bytes, a directory
-    /// and, `depth` levels down, what it holds.
-    private mutating func path(_ p: String, depth: Int = 0, follow: Bool = false,
-                               transform: (([UInt8]) -> [UInt8])? = nil) {
-        guard let at = placed(p) else { return }
-        if let target = root.linkTarget(at) {
-            addLink(at, target)
-            if follow, case .success(let c) = root.canonical(at), root.backend.kind(c) == .directory {
-                path(c, depth: depth, follow: false)
-            }
-            return
+        for (p, k) in record.stats where !p.isEmpty && tree.links[p] == nil {
+            if k == .directory { tree.directories.insert(p) } else if k == .file, tree.files[p] == nil,
+                tree.unreadable[p] == nil { tree.files[p] = [] }
         }
-        switch root.backend.kind(at) {
-        case .directory?:
-            tree.directories.insert(at)
-            guard depth > 0 else { return }
-            switch root.backend.list(at) {
+        for (d, r) in record.lists {
+            switch r {
             case .success(let names):
-                for e in names { path("\(at)/\(e)", depth: depth - 1, follow: follow) }
+                if !d.isEmpty { tree.directories.insert(d) }
+                for n in names {
+                    let p = d.isEmpty ? n : "\(d)/\(n)"
+                    if tree.files[p] != nil || tree.links[p] != nil || tree.directories.contains(p)
+                        || tree.unreadable[p] != nil || record.lists[p] != nil { continue }
+                    switch backend.kind(p) {
+                    case .directory?: tree.directories.insert(p)
+                    case .link?:
+                        if let t = backend.readLink(p) { tree.links[p] = relativeTarget(t, at: p) } else { tree.files[p] = [] }
+                    default: tree.files[p] = []
+                    }
+                }
             case .failure(let e):
-                tree.unreadable[at] = "\(e)"
-            }
-        case .file?:
-            switch root.read(at) {
-            case .success(let b): tree.files[at] = transform.map { $0(b) } ?? b
-            case .failure(let e): tree.unreadable[at] = "\(e)"
-            }
-        case .other?:
-            tree.unreadable[at] = "special file: not copied"
-        case .link?, nil:
-            return
-        }
-    }
-
-    /// Stores a link and makes the directory it names, so that it resolves in the bundle.
-    private mutating func addLink(_ at: String, _ target: String) {
-        tree.links[at] = target
-        if case .success(let c) = root.canonical(at), !c.isEmpty, root.backend.kind(c) == .directory {
-            tree.directories.insert(c)
-        }
-    }
-
-    private mutating func pciFunction(_ p: String) {
-        guard let at = placed(p) else { return }
-        if let t = root.linkTarget(at) { addLink(at, t) }
-        guard case .success(let dir) = root.canonical(at), root.backend.kind(dir) == .directory else { return }
-        // The function and the bridges above it.
-        var prefix: [Substring] = []
-        for c in dir.split(separator: "/") {
-            prefix.append(c)
-            if PCIAddressText.isValid(String(c)) { pciDirectory(prefix.joined(separator: "/")) }
-        }
-    }
-
-    private mutating func pciDirectory(_ dir: String) {
-        guard visitedPCI.insert(dir).inserted else { return }
-        tree.directories.insert(dir)
-        for e in root.entries(dir)
-        where Self.pciAttributes.contains(e) || Self.pciPrefixes.contains(where: { e.hasPrefix($0) }) {
-            path("\(dir)/\(e)")
-        }
-        // `net/`: the interface names only; their attributes come with sys/class/net.
-        if root.isDirectory("\(dir)/net") { path("\(dir)/net", depth: 1) }
-    }
-
-    private mutating func netInterface(_ p: String) {
-        guard let at = placed(p) else { return }
-        guard let t = root.linkTarget(at) else {
-            path(at)   // bonding_masters, or an interface directory that is not a link
-            if root.backend.kind(at) == .directory { netDirectory(at) }
-            return
-        }
-        addLink(at, t)
-        if case .success(let dir) = root.canonical(at), root.backend.kind(dir) == .directory { netDirectory(dir) }
-    }
-
-    private mutating func netDirectory(_ dir: String) {
-        tree.directories.insert(dir)
-        for e in root.entries(dir) {
-            if Self.netAttributes.contains(e) {
-                path("\(dir)/\(e)")
-            } else if Self.netTrees.contains(e) {
-                path("\(dir)/\(e)", depth: 1)
+                switch e {
+                case .missing, .notADirectory: break
+                default: tree.unreadable[d] = e
+                }
             }
         }
+        // The live kernel log is stored as the log a host root has.
+        if isLive {
+            tree.files["dev/kmsg"] = nil
+            tree.unreadable["dev/kmsg"] = nil
+            if let b = reads["dev/kmsg"]?.bytes, !b.isEmpty {
+                tree.files["var/log/dmesg"] = b
+            } else {
+                let log = LiveKernelLog.read(HostRoot(backend: backend, isLive: true))
+                if let b = log.bytes { tree.files["var/log/dmesg"] = b } else { tree.unreadable["var/log/dmesg"] = .io(log.reason) }
+            }
+        }
+        // A file never lies below a stored link or file (the link is what the host had there).
+        let blockers = Set(tree.links.keys).union(tree.files.keys)
+        func underBlocker(_ p: String) -> Bool {
+            var prefix = ""
+            for c in p.split(separator: "/").dropLast() {
+                prefix = prefix.isEmpty ? String(c) : prefix + "/" + c
+                if blockers.contains(prefix) { return true }
+            }
+            return false
+        }
+        tree.files = tree.files.filter { !underBlocker($0.key) }
+        tree.links = tree.links.filter { !underBlocker($0.key) }
+        tree.directories = tree.directories.filter { !underBlocker($0) && !blockers.contains($0) }
+        tree.unreadable = tree.unreadable.filter { !underBlocker($0.key) }
+        return tree
     }
 
-    private mutating func kernelLog() {
-        if root.isLive {
-            let log = LiveKernelLog.read(root)
-            if let bytes = log.bytes {
-                tree.files["var/log/dmesg"] = bytes
-                return
-            }
-            tree.unreadable["var/log/dmesg"] = log.reason
+    static func isModulesAlias(_ p: String) -> Bool {
+        p.hasPrefix("lib/modules/") && p.hasSuffix("/modules.alias")
+    }
+
+    /// Only the PCI aliases: the module facts use nothing else, and they are a fraction of the size.
+    static func pciAliases(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        let prefix = Array("alias pci:".utf8)
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) where line.starts(with: prefix) {
+            out.append(contentsOf: line)
+            out.append(0x0A)
         }
-        path("var/log/dmesg")
+        return out
+    }
+
+    /// The target to store for the link at `path`: the text as it is when it is relative and stays inside
+    /// the root; otherwise (absolute, or `..` past the top, which HostRoot stops at the root) the relative
+    /// path from the link's directory to the place HostRoot resolved it to.
+    static func relativeTarget(_ target: String, at path: String) -> String {
+        let parent = HostRoot.parent(path).0.split(separator: "/").map(String.init)
+        var stack = target.hasPrefix("/") ? [] : parent
+        var climbsOut = target.hasPrefix("/")
+        for c in target.split(separator: "/") {
+            if c == "." { continue }
+            if c == ".." {
+                if stack.isEmpty { climbsOut = true } else { stack.removeLast() }
+                continue
+            }
+            stack.append(String(c))
+        }
+        if !climbsOut { return target }
+        // Common prefix of the link's directory and the resolved place, then ../ for the rest.
+        var common = 0
+        while common < parent.count, common < stack.count, parent[common] == stack[common] { common += 1 }
+        let up = Array(repeating: "..", count: parent.count - common)
+        let rel = (up + stack[common...]).joined(separator: "/")
+        return rel.isEmpty ? "." : rel
     }
 }

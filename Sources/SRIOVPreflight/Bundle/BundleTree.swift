@@ -9,7 +9,7 @@ public struct BundleTree: Sendable {
     public var links: [String: String] = [:]
     public var directories: Set<String> = []
     /// Root-relative path → why it could not be read (absent files are not listed: absence is a fact too).
-    public var unreadable: [String: String] = [:]
+    public var unreadable: [String: FSError] = [:]
 
     public init() {}
 

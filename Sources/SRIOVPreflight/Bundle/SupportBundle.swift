@@ -22,10 +22,13 @@ public enum SupportBundle {
                               progress: (String) -> Void = { _ in }) throws -> Summary {
         let t0 = Engine.monotonicMs()
         progress("checking the host")
-        let (report, snapshot) = Report.run(root: root)
-        var collector = BundleCollector(root: root)
-        collector.collectAll(release: snapshot.system.kernelRelease.value, progress: progress)
-        var tree = collector.tree
+        // The snapshot is read through a recorder; the bundle is what it read.
+        let recorder = FileRecorder(keepContents: true)
+        let recording = root.recording(into: recorder)
+        let (report, snapshot) = Report.run(root: recording)
+        BundleCollector.readLiveSubstitutes(recording)
+        progress("collecting what the checks read")
+        var tree = BundleCollector.tree(from: recorder, backend: root.backend, isLive: root.isLive)
         var extra: [String: [UInt8]] = [:]
         extra["report.json"] = Array(try JSONReporter().render(report).utf8)
         extra["report.xml"] = Array(try JUnitReporter.render(report).utf8)
@@ -50,8 +53,8 @@ public enum SupportBundle {
         defer { removeTemporaryDirectory(stage) }
         try tree.write(into: stage)
         for (name, bytes) in extra { try FileOutput.write(bytes, to: "\(stage)/\(name)") }
-        let manifest = try Manifest.render(tree: tree, extra: extra, dir: stage, rootLabel: root.label,
-                                           redacted: redact, created: report.timestamp + "Z")
+        let manifest = Manifest.render(tree: tree, extra: extra, rootLabel: root.label,
+                                       redacted: redact, created: report.timestamp + "Z")
         try FileOutput.write(manifest, to: "\(stage)/\(Manifest.name)")
         // Every member, parents included (tar runs without recursion: exactly these names).
         var names = Set(extra.keys)
@@ -96,6 +99,15 @@ public enum SupportBundle {
             throw error
         }
         return dir
+    }
+
+    /// The host root of an unpacked bundle: its files, with the paths the manifest lists as unreadable
+    /// answering with the error the host gave.
+    public static func root(ofUnpacked dir: String) -> HostRoot {
+        let disk = DiskBackend(base: dir)
+        let errors = Manifest.unreadable(in: dir)
+        if errors.isEmpty { return HostRoot(backend: disk) }
+        return HostRoot(backend: MemoryBackend(label: dir, nodes: errors.mapValues { .unreadable($0) }, over: disk))
     }
 
     public static func makeTemporaryDirectory(_ tag: String) throws -> String {

@@ -29,6 +29,30 @@ public enum FSError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A stable short name of the case ("permission-denied"); `io` errors keep their text beside it.
+    public var code: String {
+        switch self {
+        case .missing: return "absent"
+        case .notADirectory: return "not-a-directory"
+        case .isADirectory: return "is-a-directory"
+        case .permissionDenied: return "permission-denied"
+        case .linkLoop: return "link-loop"
+        case .io: return "io"
+        }
+    }
+
+    /// The error `code` names (a bundle's manifest records it; a replay answers with it).
+    public init(code: String, reason: String) {
+        switch code {
+        case "absent": self = .missing
+        case "not-a-directory": self = .notADirectory
+        case "is-a-directory": self = .isADirectory
+        case "permission-denied": self = .permissionDenied
+        case "link-loop": self = .linkLoop
+        default: self = .io(reason)
+        }
+    }
+
     static func fromErrno(_ e: Int32) -> FSError {
         switch e {
         case ENOENT: return .missing
