@@ -7,18 +7,26 @@ extension Checks {
         rationale: """
             The BIOS describes the IOMMU to the OS in an ACPI table: DMAR for Intel VT-d, IVRS for AMD-Vi. \
             When VT-d/AMD-Vi is disabled in the BIOS the table is absent and no kernel argument can turn the \
-            IOMMU on. A table whose header length or checksum is wrong is corrupt firmware data.
+            IOMMU on. A table whose header length or checksum is wrong is corrupt firmware data; a DMAR that \
+            lists a unit at address 0 is rejected whole by the kernel. A table the kernel found (its `ACPI: DMAR` \
+            line, active units) but that is missing from the evidence is a capture made without root, not a \
+            BIOS setting.
             """,
         remediation: """
             Enable Intel VT-d (\"Intel Virtualization Technology for Directed I/O\") or AMD IOMMU / AMD-Vi in the \
             BIOS/UEFI setup, save, and power-cycle the host. If a table is corrupt, update the BIOS.
             """,
-        reads: ["sys/firmware/acpi/tables/DMAR", "sys/firmware/acpi/tables/IVRS"],
+        reads: ["sys/firmware/acpi/tables/DMAR", "sys/firmware/acpi/tables/IVRS", "sys/class/iommu", "kernel log: ACPI: DMAR/IVRS, DMAR, AMD-Vi lines"],
         manualCheck: "ls -l /sys/firmware/acpi/tables/DMAR /sys/firmware/acpi/tables/IVRS",
         examples: [
             .passes("Intel DMAR", .intelReady),
             .passes("AMD IVRS", .amdReady),
             .fails("VT-d off in BIOS", .intelBIOSOff),
+            .fails("kernel log from boot shows no DMAR", .fieldIntelNoTable),
+            .errors("capture without the DMAR file, units active and the log shows it", .intelCaptureWithoutDMAR),
+            .errors("kernel log only: the log shows the DMAR, the root lacks it", .fieldIntelReady),
+            .errors("capture without ACPI tables or a log from boot", .fieldIntelUndecided.removing("var/log/dmesg")),
+            .fails("a VT-d unit at address 0", .intelReady.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmarAtZero())),
             .errors("DMAR with a bad length", .intelReady.bytes("sys/firmware/acpi/tables/DMAR",
                                                                 Array(SyntheticTables.dmar().prefix(40)))),
             .warns("DMAR with a bad checksum", .intelReady.bytes("sys/firmware/acpi/tables/DMAR",
@@ -49,6 +57,10 @@ extension Checks {
                 if case .failure(let e)? = decoded {
                     return [.error("\(t.path) does not decode: \(e)", [Evidence(t.path, "\(b.count) bytes: \(e)", expected: "a well-formed \(t.name) table")])]
                 }
+                if t.name == "DMAR", case .success(let d)? = fw.dmarTable, let u = d.drhdUnits.first(where: { $0.registerBaseAddress == 0 }) {
+                    return [.fail("the BIOS reports a VT-d unit at address 0, so the kernel rejects the whole DMAR table (no IOMMU, no interrupt remapping): update the BIOS",
+                                  [Evidence(t.path, "DRHD at offset \(u.offset): register base address 0", expected: "a non-zero register base")])]
+                }
                 if let problem = t.headerProblem { badChecksum.append("\(t.name): \(problem)") }
                 found.append(t.name)
                 ev.append(Evidence(t.path, "\(b.count) bytes, signature \(t.name), checksum \(t.headerProblem == nil ? "valid" : "INVALID"), decoded"))
@@ -60,6 +72,19 @@ extension Checks {
         if found.isEmpty {
             if let p = fw.tablesDirProblem, p != .missing {
                 return [.error("cannot list \(FirmwareFacts.tablesDir): \(p)")]
+            }
+            let m = IRModel(s)
+            if m.tableKnown {
+                // Evidence that contradicts itself: the kernel found the table, the root does not hold it.
+                return [.error("table present on the host (kernel log, active units) but not readable here: \(s.isLive ? "run as root" : "run as root / capture incomplete")",
+                               [Evidence(FirmwareFacts.tablesDir, "no DMAR, no IVRS", expected: "the table the kernel found")] + m.tableEvidence)]
+            }
+            if m.logShowsNoTable {
+                return [.fail("no DMAR or IVRS table: VT-d / AMD-Vi is disabled in the BIOS (or the platform has no IOMMU)",
+                              [Evidence(s.kernelLog.sourceNote, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line", expected: "ACPI: DMAR (Intel) or ACPI: IVRS (AMD)")])]
+            }
+            if !s.isLive && fw.tablesDirProblem == .missing {
+                return [.error("not in this evidence: \(FirmwareFacts.tablesDir) is not in this capture, and no kernel log from the start of the boot says whether the firmware has a DMAR or IVRS")]
             }
             return [.fail("no DMAR or IVRS table: VT-d / AMD-Vi is disabled in the BIOS (or the platform has no IOMMU)",
                           [Evidence(FirmwareFacts.tablesDir, "no DMAR, no IVRS", expected: "DMAR (Intel) or IVRS (AMD)")])]

@@ -20,6 +20,10 @@ extension Checks {
             .warns("INTR_REMAP and X2APIC_OPT_OUT set", .intelReady.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(flags: 0x03))),
             .fails("INTR_REMAP clear", .intelNoIRHardware),
             .skips("AMD", .amdReady),
+            .passes("kernel log only: the kernel enabled IR, so INTR_REMAP was set", .fieldIntelReady),
+            .warns("kernel log only: x2APIC opt-out", .fieldIntelOptOut),
+            .skips("kernel log only: no enable line, no table", .fieldIntelParsedLate),
+            .fails("a VT-d unit at address 0", .intelReady.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmarAtZero())),
             .skips("no IOMMU table", .intelBIOSOff),
             .errors("DMAR unreadable", .intelReady.unreadable("sys/firmware/acpi/tables/DMAR")),
         ])) { s in
@@ -34,6 +38,9 @@ extension Checks {
             case .success(let d):
                 let ev = [Evidence(fw.dmar.path, "flags 0x\(hex(d.flags, 2)): \(d.flagNames.isEmpty ? "none" : d.flagNames.joined(separator: ", "))",
                                    expected: "INTR_REMAP")]
+                if let zero = IRModel(s).links.first(where: { $0.code == "dmar-at-zero" || $0.code == "dmar-rejected" }) {
+                    return [.fail(zero.message, ev + zero.evidence)]
+                }
                 if !d.intrRemap { return [.fail("DMAR INTR_REMAP is clear: the firmware does not offer interrupt remapping", ev)] }
                 if d.x2apicOptOut { return [.warn("INTR_REMAP set, but X2APIC_OPT_OUT asks the OS to stay in xAPIC mode", ev)] }
                 return [.pass("DMAR INTR_REMAP set", ev)]
@@ -45,6 +52,19 @@ extension Checks {
                 ev.append(Evidence(fw.ivrs.path, "IVinfo 0x\(hex(t.ivInfo.raw, 8)), \(t.ivhdBlocks.count) IVHD block(s)"))
             }
             return [.skip("AMD: the IVRS has no interrupt-remapping flag; the kernel decides at boot (see ir.supported)", ev)]
+        }
+        let m = IRModel(s)
+        if m.vendor != .amd, m.tableKnown {
+            // No table here: what the kernel did tells the flag, when it enabled IR (it checks INTR_REMAP first).
+            if case .enabled(let line, let mode) = m.decision {
+                var ev = [Evidence(s.kernelLog.sourceNote, line)]
+                if let opt = s.ir.x2apicOptOutLine {
+                    ev.append(Evidence(s.kernelLog.sourceNote, opt))
+                    return [.warn("INTR_REMAP set (the kernel enabled interrupt remapping), but X2APIC_OPT_OUT asks the OS to stay in xAPIC mode; the DMAR table itself is not in this evidence", ev)]
+                }
+                return [.pass("INTR_REMAP set: the kernel enabled interrupt remapping\(mode.map { " in \($0) mode" } ?? ""), which it does only when the flag is set (the DMAR table itself is not in this evidence)", ev)]
+            }
+            return [.skip("not in this evidence: the DMAR table (its flags byte); the kernel found one", m.tableEvidence)]
         }
         return [.skip("no DMAR or IVRS table (see firmware.iommu-table)")]
     }

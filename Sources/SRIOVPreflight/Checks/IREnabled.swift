@@ -8,13 +8,17 @@ extension Checks {
             Support is not enough: the kernel must have turned interrupt remapping on. It says so in its log \
             ("DMAR-IR: Enabled IRQ remapping in x2apic|xapic mode", "AMD-Vi: Interrupt remapping enabled"), and \
             remapped interrupt chips appear in /proc/interrupts as IR-IO-APIC / IR-PCI-MSI. `intremap=off` or \
-            `nointremap` on the command line keeps it off.
+            `nointremap` on the command line keeps it off. When the log reaches the point where the kernel decides \
+            (`x2apic: IRQ remapping doesn't support X2APIC mode` on Intel, `..TIMER`, `smpboot: CPU0`, AMD-Vi's \
+            `Extended features`) without that line, the message names the broken link: a kernel built without \
+            CONFIG_IRQ_REMAP (the DMAR parsed only after `..TIMER`), the command line, the chipset erratum, a VT-d \
+            unit at address 0, the DMAR flag, a unit without IR. A log with several boots is read from its last.
             """,
         remediation: """
             Remove intremap=off / nointremap from the kernel command line and reboot; if the platform lacks \
             interrupt remapping, see ir.supported.
             """,
-        reads: ["kernel log", "proc/interrupts", "proc/cmdline"],
+        reads: ["kernel log", "proc/interrupts", "proc/cmdline", "boot/config-<release>", "sys/firmware/acpi/tables/DMAR"],
         fixID: "iommu-cmdline",
         manualCheck: "dmesg | grep -E 'Enabled IRQ remapping|Interrupt remapping enabled'; grep -c IR- /proc/interrupts",
         examples: [
@@ -24,39 +28,74 @@ extension Checks {
             .fails("disabled by intremap=off", .intelIntremapOff),
             .fails("hardware without IR", .intelNoIRHardware),
             .skips("no IOMMU in firmware", .intelBIOSOff),
+            .passes("kernel log only", .fieldIntelReady),
+            .passes("kernel log only, journalctl -k shape", .fieldIntelJournal),
+            .passes("kernel log only: BIOS x2APIC opt-out, IR in xAPIC mode", .fieldIntelOptOut),
+            .passes("AMD: IR enabled despite 'IRQ remapping doesn't support X2APIC mode'", .fieldAMDX2apicLine),
+            .fails("AMD: the IOMMU initialised without IR", .fieldAMDNotEnabled),
+            .fails("kernel log only: a unit without IR, ..TIMER reached", .fieldIntelUnitWithoutIR),
+            .fails("kernel log only: the last of two boots did not enable IR", .fieldTwoBoots),
+            .fails("kernel log only: a VT-d unit at address 0", .fieldIntelDMARAtZero),
+            .fails("kernel log only: chipset erratum", .fieldIntelErratum),
+            .fails("kernel log only: DMAR parsed late (kernel without CONFIG_IRQ_REMAP)", .fieldIntelParsedLate),
+            .fails("kernel built without CONFIG_IRQ_REMAP", .intelReady.withoutIREnableLine.removing("proc/interrupts")
+                .editing("boot/config-\(ExampleHost.release)") { $0.replacingOccurrences(of: "CONFIG_IRQ_REMAP=y", with: "# CONFIG_IRQ_REMAP is not set") }),
+            .skips("kernel log from boot shows no DMAR", .fieldIntelNoTable),
+            .errors("kernel log excerpt ends before the decision", .fieldIntelUndecided),
             .errors("no log, no proc/interrupts", .intelReady.removing("var/log/dmesg").unreadable("proc/interrupts")),
         ])) { s in
         let ir = s.ir
+        let m = IRModel(s)
+        let src = s.kernelLog.sourceNote
         var ev: [Evidence] = []
-        if let line = ir.enabledLine {
-            ev.append(Evidence(s.kernelLog.source, line))
+        if case .enabled(let line, let mode) = m.decision {
+            ev.append(Evidence(src, line))
             var msg = "the kernel enabled interrupt remapping"
-            if line.contains("xapic mode") { msg += " (xAPIC mode: x2APIC/EIM not used)" }
-            if let opt = ir.x2apicOptOutLine { ev.append(Evidence(s.kernelLog.source, opt)); msg += "; BIOS sets the x2APIC opt-out bit" }
-            return [.pass(msg, ev)]
+            if mode == "xapic" { msg += " (xAPIC mode: x2APIC/EIM not used)" }
+            if let opt = ir.x2apicOptOutLine { ev.append(Evidence(src, opt)); msg += "; BIOS sets the x2APIC opt-out bit" }
+            if m.vendor == .amd, let x = ir.x2apicNotRemappedLine {
+                ev.append(Evidence(src, "\(x) (on AMD this only means x2APIC mode is not used)"))
+            }
+            return [.pass(msg, ev + m.notes + m.disagreements)]
         }
         if !ir.remappedChips.isEmpty {
             let chips = ir.remappedChips.keys.sorted().map { "\($0) ×\(ir.remappedChips[$0]!)" }.joined(separator: ", ")
             ev.append(Evidence("proc/interrupts", chips))
             return [.pass("interrupts are remapped (\(ir.remappedChips.keys.sorted().joined(separator: ", ")) in proc/interrupts)", ev)]
         }
-        if !s.firmware.dmar.present && !s.firmware.ivrs.present {
-            return [.skip("no DMAR or IVRS table: no IOMMU, so no interrupt remapping")]
+        if !m.tableKnown {
+            if m.logShowsNoTable {
+                return [.skip("no DMAR or IVRS table in this boot's kernel log: no IOMMU, so no interrupt remapping",
+                              [Evidence(src, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line")])]
+            }
+            if s.isLive || s.firmware.tablesDirProblem == nil {
+                return [.skip("no DMAR or IVRS table: no IOMMU, so no interrupt remapping")]
+            }
+            return [.error("not in this evidence: the ACPI tables (\(FirmwareFacts.tablesDir): \(s.firmware.tablesDirProblem!)) and a kernel log from the start of the boot")]
         }
         if !s.kernelLog.isAvailable && !ir.interruptsReadable {
             return [.error("cannot tell: kernel log unavailable (\(s.kernelLog.unavailable!)) and proc/interrupts unreadable")]
         }
-        ev.append(Evidence(s.kernelLog.source, "no 'Enabled IRQ remapping' / 'Interrupt remapping enabled' line",
-                           expected: "the kernel's IR-enabled message"))
-        if ir.interruptsReadable { ev.append(Evidence("proc/interrupts", "no IR- interrupt chips")) }
-        for l in ir.disabledLines.prefix(3) { ev.append(Evidence(s.kernelLog.source, l)) }
-        if let c = s.system.cmdline.value, c.options("intremap").contains("off") || c.has("nointremap") {
-            ev.append(Evidence("proc/cmdline", c.raw))
-            return [.fail("interrupt remapping is off: disabled by \(c.has("nointremap") ? "nointremap" : "intremap=off") on the kernel command line", ev,
-                          fix: FixOffer(id: "iommu-cmdline", rebootRequired: true))]
+        var decided = false
+        if case .notEnabled(let line) = m.decision {
+            decided = true
+            ev.append(Evidence(src, line, expected: m.vendor == .amd ? "AMD-Vi: Interrupt remapping enabled" : "DMAR-IR: Enabled IRQ remapping in x2apic|xapic mode (before this line)"))
+        } else if s.kernelLog.isAvailable {
+            ev.append(Evidence(src, "no 'Enabled IRQ remapping' / 'Interrupt remapping enabled' line", expected: "the kernel's IR-enabled message"))
         }
-        if s.firmware.dmarFlags.map({ $0 & 1 == 0 }) == true || !ir.dmarUnitsLackingIR.isEmpty {
-            return [.fail("interrupt remapping is off: the platform does not support it (see ir.supported)", ev)]
+        if ir.interruptsReadable { decided = true; ev.append(Evidence("proc/interrupts", "no IR- interrupt chips")) }
+        for l in ir.disabledLines.prefix(3) where !ev.contains(where: { $0.observed == l }) { ev.append(Evidence(src, l)) }
+        ev += m.notes + m.disagreements
+        if let link = m.links.first {
+            var fix: FixOffer?
+            if link.code == "cmdline-off" { fix = FixOffer(id: "iommu-cmdline", rebootRequired: true) }
+            return [.fail("interrupt remapping is off: \(link.message)", ev + m.links.flatMap(\.evidence), fix: fix)]
+        }
+        if !decided {
+            return [.error("not in this evidence: the kernel log ends before the kernel decides on interrupt remapping (no enable line, no '..TIMER' / 'smpboot: CPU0' / AMD-Vi initialisation line) and proc/interrupts is not in the evidence", ev)]
+        }
+        if m.vendor == .amd {
+            return [.fail("interrupt remapping is off: the AMD IOMMU initialised without it (see the kernel log)", ev)]
         }
         return [.fail("interrupt remapping is off: the kernel did not enable it (see the kernel log)", ev)]
     }

@@ -9,8 +9,13 @@ extension Checks {
             guest cannot inject interrupts into the host. vfio refuses to assign devices without it unless \
             isolation is knowingly weakened (allow_unsafe_interrupts). On Intel, the kernel uses IR only when \
             the DMAR table's INTR_REMAP flag (header byte 37, bit 0) is set AND every remapping unit (DRHD) \
-            reports IR in its extended capability register (ECAP bit 3). On AMD the kernel decides from the \
-            IVRS at boot and says so in its log.
+            reports IR in its extended capability register (ECAP bit 3) and queued invalidation (bit 1). The \
+            kernel also refuses IR on the Intel 5500/5520/X58 chipset erratum and drops the whole DMAR when the \
+            BIOS lists a unit at address 0. Without the table or sysfs (a kernel log from the field), the units \
+            come from the log's `DMAR: dmarN: reg_base_addr … ecap …` lines, and when the kernel's own line is in \
+            the log it is the verdict; a disagreement with the model is shown as evidence. On AMD the kernel \
+            decides from the IVRS at boot and says so in its log (`x2apic: IRQ remapping doesn't support X2APIC \
+            mode` does not mean IR is off there).
             """,
         remediation: """
             Enable "Interrupt Remapping" (often under VT-d / North Bridge / IIO settings) in the BIOS and update \
@@ -18,7 +23,8 @@ extension Checks {
             allow_unsafe_interrupts (`sriov-preflight fix unsafe-interrupts`), which gives up interrupt isolation.
             """,
         reads: ["sys/firmware/acpi/tables/DMAR (byte 37)", "sys/class/iommu/dmar*/intel-iommu/ecap",
-                "kernel log: DMAR: dmarN: reg_base_addr … ecap …", "kernel log: AMD-Vi lines"],
+                "kernel log: DMAR: dmarN: reg_base_addr … ecap …", "kernel log: DMAR-IR and AMD-Vi lines, ACPI: DMAR/IVRS",
+                "boot/config-<release>", "proc/cmdline"],
         manualCheck: """
             Intel: the DMAR flags byte is the 38th byte of the table (offset 37); bit 0 is INTR_REMAP:
               od -An -tx1 -j37 -N1 /sys/firmware/acpi/tables/DMAR      # 01 or 03 → set
@@ -32,66 +38,112 @@ extension Checks {
         examples: [
             .passes("one unit with IR", .intelReady),
             .passes("two units with IR", .intelReady.file("sys/class/iommu/dmar1/intel-iommu/ecap", "f050da\n")),
-            .fails("one of two units without IR", .intelReady.file("sys/class/iommu/dmar1/intel-iommu/ecap", "f050d2\n")),
-            .fails("DMAR flag clear but ecap set", .intelReady.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(flags: 0))),
+            .fails("one of two units without IR", .intelReady.withoutIREnableLine.file("sys/class/iommu/dmar1/intel-iommu/ecap", "f050d2\n")),
+            .fails("DMAR flag clear but ecap set", .intelReady.withoutIREnableLine.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(flags: 0))),
+            .passes("the kernel's enable line outweighs a unit without IR (disagreement in the evidence)",
+                    .intelReady.file("sys/class/iommu/dmar1/intel-iommu/ecap", "f050d2\n")),
             .fails("hardware without IR", .intelNoIRHardware),
             .passes("no sysfs, kernel log only", .intelReady.removing("sys/class/iommu/dmar0/intel-iommu")),
-            .fails("no sysfs, kernel log says no IR", .intelReady.removing("sys/class/iommu/dmar0/intel-iommu")
+            .fails("no sysfs, kernel log says no IR", .intelReady.withoutIREnableLine.removing("sys/class/iommu/dmar0/intel-iommu")
                 .editing("var/log/dmesg") { $0.replacingOccurrences(of: "ecap f050da", with: "ecap f050d2") }),
+            .passes("kernel log only: every unit has IR, the kernel enabled it", .fieldIntelReady),
+            .passes("kernel log only, journalctl -k shape", .fieldIntelJournal),
+            .passes("kernel log only: BIOS x2APIC opt-out, IR in xAPIC mode", .fieldIntelOptOut),
+            .passes("kernel log only: a kdump kernel copied the IR tables", .fieldIntelKdump),
+            .passes("kernel log only: the firmware left IR on", .fieldIntelIRLeftOn),
+            .fails("kernel log only: a unit without IR", .fieldIntelUnitWithoutIR),
+            .fails("kernel log only: the last of two boots has a unit without IR", .fieldTwoBoots),
+            .fails("kernel log only: a VT-d unit at address 0 (the kernel drops the DMAR)", .fieldIntelDMARAtZero),
+            .fails("kernel log only: X58/5500/5520 chipset erratum", .fieldIntelErratum),
+            .warns("kernel log only: DMAR parsed late (kernel without CONFIG_IRQ_REMAP), the units can remap", .fieldIntelParsedLate),
+            .skips("kernel log from boot shows no DMAR", .fieldIntelNoTable),
+            .errors("kernel log excerpt without unit lines or decision", .fieldIntelUndecided),
+            .passes("AMD: IR enabled despite 'IRQ remapping doesn't support X2APIC mode'", .fieldAMDX2apicLine),
+            .warns("AMD: the IOMMU initialised without IR", .fieldAMDNotEnabled),
             .passes("AMD with IR enabled", .amdReady),
             .skips("no IOMMU in firmware", .intelBIOSOff),
             .errors("Intel units unknown", .intelReady.removing("sys/class/iommu/dmar0").file("var/log/dmesg", "\n")),
         ])) { s in
+        let m = IRModel(s)
         let fw = s.firmware
         let ir = s.ir
-        if fw.dmar.present {
-            var ev: [Evidence] = []
-            let flag = fw.dmarFlags
-            if let f = flag {
-                ev.append(Evidence(fw.dmar.path, "flags byte 37 = 0x\(hex(f, 2)): INTR_REMAP \(f & 1 != 0 ? "set" : "clear")",
-                                   expected: "INTR_REMAP set"))
-            }
-            for u in ir.dmarUnits {
-                let e = u.ecap.map { "ecap = \(hex($0)): bit 3 (IR) \($0 & 8 != 0 ? "set" : "clear")" } ?? "ecap unreadable"
-                ev.append(Evidence(u.source.hasPrefix("sys/") ? u.source : "\(u.name) (\(u.source))", e, expected: "bit 3 set"))
-            }
-            let lacking = ir.dmarUnitsLackingIR.map(\.name)
-            if flag.map({ $0 & 1 == 0 }) == true {
-                return [.fail("DMAR INTR_REMAP flag clear: the firmware does not offer interrupt remapping", ev,
-                              fix: FixOffer(id: "unsafe-interrupts"))]
-            }
-            if !lacking.isEmpty {
-                return [.fail("\(lacking.joined(separator: ", ")) \(lacking.count == 1 ? "lacks" : "lack") interrupt remapping (ECAP bit 3 clear): the kernel needs it on every unit", ev,
-                              fix: FixOffer(id: "unsafe-interrupts"))]
-            }
-            let known = ir.dmarUnits.filter { $0.ecap != nil }
-            if known.isEmpty {
-                if let line = ir.enabledLine {
-                    ev.append(Evidence(s.kernelLog.source, line))
-                    return [.pass("the kernel enabled interrupt remapping (unit registers not visible)", ev)]
+        var ev: [Evidence] = []
+        if m.vendor == .amd {
+            ev = ir.amdUnits.map { Evidence("\(IOMMUFacts.classDir)/\($0.name)/amd-iommu", "cap=\($0.cap ?? "?") features=\($0.features ?? "?")") }
+            ev += m.tableEvidence
+            switch m.decision {
+            case .enabled(let line, _):
+                ev.append(Evidence(s.kernelLog.sourceNote, line))
+                if let x = ir.x2apicNotRemappedLine {
+                    ev.append(Evidence(s.kernelLog.sourceNote, "\(x) (on AMD this only means x2APIC mode is not used)"))
                 }
-                return [.error("cannot tell: no DMAR unit's ECAP is visible (no sys/class/iommu/dmar*/intel-iommu, no 'DMAR: dmarN: … ecap' log line\(s.kernelLog.isAvailable ? "" : "; kernel log: \(s.kernelLog.unavailable!)"))", ev)]
-            }
-            if flag == nil {
-                return [.pass("every unit (\(known.map(\.name).joined(separator: ", "))) has IR; DMAR flags unreadable (\(fw.dmar.bytes.failureDescription))", ev)]
-            }
-            return [.pass("INTR_REMAP set and every unit (\(known.map(\.name).joined(separator: ", "))) has IR", ev)]
-        }
-        if fw.ivrs.present {
-            var ev = ir.amdUnits.map { Evidence("\(IOMMUFacts.classDir)/\($0.name)/amd-iommu", "cap=\($0.cap ?? "?") features=\($0.features ?? "?")") }
-            if let line = ir.enabledLine {
-                ev.append(Evidence(s.kernelLog.source, line))
                 return [.pass("AMD-Vi interrupt remapping works (the kernel enabled it)", ev)]
+            case .notEnabled(let line):
+                ev.append(Evidence(s.kernelLog.sourceNote, line, expected: "AMD-Vi: Interrupt remapping enabled"))
+                if let l = m.links.first(where: { $0.code == "cmdline-off" }) {
+                    return [.skip("AMD: support is decided by the kernel at boot, and the command line kept it from trying (\(l.message))", ev + l.evidence)]
+                }
+                if let bad = ir.disabledLines.first {
+                    ev.append(Evidence(s.kernelLog.sourceNote, bad))
+                    return [.fail("the kernel reports AMD-Vi interrupt remapping unavailable", ev, fix: FixOffer(id: "unsafe-interrupts"))]
+                }
+                return [.warn("the AMD IOMMU initialised without interrupt remapping: the IVRS or the IOMMU does not offer it to this kernel (see ir.enabled)", ev)]
+            case .unknown:
+                if !m.tableKnown { break }
+                if let l = m.links.first(where: { $0.code == "cmdline-off" }) {
+                    return [.skip("AMD: support is decided by the kernel at boot, and the command line kept it from trying (\(l.message))", ev + l.evidence)]
+                }
+                return [.skip("AMD: the IVRS is there, but whether the kernel could remap interrupts is not in this evidence (no 'AMD-Vi: Interrupt remapping enabled' / 'AMD-Vi: Extended features' line\(s.kernelLog.isAvailable ? "" : "; kernel log: \(s.kernelLog.unavailable!)"))", ev)]
             }
-            if let bad = ir.disabledLines.first {
-                ev.append(Evidence(s.kernelLog.source, bad))
-                return [.fail("the kernel reports AMD-Vi interrupt remapping unavailable", ev, fix: FixOffer(id: "unsafe-interrupts"))]
-            }
-            if s.system.cmdline.value.map({ $0.options("intremap").contains("off") || $0.has("nointremap") }) == true {
-                return [.skip("AMD: support is decided by the kernel at boot, and intremap=off kept it from trying", ev)]
-            }
-            return [.skip("AMD: the kernel log does not say whether interrupt remapping is supported\(s.kernelLog.isAvailable ? "" : " (\(s.kernelLog.unavailable!))")", ev)]
         }
-        return [.skip("no DMAR or IVRS table: no IOMMU, so no interrupt remapping")]
+        if !m.tableKnown {
+            if m.logShowsNoTable {
+                return [.skip("no DMAR or IVRS table in this boot's kernel log: no IOMMU, so no interrupt remapping",
+                              [Evidence(s.kernelLog.sourceNote, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line")])]
+            }
+            if s.isLive || fw.tablesDirProblem == nil {
+                return [.skip("no DMAR or IVRS table: no IOMMU, so no interrupt remapping")]
+            }
+            return [.error("not in this evidence: the ACPI tables (\(FirmwareFacts.tablesDir): \(fw.tablesDirProblem!)) and a kernel log from the start of the boot\(s.kernelLog.isAvailable ? "" : " (\(s.kernelLog.unavailable!))")")]
+        }
+        if let f = fw.dmarFlags {
+            ev.append(Evidence(fw.dmar.path, "flags byte 37 = 0x\(hex(f, 2)): INTR_REMAP \(f & 1 != 0 ? "set" : "clear")", expected: "INTR_REMAP set"))
+        }
+        for u in ir.dmarUnits {
+            let e = u.ecap.map { "ecap = \(hex($0)): bit 3 (IR) \($0 & 8 != 0 ? "set" : "clear")" } ?? "ecap unreadable"
+            ev.append(Evidence(u.evidenceSource, e, expected: "bit 3 set"))
+        }
+        ev += m.notes
+        var enabledLine: String?
+        if case .enabled(let line, _) = m.decision { enabledLine = line }
+        if let line = enabledLine {
+            ev.append(Evidence(s.kernelLog.sourceNote, line))
+            ev += m.disagreements
+        }
+        if let l = m.platformLinks.first {
+            if let line = enabledLine {
+                // The kernel's own line is the verdict; the disagreement is in the evidence.
+                return [.pass("the kernel enabled interrupt remapping ('\(line)'), although the evidence suggests otherwise: \(l.message)", ev)]
+            }
+            return [.fail(l.message, ev + m.platformLinks.flatMap(\.evidence), fix: FixOffer(id: "unsafe-interrupts"))]
+        }
+        let names = ir.dmarUnits.map(\.name).joined(separator: ", ")
+        if m.allUnitsIR == true {
+            if let f = fw.dmarFlags, f & 1 != 0 {
+                return [.pass("INTR_REMAP set and every unit (\(names)) has IR", ev)]
+            }
+            if fw.dmar.present {
+                return [.pass("every unit (\(names)) has IR; DMAR flags unreadable (\(fw.dmar.bytes.failureDescription))", ev)]
+            }
+            if enabledLine != nil {
+                return [.pass("every unit (\(names)) has IR and the kernel enabled interrupt remapping (the DMAR table is not in this evidence)", ev)]
+            }
+            let kernel = m.links.first.map { "; the kernel did not enable it: \($0.message)" } ?? ""
+            return [.warn("every VT-d unit (\(names)) has IR, but the DMAR table's INTR_REMAP flag is not in this evidence\(kernel)", ev + (m.links.first?.evidence ?? []))]
+        }
+        if enabledLine != nil {
+            return [.pass("the kernel enabled interrupt remapping (unit registers not visible)", ev)]
+        }
+        return [.error("not in this evidence: the ECAP of every VT-d unit (sys/class/iommu/dmar*/intel-iommu/ecap or the kernel's 'DMAR: dmarN: reg_base_addr … ecap' lines)\(s.kernelLog.isAvailable ? "" : "; kernel log: \(s.kernelLog.unavailable!)")", ev)]
     }
 }

@@ -41,6 +41,37 @@ public struct IRFacts: Sendable {
 
     public var dmarUnitsLackingIR: [DMARUnit] { dmarUnits.filter { $0.supportsIR == false } }
 
+    // What the kernel log of the last boot says, line by line, about the IOMMU table and the IR decision.
+    /// `ACPI: DMAR 0x… 0000A8 (v01 …)`, `ACPI: IVRS …`, `ACPI: Reserving DMAR table memory …`: the kernel found
+    /// the table.
+    public var tableLines: [String] = []
+    /// Any `DMAR:` / `DMAR-IR:` line (the kernel parsed a DMAR) and any `AMD-Vi:` line.
+    public var dmarLines: [String] = []
+    public var amdLines: [String] = []
+    /// `DMAR-IR: This system BIOS has enabled interrupt remapping on a chipset that contains an erratum …`.
+    public var erratumLine: String?
+    /// `DMAR: [Firmware Bug]: Your BIOS is broken; DMAR reported at address 0!`, `DMAR: Parse DMAR table failure.`,
+    /// `DMAR-IR: ioapic N has no mapping iommu, interrupt remapping will be disabled`: the kernel rejected the table.
+    public var dmarRejectedLines: [String] = []
+    /// `IRQ remapping was enabled on dmarN but we are not in kdump mode`.
+    public var irLeftOnLine: String?
+    /// `DMAR-IR: Copied IR table for dmarN from previous kernel` (a kdump kernel).
+    public var kdumpCopiedLine: String?
+    /// The first line printed after the kernel's early IR decision (Intel): `x2apic: IRQ remapping doesn't support
+    /// X2APIC mode`, `x2apic enabled`, `..TIMER:`, `smpboot: CPU0:`, `iommu: Default domain type`.
+    public var intelDecisionLine: String?
+    /// `DMAR: Host address width` came only after `intelDecisionLine`: the early IR set-up never parsed the DMAR.
+    public var dmarParsedLate = false
+    /// `AMD-Vi: Found IOMMU …` / `AMD-Vi: Extended features …`: the AMD IOMMU driver initialised (IR decided).
+    public var amdDecisionLine: String?
+    /// `x2apic: IRQ remapping doesn't support X2APIC mode` (on AMD it does not mean IR is off).
+    public var x2apicNotRemappedLine: String?
+    /// `Kernel command line: …` / `Command line: …` from the log, for a root without proc/cmdline.
+    public var logCmdline: String?
+    /// The log starts at the boot's beginning (see KernelLog.hasBootStart), so a table the kernel found would
+    /// be in it.
+    public var logHasBootStart = false
+
     static func collect(_ root: HostRoot, log: KernelLog) -> IRFacts {
         var f = IRFacts()
         for name in root.entries(IOMMUFacts.classDir) {
@@ -89,6 +120,7 @@ public struct IRFacts: Sendable {
                 || lower.contains("not enabling") || lower.contains("no southbridge ioapic") || lower.contains("erratum")
         }.filter { !$0.contains("doesn't support X2APIC mode") }
         f.x2apicOptOutLine = log.first("x2apic opt out")
+        f.readDecision(log)
         f.faultLines = log.lines.filter { ($0.contains("DMAR:") && $0.contains("fault")) || $0.contains("AMD-Vi: Event logged") }
         f.vfioRefusalLines = log.all("No interrupt remapping support")
         if case .success(let text) = root.text("proc/interrupts") {
@@ -110,4 +142,241 @@ extension String {
         while let c = s.last, set.contains(c) { s = s.dropLast() }
         return String(s)
     }
+}
+
+extension IRFacts {
+    /// The kernel log's lines about the table and the early IR decision, in log order (see the fields).
+    mutating func readDecision(_ log: KernelLog) {
+        logHasBootStart = log.hasBootStart
+        var hawIndex: Int?
+        var decisionIndex: Int?
+        for (i, l) in log.lines.enumerated() {
+            if l.hasPrefix("ACPI: DMAR") || l.hasPrefix("ACPI: IVRS") || l.hasPrefix("ACPI: Reserving DMAR") || l.hasPrefix("ACPI: Reserving IVRS") {
+                tableLines.append(l)
+            }
+            if l.hasPrefix("DMAR:") || l.hasPrefix("DMAR-IR:") { dmarLines.append(l) }
+            // amd_iommu_v2 says "AMD IOMMUv2 functionality not available on this system" on every machine without one
+            if l.contains("AMD-Vi:") && !l.contains("AMD-Vi: Unknown option") && !l.contains("not available on this system") {
+                amdLines.append(l)
+            }
+            if l.contains("DMAR-IR: This system BIOS has enabled interrupt remapping") || l.contains("chipset that contains an erratum") {
+                if erratumLine == nil { erratumLine = l }
+            }
+            if l.contains("DMAR reported at address 0") || l.contains("Parse DMAR table failure")
+                || (l.contains("has no mapping iommu") && l.contains("remapping will be disabled")) {
+                dmarRejectedLines.append(l)
+            }
+            if l.contains("IRQ remapping was enabled on") { irLeftOnLine = irLeftOnLine ?? l }
+            if l.contains("Copied IR table for") { kdumpCopiedLine = kdumpCopiedLine ?? l }
+            if l.hasPrefix("x2apic: IRQ remapping doesn't support X2APIC mode") { x2apicNotRemappedLine = x2apicNotRemappedLine ?? l }
+            if decisionIndex == nil, l.hasPrefix("x2apic: IRQ remapping doesn't support X2APIC mode") || l.hasPrefix("x2apic enabled")
+                || l.hasPrefix("..TIMER:") || l.hasPrefix("smpboot: CPU0") || l.hasPrefix("iommu: Default domain type") {
+                decisionIndex = i
+                intelDecisionLine = l
+            }
+            if hawIndex == nil, l.hasPrefix("DMAR: Host address width") { hawIndex = i }
+            if amdDecisionLine == nil, l.contains("AMD-Vi: Found IOMMU") || l.contains("AMD-Vi: Extended features") {
+                amdDecisionLine = l
+            }
+            if logCmdline == nil, l.hasPrefix("Kernel command line: ") { logCmdline = String(l.dropFirst("Kernel command line: ".count)) }
+        }
+        if logCmdline == nil, let l = log.lines.first(where: { $0.hasPrefix("Command line: ") }) {
+            logCmdline = String(l.dropFirst("Command line: ".count))
+        }
+        if let h = hawIndex, let d = decisionIndex, h > d { dmarParsedLate = true }
+    }
+}
+
+/// The kernel's interrupt-remapping decision, modelled from the evidence the way the kernel takes it, beside
+/// what the kernel itself said. Shared by ir.supported, ir.enabled, ir.unsafe-interrupts and the firmware checks.
+///
+/// Intel (intel_irq_remapping.c): the kernel must be built with CONFIG_IRQ_REMAP (the DMAR is then parsed early,
+/// before `..TIMER`); `intremap=off`/`nointremap` not given; no Intel 5500/5520/X58 chipset erratum; the DMAR
+/// accepted (no DRHD at address 0); DMAR INTR_REMAP (flags bit 0) set; every DRHD with ECAP IR (bit 3) and QI
+/// (bit 1). x2APIC mode needs ECAP EIM (bit 4) on every unit and no X2APIC_OPT_OUT (flags bit 1) unless
+/// `intremap=no_x2apic_optout`. AMD: CONFIG_AMD_IOMMU and an IVRS; the driver then says so
+/// (`AMD-Vi: Interrupt remapping enabled`).
+public struct IRModel: Sendable {
+    public enum Vendor: String, Sendable { case intel, amd, unknown }
+
+    /// One broken link of the chain, in operators' terms, with where it was seen.
+    public struct Link: Sendable {
+        /// Stable short code (`unit-without-ir`, `dmar-at-zero`, …).
+        public var code: String
+        public var message: String
+        public var evidence: [Evidence]
+        /// A defect of the platform (firmware, chipset, hardware) rather than of the kernel or its command line.
+        public var platform: Bool
+    }
+
+    public enum Decision: Sendable {
+        /// The kernel printed its enable line (mode: "x2apic" / "xapic" / nil on AMD).
+        case enabled(line: String, mode: String?)
+        /// The log passed the point where the kernel decides, without an enable line.
+        case notEnabled(line: String)
+        /// The log does not reach the decision (an excerpt, a rotated log) or there is no log.
+        case unknown
+    }
+
+    public var vendor: Vendor
+    /// Where the IOMMU table is known from (file, kernel log, active units); empty when nowhere.
+    public var tableEvidence: [Evidence] = []
+    /// The kernel log covers this boot from its start and shows no DMAR/IVRS at all.
+    public var logShowsNoTable = false
+    public var decision: Decision = .unknown
+    /// The chain's broken links, kernel order first.
+    public var links: [Link] = []
+    /// Every unit's ECAP is known and has IR (bit 3); nil when no unit's ECAP is known.
+    public var allUnitsIR: Bool?
+    /// The x2APIC mode the model predicts (Intel, when the units are known).
+    public var predictedMode: String?
+    /// Where the model and the kernel's own line disagree.
+    public var disagreements: [Evidence] = []
+    /// Notes worth showing beside any verdict (kdump copy, IR left on by the firmware, opt-out).
+    public var notes: [Evidence] = []
+
+    public var tableKnown: Bool { !tableEvidence.isEmpty }
+    public var platformLinks: [Link] { links.filter(\.platform) }
+
+    public init(_ s: HostSnapshot) {
+        let ir = s.ir
+        let fw = s.firmware
+        let logSrc = s.kernelLog.sourceNote
+        let cmd = s.system.cmdline.value ?? ir.logCmdline.map { KernelCmdline($0) }
+        let cmdSrc = s.system.cmdline.value != nil ? "proc/cmdline" : "\(logSrc): Kernel command line"
+        // Vendor: the CPU, else the kind of table or log lines.
+        if s.system.isIntel { vendor = .intel }
+        else if s.system.isAMD { vendor = .amd }
+        else if fw.dmar.present || !ir.dmarUnits.isEmpty || !ir.dmarLines.isEmpty { vendor = .intel }
+        else if fw.ivrs.present || !ir.amdUnits.isEmpty || !ir.amdLines.isEmpty { vendor = .amd }
+        else { vendor = .unknown }
+
+        // Where the table is known from.
+        let tableFile = vendor == .amd ? fw.ivrs : fw.dmar
+        if tableFile.present { tableEvidence.append(Evidence(tableFile.path, "present")) }
+        else if fw.dmar.present { tableEvidence.append(Evidence(fw.dmar.path, "present")) }
+        else if fw.ivrs.present { tableEvidence.append(Evidence(fw.ivrs.path, "present")) }
+        let units = s.iommu.unitNames
+        if !units.isEmpty { tableEvidence.append(Evidence(IOMMUFacts.classDir, "active units: \(units.joined(separator: ", "))")) }
+        if let l = ir.tableLines.first { tableEvidence.append(Evidence(logSrc, l)) }
+        if let l = ir.dmarLines.first(where: { $0.contains("reg_base_addr") }) ?? ir.dmarLines.first { tableEvidence.append(Evidence(logSrc, l)) }
+        if let l = ir.amdLines.first { tableEvidence.append(Evidence(logSrc, l)) }
+        if let l = ir.enabledLine, !tableEvidence.contains(where: { $0.observed == l }) { tableEvidence.append(Evidence(logSrc, l)) }
+        logShowsNoTable = s.kernelLog.isAvailable && ir.logHasBootStart && tableEvidence.isEmpty
+
+        // The kernel's own decision.
+        if let l = ir.enabledLine {
+            let mode = l.contains("x2apic mode") ? "x2apic" : l.contains("xapic mode") ? "xapic" : nil
+            decision = .enabled(line: l, mode: mode)
+        } else if vendor == .amd {
+            if let l = ir.amdDecisionLine { decision = .notEnabled(line: l) }
+        } else if let l = ir.erratumLine ?? ir.dmarRejectedLines.first ?? ir.intelDecisionLine {
+            decision = .notEnabled(line: l)
+        }
+        if let l = ir.kdumpCopiedLine { notes.append(Evidence(logSrc, l)) }
+        if let l = ir.irLeftOnLine { notes.append(Evidence(logSrc, "\(l) (the firmware left interrupt remapping on; the kernel resets it)")) }
+
+        // The chain, kernel order.
+        let config = s.system.kernelConfig.value
+        let cfgSrc = s.system.kernelConfig.source
+        if vendor == .intel || vendor == .unknown {
+            if let c = config, c["CONFIG_IRQ_REMAP"] != "y" {
+                links.append(Link(code: "kernel-without-irq-remap",
+                                  message: "the kernel was built without interrupt remapping (CONFIG_IRQ_REMAP is not set): boot a kernel built with it",
+                                  evidence: [Evidence(cfgSrc, "CONFIG_IRQ_REMAP=\(c["CONFIG_IRQ_REMAP"] ?? "absent")", expected: "CONFIG_IRQ_REMAP=y")], platform: false))
+            } else if let c = config, c["CONFIG_INTEL_IOMMU"] != "y" && vendor == .intel {
+                links.append(Link(code: "kernel-without-intel-iommu",
+                                  message: "the kernel was built without Intel VT-d support (CONFIG_INTEL_IOMMU is not set): boot a kernel built with it",
+                                  evidence: [Evidence(cfgSrc, "CONFIG_INTEL_IOMMU=\(c["CONFIG_INTEL_IOMMU"] ?? "absent")", expected: "CONFIG_INTEL_IOMMU=y")], platform: false))
+            } else if ir.dmarParsedLate, ir.enabledLine == nil, ir.erratumLine == nil {
+                let haw = ir.dmarLines.first { $0.hasPrefix("DMAR: Host address width") } ?? "DMAR: Host address width"
+                links.append(Link(code: "dmar-parsed-late",
+                                  message: "the kernel was built without interrupt remapping: it parsed the DMAR only after its early interrupt set-up (CONFIG_IRQ_REMAP not set); boot a kernel built with it",
+                                  evidence: [Evidence(logSrc, ir.intelDecisionLine ?? "", expected: "DMAR parsed before this line"),
+                                             Evidence(logSrc, haw)], platform: false))
+            }
+        }
+        if vendor == .amd, let c = config, c["CONFIG_AMD_IOMMU"] != "y" || c["CONFIG_IRQ_REMAP"] != "y" {
+            let name = c["CONFIG_AMD_IOMMU"] != "y" ? "CONFIG_AMD_IOMMU" : "CONFIG_IRQ_REMAP"
+            links.append(Link(code: "kernel-without-amd-iommu",
+                              message: "the kernel was built without \(name == "CONFIG_AMD_IOMMU" ? "AMD-Vi support" : "interrupt remapping") (\(name) is not set): boot a kernel built with it",
+                              evidence: [Evidence(cfgSrc, "\(name)=\(c[name] ?? "absent")", expected: "\(name)=y")], platform: false))
+        }
+        if let c = cmd {
+            if c.options("intremap").contains("off") || c.has("nointremap") {
+                let tok = c.has("nointremap") ? "nointremap" : "intremap=off"
+                links.append(Link(code: "cmdline-off", message: "interrupt remapping is switched off by \(tok) on the kernel command line: remove it and reboot",
+                                  evidence: [Evidence(cmdSrc, c.raw, expected: "no \(tok)")], platform: false))
+            } else if vendor == .amd, c.options("amd_iommu").contains("off") {
+                links.append(Link(code: "cmdline-off", message: "the AMD IOMMU is switched off by amd_iommu=off on the kernel command line: remove it and reboot",
+                                  evidence: [Evidence(cmdSrc, c.raw, expected: "no amd_iommu=off")], platform: false))
+            }
+        }
+        if vendor != .amd {
+            if let l = ir.erratumLine {
+                links.append(Link(code: "chipset-erratum",
+                                  message: "the chipset (Intel 5500/5520/X58) has an interrupt-remapping erratum and the BIOS enabled remapping on it: the kernel refuses interrupt remapping; update the BIOS",
+                                  evidence: [Evidence(logSrc, l)], platform: true))
+            }
+            var zero: [Evidence] = ir.dmarRejectedLines.map { Evidence(logSrc, $0) }
+            if case .success(let t)? = fw.dmarTable, let u = t.drhdUnits.first(where: { $0.registerBaseAddress == 0 }) {
+                zero.insert(Evidence(fw.dmar.path, "DRHD at offset \(u.offset): register base address 0", expected: "a non-zero base"), at: 0)
+            }
+            if !zero.isEmpty {
+                let atZero = zero.contains { $0.observed.contains("address 0") } || ir.dmarLines.contains { $0.hasPrefix("DMAR: DRHD base: 0x00000000000000 ") }
+                let ioapic = zero.contains { $0.observed.contains("has no mapping iommu") }
+                let msg = atZero ? "the BIOS reports a VT-d unit at address 0, so the kernel rejects the whole DMAR table (no interrupt remapping): update the BIOS"
+                    : ioapic ? "an I/O APIC is not under any VT-d unit in the BIOS's DMAR table, so the kernel disables interrupt remapping: update the BIOS"
+                    : "the kernel rejected the BIOS's DMAR table (no interrupt remapping): update the BIOS"
+                links.append(Link(code: atZero ? "dmar-at-zero" : ioapic ? "ioapic-not-covered" : "dmar-rejected", message: msg, evidence: zero, platform: true))
+            }
+            if let f = fw.dmarFlags, f & 1 == 0 {
+                links.append(Link(code: "intr-remap-clear", message: "the BIOS does not offer interrupt remapping (DMAR INTR_REMAP flag clear): enable Interrupt Remapping in the BIOS's VT-d settings",
+                                  evidence: [Evidence(fw.dmar.path, "flags byte 37 = 0x\(hex(f, 2)): INTR_REMAP clear", expected: "INTR_REMAP set")], platform: true))
+            }
+            let lacking = ir.dmarUnitsLackingIR
+            if !lacking.isEmpty {
+                links.append(Link(code: "unit-without-ir",
+                                  message: "\(lacking.map(\.name).joined(separator: ", ")): no interrupt remapping (ECAP bit 3 clear); the kernel needs it on every VT-d unit",
+                                  evidence: lacking.map { Evidence($0.evidenceSource, "ecap = \(hex($0.ecap ?? 0)): bit 3 (IR) clear", expected: "bit 3 set") }, platform: true))
+            }
+            let noQI = ir.dmarUnits.filter { u in u.supportsIR == true && u.ecap.map { $0 & 2 == 0 } == true }
+            if !noQI.isEmpty {
+                links.append(Link(code: "unit-without-qi",
+                                  message: "\(noQI.map(\.name).joined(separator: ", ")): no queued invalidation (ECAP bit 1 clear), which interrupt remapping needs",
+                                  evidence: noQI.map { Evidence($0.evidenceSource, "ecap = \(hex($0.ecap ?? 0)): bit 1 (QI) clear", expected: "bit 1 set") }, platform: true))
+            }
+            let known = ir.dmarUnits.filter { $0.ecap != nil }
+            if !lacking.isEmpty { allUnitsIR = false } else if !known.isEmpty && known.count == ir.dmarUnits.count { allUnitsIR = true }
+            if allUnitsIR == true {
+                let eim = known.allSatisfy { $0.supportsEIM == true }
+                let optOut = fw.dmarFlags.map { $0 & 2 != 0 } ?? (ir.x2apicOptOutLine != nil ? true : nil)
+                let override = cmd?.options("intremap").contains("no_x2apic_optout") == true
+                if !eim { predictedMode = "xapic" }
+                else if optOut == true && !override { predictedMode = "xapic" }
+                else if optOut == false || override { predictedMode = "x2apic" }
+            }
+        }
+        // The kernel's line is the verdict; where the model disagrees, say so.
+        switch decision {
+        case .enabled(let line, let mode):
+            for l in platformLinks where vendor != .amd {
+                disagreements.append(Evidence(l.evidence.first?.source ?? logSrc, "the model predicts no interrupt remapping (\(l.code)), but the kernel printed '\(line)'"))
+            }
+            if let p = predictedMode, let m = mode, p != m {
+                disagreements.append(Evidence(logSrc, "the model predicts \(p) mode (ECAP EIM, X2APIC_OPT_OUT, intremap=), the kernel enabled \(m) mode"))
+            }
+        case .notEnabled(let line):
+            if links.isEmpty, allUnitsIR == true, fw.dmarFlags.map({ $0 & 1 != 0 }) == true {
+                disagreements.append(Evidence(logSrc, "every link of the chain holds, yet the kernel did not enable interrupt remapping ('\(line)')"))
+            }
+        case .unknown:
+            break
+        }
+    }
+}
+
+extension IRFacts.DMARUnit {
+    /// The path (sysfs) or log line the unit's registers come from.
+    var evidenceSource: String { source.hasPrefix("sys/") ? source : "\(name) (\(source))" }
 }

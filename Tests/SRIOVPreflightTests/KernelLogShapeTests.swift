@@ -1,0 +1,65 @@
+@testable import SRIOVPreflight
+import Testing
+
+/// The kernel log in the shapes support engineers receive it.
+@Suite("Kernel log shapes")
+struct KernelLogShapeTests {
+    static let messages = [
+        "Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1",
+        "ACPI: DMAR 0x000000008DC9F478 000070 (v01 INTEL  SKL      00000001 INTL 00000001)",
+        "DMAR: dmar0: reg_base_addr fed90000 ver 1:0 cap d2008c40660462 ecap f050da",
+        "DMAR: [Firmware Bug]: Your BIOS is broken; DMAR reported at address 0!",
+        "DMAR-IR: Enabled IRQ remapping in x2apic mode",
+    ]
+
+    static func log(_ prefix: (Int) -> String) -> KernelLog {
+        let text = messages.enumerated().map { prefix($0.offset) + $0.element }.joined(separator: "\n") + "\n"
+        return KernelLog(source: "t", bytes: Array(text.utf8))
+    }
+
+    @Test("plain dmesg, dmesg -T, dmesg -x, <level>, kmsg, syslog, journalctl -k (short, iso, monotonic), no timestamps",
+          arguments: [
+            "[    0.24%d000] ", "[Tue Jan 17 09:23:4%d 2024] ", "kern  :info  : [    0.24%d000] ", "<6>[    0.24%d000] ",
+            "6,33%d,5140900,-;", "Jan 17 09:23:4%d node-17 kernel: [    0.24%d000] ", "Jan 17 09:23:4%d node-17 kernel: ",
+            "2024-01-17T09:23:4%d+0100 node-17 kernel: ", "[    0.24%d000] node-17 kernel: ", "<6>Jan  7 09:23:4%d node-17 kernel: ",
+            "Jan 17 09:23:4%d node-17 kernel[0]: ", "",
+          ])
+    func shapes(_ format: String) {
+        let log = Self.log { i in format.replacingOccurrences(of: "%d", with: "\(i)") }
+        #expect(log.lines == Self.messages, "\(format)")
+        #expect(log.boots == 1)
+        #expect(log.hasBootStart)
+    }
+
+    @Test("several boots in one file: the last is read, and the evidence says so")
+    func severalBoots() {
+        let text = """
+            Jan 16 09:00:00 node-17 kernel: Linux version 6.1.0-12-amd64 (debian-kernel@lists.debian.org)
+            Jan 16 09:00:00 node-17 kernel: DMAR-IR: Enabled IRQ remapping in x2apic mode
+            Jan 16 18:00:01 node-17 systemd[1]: Stopping user@1000.service - DMAR unrelated text
+            -- Boot 5d1c2a0b31c84b5fa0c8c1ad4b1e1a2b --
+            Jan 17 09:00:00 node-17 kernel: Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org)
+            Jan 17 09:00:00 node-17 kernel: x2apic: IRQ remapping doesn't support X2APIC mode
+
+            """
+        let log = KernelLog(source: "var/log/dmesg", bytes: Array(text.utf8))
+        #expect(log.boots == 2)
+        #expect(log.lines == ["Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org)",
+                              "x2apic: IRQ remapping doesn't support X2APIC mode"])
+        #expect(log.sourceNote == "var/log/dmesg (last of 2 boots in the log)")
+        let ir = IRFacts.collect(HostRoot(backend: MemoryBackend(label: "t", nodes: [:])), log: log)
+        #expect(ir.enabledLine == nil)
+    }
+
+    @Test("other programs' syslog lines and bracketed message prefixes are not taken for the kernel's")
+    func notKernel() {
+        let text = """
+            Jan 17 09:23:45 node-17 sshd[812]: DMAR-IR: Enabled IRQ remapping in x2apic mode
+            [    0.25] DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x0
+            [Firmware Bug]: DMAR: something
+
+            """
+        let log = KernelLog(source: "t", bytes: Array(text.utf8))
+        #expect(log.lines == ["DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x0", "[Firmware Bug]: DMAR: something"])
+    }
+}
