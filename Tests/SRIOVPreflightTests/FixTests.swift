@@ -8,7 +8,7 @@ struct FixTests {
     struct Scenario: CustomTestStringConvertible, Sendable {
         var name: String
         var host: ExampleHost
-        var ids: [String]
+        var ids: [FixID]
         var options = FixOptions()
         var testDescription: String { name }
     }
@@ -16,22 +16,22 @@ struct FixTests {
     static let scenarios: [Scenario] = [
         Scenario(name: "unsafe-interrupts, keeping the file's other options",
                  host: .intelNoIRHardware.file("etc/modprobe.d/iommu_unsafe_interrupts.conf", "# local\noptions vfio_iommu_type1 dma_entry_limit=100000\n"),
-                 ids: ["unsafe-interrupts"], options: FixOptions(acceptUnsafeInterrupts: true)),
-        Scenario(name: "unsafe-interrupts, new file", host: .intelNoIRHardware, ids: ["unsafe-interrupts"],
+                 ids: [.unsafeInterrupts], options: FixOptions(acceptUnsafeInterrupts: true)),
+        Scenario(name: "unsafe-interrupts, new file", host: .intelNoIRHardware, ids: [.unsafeInterrupts],
                  options: FixOptions(acceptUnsafeInterrupts: true)),
         Scenario(name: "unsafe-interrupts-off where IR works",
                  host: .intelReady.file("etc/modprobe.d/iommu_unsafe_interrupts.conf", "options vfio_iommu_type1 allow_unsafe_interrupts=1\n"),
-                 ids: ["unsafe-interrupts-off"]),
+                 ids: [.unsafeInterruptsOff]),
         Scenario(name: "iommu-cmdline: Debian kernel default off", host: .intelKernelDefaultOff.file("etc/debian_version", "12.8\n"),
-                 ids: ["iommu-cmdline"]),
-        Scenario(name: "iommu-cmdline: remove intremap=off", host: .intelIntremapOff, ids: ["iommu-cmdline"]),
+                 ids: [.iommuCmdline]),
+        Scenario(name: "iommu-cmdline: remove intremap=off", host: .intelIntremapOff, ids: [.iommuCmdline]),
         Scenario(name: "iommu-cmdline: BLS entry", host: .intelKernelDefaultOff.removing("etc/default/grub").file(
             "boot/loader/entries/abc-\(ExampleHost.release).conf",
-            "title Example\nlinux /vmlinuz-\(ExampleHost.release)\noptions root=/dev/sda1 ro\n"), ids: ["iommu-cmdline"]),
+            "title Example\nlinux /vmlinuz-\(ExampleHost.release)\noptions root=/dev/sda1 ro\n"), ids: [.iommuCmdline]),
         Scenario(name: "vfio-modules: blacklisted, not loaded",
                  host: .intelReady.file("proc/modules", "ixgbe 1 0 - Live 0x0\n").file("etc/modprobe.d/blacklist-vfio.conf", "blacklist vfio_pci\n"),
-                 ids: ["vfio-modules"]),
-        Scenario(name: "sriov-vfs: 4 VFs on a PF with none", host: .intelReady.withNIC(NICSpec()), ids: ["sriov-vfs"],
+                 ids: [.vfioModules]),
+        Scenario(name: "sriov-vfs: 4 VFs on a PF with none", host: .intelReady.withNIC(NICSpec()), ids: [.sriovVFs],
                  options: FixOptions(vfs: [("ens1f0", 4)])),
     ]
 
@@ -123,7 +123,7 @@ struct FixTests {
             host = host.removing("etc/modprobe.d").link("etc/modprobe.d", elsewhere)
         }
         try host.materialize(at: dir)
-        let s = Scenario(name: "", host: host, ids: ["unsafe-interrupts"], options: FixOptions(acceptUnsafeInterrupts: true))
+        let s = Scenario(name: "", host: host, ids: [.unsafeInterrupts], options: FixOptions(acceptUnsafeInterrupts: true))
         let outcomes = FixEngine.plans(Self.context(dir, s.options), ids: s.ids)
         guard case .refused(let why) = outcomes[0].1 else { Issue.record("planned through a symlink: \(outcomes[0].1)"); return }
         #expect(why.contains("symbolic link"))
@@ -179,7 +179,7 @@ struct FixTests {
         let dir = temporaryDirectory("fix")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try ExampleHost.intelWithNIC.materialize(at: dir)
-        func outcome(_ o: FixOptions) -> FixOutcome { FixEngine.plans(Self.context(dir, o), ids: ["sriov-vfs"])[0].1 }
+        func outcome(_ o: FixOptions) -> FixOutcome { FixEngine.plans(Self.context(dir, o), ids: [.sriovVFs])[0].1 }
         if case .refused(let why) = outcome(FixOptions(vfs: [("ens1f0", 4)])) { #expect(why.contains("in use")) } else { Issue.record("in-use VFs not refused") }
         if case .refused(let why) = outcome(FixOptions(force: true, vfs: [("0000:3b:00.0", 64)])) { #expect(why.contains("TotalVFs")) } else { Issue.record("N > TotalVFs not refused") }
         guard case .plan(let p) = outcome(FixOptions(force: true, vfs: [("ens1f0", 0)])) else { Issue.record("SR-IOV restore not planned"); return }
@@ -188,7 +188,7 @@ struct FixTests {
         let noDriver = temporaryDirectory("fix")
         defer { try? FileManager.default.removeItem(atPath: noDriver) }
         try ExampleHost.intelReady.withNIC(NICSpec().with { $0.driver = nil }).materialize(at: noDriver)
-        let o = FixEngine.plans(Self.context(noDriver, FixOptions(vfs: [("0000:3b:00.0", 2)])), ids: ["sriov-vfs"])[0].1
+        let o = FixEngine.plans(Self.context(noDriver, FixOptions(vfs: [("0000:3b:00.0", 2)])), ids: [.sriovVFs])[0].1
         if case .refused(let why) = o { #expect(why.contains("no driver bound")) } else { Issue.record("a PF without a driver not refused") }
     }
 
@@ -197,7 +197,7 @@ struct FixTests {
         let dir = temporaryDirectory("fix")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try ExampleHost.intelReady.withNIC(NICSpec().with { $0.numVFs = 4 }).materialize(at: dir)
-        guard case .plan(let p) = FixEngine.plans(Self.context(dir, FixOptions(vfs: [("ens1f0", 2)])), ids: ["sriov-vfs"])[0].1 else {
+        guard case .plan(let p) = FixEngine.plans(Self.context(dir, FixOptions(vfs: [("ens1f0", 2)])), ids: [.sriovVFs])[0].1 else {
             Issue.record("4 → 2 VFs not planned"); return
         }
         #expect(p.actions.map(\.kind).map { k -> String in
@@ -224,5 +224,27 @@ struct FixTests {
         #expect(d == "--- a/etc/x\n+++ b/etc/x\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n")
         #expect(UnifiedDiff.render(old: nil, new: "x\n", path: "f").hasPrefix("--- /dev/null\n+++ b/f\n@@ -0,0 +1,1 @@\n+x\n"))
         #expect(UnifiedDiff.render(old: "same\n", new: "same\n", path: "f").isEmpty)
+    }
+
+    @Test("fix policy lives in the library: --vfs with other fix ids and --undo with ids are refused; a session plans, applies and undoes")
+    func session() throws {
+        #expect(throws: FixSession.UsageError.self) {
+            try FixRequest(ids: [.unsafeInterrupts], options: FixOptions(vfs: [("ens1f0", 2)])).validate()
+        }
+        #expect(throws: FixSession.UsageError.self) { try FixRequest(mode: .undo, ids: [.vfioModules]).validate() }
+        try FixRequest(ids: [.sriovVFs, .vfioModules], options: FixOptions(vfs: [("ens1f0", 2)])).validate()
+        let dir = temporaryDirectory("session")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ExampleHost.intelNoIRHardware.materialize(at: dir)
+        let plan = FixSession.run(FixRequest(ids: [.unsafeInterrupts]), root: HostRoot.disk(dir), base: dir)
+        #expect(plan.exitCode == 0 && plan.stdout.contains("fix unsafe-interrupts"))
+        let refused = FixSession.run(FixRequest(mode: .apply, ids: [.unsafeInterrupts]), root: HostRoot.disk(dir), base: dir)
+        #expect(refused.exitCode == 1 && refused.stderr.contains("--accept-unsafe-interrupts"))
+        let applied = FixSession.run(FixRequest(mode: .apply, ids: [.unsafeInterrupts],
+                                                options: FixOptions(acceptUnsafeInterrupts: true)),
+                                     root: HostRoot.disk(dir), base: dir)
+        #expect(applied.exitCode == 0 && applied.stdout.contains("applied"), "\(applied.stderr)")
+        let undone = FixSession.run(FixRequest(mode: .undo), root: HostRoot.disk(dir), base: dir)
+        #expect(undone.exitCode == 0 && undone.stdout.contains("undone"), "\(undone.stderr)")
     }
 }

@@ -1,8 +1,8 @@
 extension Checks {
     static let bondMode = Check(CheckDescription(
-        id: "bond.mode",
+        id: .bondMode,
         title: "Bonds: no LACP bond over ports whose VFs are given to guests",
-        category: "bond",
+        category: .bond,
         severity: .warning,
         rationale: """
             In an 802.3ad (LACP) bond the switch treats the member ports as one aggregate. A VF given to a \

@@ -1,8 +1,8 @@
 extension Checks {
     static let bondSRIOVMembers = Check(CheckDescription(
-        id: "bond.sriov-members",
+        id: .bondSRIOVMembers,
         title: "Bonds: at most one member NIC split",
-        category: "bond",
+        category: .bond,
         severity: .warning,
         rationale: """
             A bond of one NIC may be SR-IOV split. In a bond of several NICs, split only one of them: the host \
@@ -11,7 +11,7 @@ extension Checks {
             """,
         remediation: "Set `sriov_numvfs` back to 0 on all but one member (`sriov-preflight fix sriov-vfs --vfs PF=0`).",
         reads: ["sys/class/net/*/bonding/{mode,slaves}", "proc/net/bonding/*", "sys/bus/pci/devices/*/sriov_numvfs"],
-        fixID: "sriov-vfs",
+        fixID: .sriovVFs,
         examples: [
             .skips("no bonds", .intelWithNIC),
             .passes("bond of one split NIC", .intelWithNIC.withBond("bond0", slaves: ["ens1f0"]), object: "bond0"),
@@ -28,7 +28,7 @@ extension Checks {
             let split = members.rows.filter { $0.state == .split }
             if split.count >= 2 {
                 return .warn("\(split.count) members of \(b.name) are SR-IOV split (\(split.map(\.name).joined(separator: ", "))): split only one NIC of a bond",
-                             object: b.name, ev, fix: FixOffer(id: "sriov-vfs"))
+                             object: b.name, ev, fix: FixOffer(id: .sriovVFs))
             }
             let msg = split.isEmpty ? "no member of \(b.name) is split"
                 : "\(split[0].name) is the only split member of \(b.name)\(b.slaves.count == 1 ? " (a bond of one NIC)" : "")"

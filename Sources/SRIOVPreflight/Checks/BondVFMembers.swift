@@ -1,8 +1,8 @@
 extension Checks {
     static let bondVFMembers = Check(CheckDescription(
-        id: "bond.vf-members",
+        id: .bondVFMembers,
         title: "Bonds of VFs on the host",
-        category: "bond",
+        category: .bond,
         severity: .info,
         rationale: """
             VFs can themselves be bonded on the host (or in a guest) for redundancy. That only works when the \

@@ -1,8 +1,8 @@
 extension Checks {
     static let cpuVirtualization = Check(CheckDescription(
-        id: "cpu.virtualization",
+        id: .cpuVirtualization,
         title: "CPU virtualization extensions (VT-x / AMD-V)",
-        category: "cpu",
+        category: .cpu,
         severity: .error,
         rationale: """
             KVM needs the CPU's virtualization extensions: Intel VT-x shows as the `vmx` flag, AMD-V as `svm`. \

@@ -1,8 +1,8 @@
 extension Checks {
     static let firmwareIOMMUTable = Check(CheckDescription(
-        id: "firmware.iommu-table",
+        id: .firmwareIOMMUTable,
         title: "IOMMU table in firmware (ACPI DMAR / IVRS)",
-        category: "firmware",
+        category: .firmware,
         severity: .error,
         rationale: """
             The BIOS describes the IOMMU to the OS in an ACPI table: DMAR for Intel VT-d, IVRS for AMD-Vi. \

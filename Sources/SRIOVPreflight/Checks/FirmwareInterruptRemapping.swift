@@ -2,9 +2,9 @@ import ACPITables
 
 extension Checks {
     static let firmwareInterruptRemapping = Check(CheckDescription(
-        id: "firmware.interrupt-remapping",
+        id: .firmwareInterruptRemapping,
         title: "Firmware offers interrupt remapping (DMAR INTR_REMAP)",
-        category: "firmware",
+        category: .firmware,
         severity: .error,
         rationale: """
             On Intel platforms the BIOS says in the DMAR header flags (byte 37) whether interrupt remapping may \

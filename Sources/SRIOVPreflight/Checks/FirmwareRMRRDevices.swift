@@ -2,9 +2,9 @@ import ACPITables
 
 extension Checks {
     static let firmwareRMRRDevices = Check(CheckDescription(
-        id: "firmware.rmrr-devices",
+        id: .firmwareRMRRDevices,
         title: "NICs pinned by firmware-reserved memory (RMRR)",
-        category: "firmware",
+        category: .firmware,
         severity: .warning,
         rationale: """
             An RMRR (Reserved Memory Region Reporting) structure in the DMAR names devices the firmware keeps \

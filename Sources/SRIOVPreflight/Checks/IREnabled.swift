@@ -1,8 +1,8 @@
 extension Checks {
     static let irEnabled = Check(CheckDescription(
-        id: "ir.enabled",
+        id: .irEnabled,
         title: "Interrupt remapping enabled by the kernel",
-        category: "ir",
+        category: .ir,
         severity: .error,
         rationale: """
             Support is not enough: the kernel must have turned interrupt remapping on. It says so in its log \
@@ -19,7 +19,7 @@ extension Checks {
             interrupt remapping, see ir.supported.
             """,
         reads: ["kernel log", "proc/interrupts", "proc/cmdline", "boot/config-<release>", "sys/firmware/acpi/tables/DMAR"],
-        fixID: "iommu-cmdline",
+        fixID: .iommuCmdline,
         manualCheck: "dmesg | grep -E 'Enabled IRQ remapping|Interrupt remapping enabled'; grep -c IR- /proc/interrupts",
         examples: [
             .passes("Intel, enabled in x2apic mode", .intelReady),
@@ -88,7 +88,7 @@ extension Checks {
         ev += m.notes + m.disagreements
         if let link = m.links.first {
             var fix: FixOffer?
-            if link.code == "cmdline-off" { fix = FixOffer(id: "iommu-cmdline", rebootRequired: true) }
+            if link.code == "cmdline-off" { fix = FixOffer(id: .iommuCmdline, rebootRequired: true) }
             return [.fail("interrupt remapping is off: \(link.message)", ev + m.links.flatMap(\.evidence), fix: fix)]
         }
         if !decided {

@@ -1,8 +1,8 @@
 extension Checks {
     static let irSupported = Check(CheckDescription(
-        id: "ir.supported",
+        id: .irSupported,
         title: "Interrupt remapping supported by the platform",
-        category: "ir",
+        category: .ir,
         severity: .error,
         rationale: """
             Interrupt remapping (IR) lets the IOMMU check every interrupt a device sends, so a VF given to a \
@@ -85,7 +85,7 @@ extension Checks {
                 }
                 if let bad = ir.disabledLines.first {
                     ev.append(Evidence(s.kernelLog.sourceNote, bad))
-                    return [.fail("the kernel reports AMD-Vi interrupt remapping unavailable", ev, fix: FixOffer(id: "unsafe-interrupts"))]
+                    return [.fail("the kernel reports AMD-Vi interrupt remapping unavailable", ev, fix: FixOffer(id: .unsafeInterrupts))]
                 }
                 return [.warn("the AMD IOMMU initialised without interrupt remapping: the IVRS or the IOMMU does not offer it to this kernel (see ir.enabled)", ev)]
             case .unknown:
@@ -125,7 +125,7 @@ extension Checks {
                 // The kernel's own line is the verdict; the disagreement is in the evidence.
                 return [.pass("the kernel enabled interrupt remapping ('\(line)'), although the evidence suggests otherwise: \(l.message)", ev)]
             }
-            return [.fail(l.message, ev + m.platformLinks.flatMap(\.evidence), fix: FixOffer(id: "unsafe-interrupts"))]
+            return [.fail(l.message, ev + m.platformLinks.flatMap(\.evidence), fix: FixOffer(id: .unsafeInterrupts))]
         }
         let names = ir.dmarUnits.map(\.name).joined(separator: ", ")
         if m.allUnitsIR == true {

@@ -1,8 +1,8 @@
 extension Checks {
     static let irUnsafeInterrupts = Check(CheckDescription(
-        id: "ir.unsafe-interrupts",
+        id: .irUnsafeInterrupts,
         title: "vfio's allow_unsafe_interrupts matches the platform",
-        category: "ir",
+        category: .ir,
         severity: .error,
         rationale: """
             Without interrupt remapping vfio_iommu_type1 refuses to attach devices ("No interrupt remapping \
@@ -20,7 +20,7 @@ extension Checks {
         reads: ["sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
                 "sys/module/iommufd/parameters/allow_unsafe_interrupts", "etc/modprobe.d/*.conf",
                 "lib/modprobe.d/*.conf", "run/modprobe.d/*.conf", "proc/cmdline", "kernel log"],
-        fixID: "unsafe-interrupts",
+        fixID: .unsafeInterrupts,
         examples: [
             .passes("IR works, parameter N", .intelReady),
             .warns("IR works, parameter Y", .intelReady.file("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n")),
@@ -77,7 +77,7 @@ struct UnsafeInterrupts {
             if on {
                 let where_ = runtime == true ? "set at runtime" : "configured (\(configured?.location ?? "kernel command line")), effective when vfio_iommu_type1 loads"
                 findings = [.warn("interrupt remapping works, yet allow_unsafe_interrupts is \(where_): needless loss of interrupt isolation", ev,
-                                  fix: FixOffer(id: "unsafe-interrupts-off"))]
+                                  fix: FixOffer(id: .unsafeInterruptsOff))]
             } else {
                 findings = [.pass("interrupt remapping works and allow_unsafe_interrupts is off", ev)]
             }
@@ -89,10 +89,10 @@ struct UnsafeInterrupts {
         } else if let c = s.system.cmdline.value, c.options("intremap").contains("off") || c.has("nointremap") {
             // The hardware may well remap interrupts: turning it back on is the fix, not weakening isolation.
             findings = [.fail("interrupt remapping is switched off on the command line and allow_unsafe_interrupts is off: vfio will refuse to assign VFs; remove \(c.has("nointremap") ? "nointremap" : "intremap=off") rather than allow unsafe interrupts", ev,
-                              fix: FixOffer(id: "iommu-cmdline", rebootRequired: true))]
+                              fix: FixOffer(id: .iommuCmdline, rebootRequired: true))]
         } else {
             findings = [.fail("no interrupt remapping and allow_unsafe_interrupts is off: vfio will refuse to assign VFs", ev,
-                              fix: FixOffer(id: "unsafe-interrupts"))]
+                              fix: FixOffer(id: .unsafeInterrupts))]
         }
     }
 }

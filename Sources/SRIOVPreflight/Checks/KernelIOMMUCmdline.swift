@@ -1,8 +1,8 @@
 extension Checks {
     static let kernelIOMMUCmdline = Check(CheckDescription(
-        id: "kernel.iommu-cmdline",
+        id: .kernelIOMMUCmdline,
         title: "Kernel command line: IOMMU arguments",
-        category: "kernel",
+        category: .kernel,
         severity: .warning,
         rationale: """
             Some kernel arguments defeat SR-IOV passthrough: `intel_iommu=off`, `amd_iommu=off` and `iommu=off` \
@@ -18,7 +18,7 @@ extension Checks {
             `amd_iommu=on`; AMD-Vi is on by default.
             """,
         reads: ["proc/cmdline", "kernel log"],
-        fixID: "iommu-cmdline",
+        fixID: .iommuCmdline,
         examples: [
             .passes("intel_iommu=on iommu=pt", .intelReady),
             .passes("AMD with iommu=pt", .amdReady),
@@ -31,7 +31,7 @@ extension Checks {
             return [.error("cannot tell: \(s.system.cmdline.source) \(s.system.cmdline.reason ?? "unreadable")")]
         }
         let ev = [Evidence("proc/cmdline", c.raw)]
-        let fix = FixOffer(id: "iommu-cmdline", rebootRequired: true)
+        let fix = FixOffer(id: .iommuCmdline, rebootRequired: true)
         if let off = c.iommuDisablingToken {
             return [.fail("\(off) turns the IOMMU off", ev, fix: fix)]
         }

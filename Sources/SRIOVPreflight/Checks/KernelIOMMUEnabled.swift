@@ -1,8 +1,8 @@
 extension Checks {
     static let kernelIOMMUEnabled = Check(CheckDescription(
-        id: "kernel.iommu-enabled",
+        id: .kernelIOMMUEnabled,
         title: "The running kernel uses the IOMMU",
-        category: "kernel",
+        category: .kernel,
         severity: .error,
         rationale: """
             VFs can only be assigned to guests when the kernel has the IOMMU running: its units are \
@@ -18,7 +18,7 @@ extension Checks {
             """,
         reads: ["sys/class/iommu/*", "sys/kernel/iommu_groups/*/devices/*", "sys/firmware/acpi/tables/{DMAR,IVRS}",
                 "proc/cmdline", "boot/config-<release>", "kernel log"],
-        fixID: "iommu-cmdline",
+        fixID: .iommuCmdline,
         manualCheck: "ls /sys/class/iommu /sys/kernel/iommu_groups",
         examples: [
             .passes("Intel with intel_iommu=on", .intelReady),
@@ -56,7 +56,7 @@ struct IOMMUDiagnosis {
         }
         let cmd = s.system.cmdline.value
         if let c = cmd { ev.append(Evidence("proc/cmdline", c.raw)) }
-        let fix = FixOffer(id: "iommu-cmdline", rebootRequired: true)
+        let fix = FixOffer(id: .iommuCmdline, rebootRequired: true)
         let hasDMAR = s.firmware.dmar.present
         let hasIVRS = s.firmware.ivrs.present
         if !hasDMAR && !hasIVRS {

@@ -1,8 +1,8 @@
 extension Checks {
     static let kernelPendingReboot = Check(CheckDescription(
-        id: "kernel.pending-reboot",
+        id: .kernelPendingReboot,
         title: "Boot configuration matches the running kernel command line",
-        category: "kernel",
+        category: .kernel,
         severity: .warning,
         rationale: """
             IOMMU arguments take effect only at boot. When the boot configuration (GRUB_CMDLINE_LINUX* in \

@@ -1,8 +1,8 @@
 extension Checks {
     static let nicLink = Check(CheckDescription(
-        id: "nic.link",
+        id: .nicLink,
         title: "SR-IOV NIC link up",
-        category: "nic",
+        category: .nic,
         severity: .warning,
         rationale: """
             VFs share their PF's physical port: when the PF's link is down, every VF given to a guest is cut \

@@ -1,8 +1,8 @@
 extension Checks {
     static let sriovARI = Check(CheckDescription(
-        id: "sriov.ari",
+        id: .sriovARI,
         title: "ARI forwarding for VFs beyond function 7",
-        category: "sriov",
+        category: .sriov,
         severity: .warning,
         rationale: """
             VFs get routing ids PF + First VF Offset + i × VF Stride. Behind a PCIe downstream or root port, \

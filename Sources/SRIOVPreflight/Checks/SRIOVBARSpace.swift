@@ -1,8 +1,8 @@
 extension Checks {
     static let sriovBARSpace = Check(CheckDescription(
-        id: "sriov.bar-space",
+        id: .sriovBARSpace,
         title: "MMIO space for the VFs' BARs (IOV BARs)",
-        category: "sriov",
+        category: .sriov,
         severity: .error,
         rationale: """
             Every VF needs its own MMIO window: the kernel reserves, per VF BAR, the BAR size × TotalVFs as an \

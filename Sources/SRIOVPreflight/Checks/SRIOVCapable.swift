@@ -1,8 +1,8 @@
 extension Checks {
     static let sriovCapable = Check(CheckDescription(
-        id: "sriov.capable",
+        id: .sriovCapable,
         title: "NIC can be split (SR-IOV capability)",
-        category: "sriov",
+        category: .sriov,
         severity: .error,
         rationale: """
             A NIC can be split into VFs only if its PF has the PCIe SR-IOV extended capability (ID 0x0010) with \

@@ -1,8 +1,8 @@
 extension Checks {
     static let sriovIOMMUGroup = Check(CheckDescription(
-        id: "sriov.iommu-group",
+        id: .sriovIOMMUGroup,
         title: "PF and VFs in isolated IOMMU groups",
-        category: "sriov",
+        category: .sriov,
         severity: .error,
         rationale: """
             vfio assigns whole IOMMU groups: a VF can go to a guest only if every other device in its group is \

@@ -7,9 +7,9 @@ extension Checks {
     ]
 
     static let sriovPFDriver = Check(CheckDescription(
-        id: "sriov.pf-driver",
+        id: .sriovPFDriver,
         title: "PF driver bound and able to create VFs",
-        category: "sriov",
+        category: .sriov,
         severity: .error,
         rationale: """
             VFs are created by writing `sriov_numvfs`, which the kernel passes to the PF's driver: the PF driver \

@@ -1,8 +1,8 @@
 extension Checks {
     static let sriovVFDriver = Check(CheckDescription(
-        id: "sriov.vf-driver",
+        id: .sriovVFDriver,
         title: "A VF driver exists for the VF device",
-        category: "sriov",
+        category: .sriov,
         severity: .info,
         rationale: """
             A VF has its own device id (e.g. 8086:10ed for 82599 VFs, driver ixgbevf). The guest needs that VF \

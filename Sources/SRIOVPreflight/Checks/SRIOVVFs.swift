@@ -1,8 +1,8 @@
 extension Checks {
     static let sriovVFs = Check(CheckDescription(
-        id: "sriov.vfs",
+        id: .sriovVFs,
         title: "VFs enabled, enumerated and free",
-        category: "sriov",
+        category: .sriov,
         severity: .warning,
         rationale: """
             `sriov_numvfs` VFs out of `sriov_totalvfs` are enabled; each must be enumerated as a PCI function \
@@ -12,7 +12,7 @@ extension Checks {
         remediation: "Enable VFs with `sriov-preflight fix sriov-vfs --vfs PF=N` (N ≤ TotalVFs; the count is persisted with a udev rule).",
         reads: ["sys/bus/pci/devices/*/sriov_numvfs", "sys/bus/pci/devices/*/sriov_totalvfs", "sys/bus/pci/devices/*/virtfn*",
                 "sys/bus/pci/devices/*/virtfn*/driver"],
-        fixID: "sriov-vfs",
+        fixID: .sriovVFs,
         examples: [
             .passes("2 of 63 enabled, 1 free", .intelWithNIC, object: "0000:3b:00.0"),
             .passes("0 of 7 enabled", .intelReady.withNIC(NICSpec().with { $0.totalVFs = 7 }), object: "0000:3b:00.0"),
@@ -45,7 +45,7 @@ extension Checks {
             }
             let free = num - inUse.count
             let summary = "VF available / total: \(free)/\(num) (TotalVFs \(total); \(inUse.count) on vfio-pci)"
-            if free == 0 { return .warn("every VF is in use: \(summary)", object: f.address, ev, fix: FixOffer(id: "sriov-vfs")) }
+            if free == 0 { return .warn("every VF is in use: \(summary)", object: f.address, ev, fix: FixOffer(id: .sriovVFs)) }
             return .pass(summary, object: f.address, ev)
         }
     }

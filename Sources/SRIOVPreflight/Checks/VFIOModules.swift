@@ -1,8 +1,8 @@
 extension Checks {
     static let vfioModules = Check(CheckDescription(
-        id: "vfio.modules",
+        id: .vfioModules,
         title: "vfio modules available",
-        category: "vfio",
+        category: .vfio,
         severity: .error,
         rationale: """
             A VF is handed to a guest through vfio: the vfio core, vfio_pci (the driver a VF is bound to) and \
@@ -18,7 +18,7 @@ extension Checks {
         reads: ["proc/modules", "lib/modules/<release>/modules.builtin", "lib/modules/<release>/modules.dep",
                 "etc/modprobe.d/*.conf (blacklist)", "sys/module/* (built-in modules with parameters)",
                 "boot/config-<release> (CONFIG_MODULES, CONFIG_VFIO*)"],
-        fixID: "vfio-modules",
+        fixID: .vfioModules,
         examples: [
             .passes("loaded", .intelReady),
             .passes("installed, not loaded", .intelReady.file("proc/modules", "ixgbe 380928 0 - Live 0x0\n")),
@@ -47,12 +47,12 @@ extension Checks {
         if !missing.isEmpty {
             let why = m.moduleTreeProblem.map { " (\($0))" } ?? ""
             return [.fail("\(missing.joined(separator: ", ")) not loaded, not built in and not installed\(why)", ev,
-                          fix: FixOffer(id: "vfio-modules"))]
+                          fix: FixOffer(id: .vfioModules))]
         }
         let blocked = m.blacklisted.filter { b in wanted.contains(b.module) && m.state(b.module) != "loaded" && m.state(b.module) != "built in" }
         if let b = blocked.first {
             return [.warn("\(b.module) is blacklisted in \(b.location): it will not load on demand", ev + [Evidence(b.location, "blacklist \(b.module)")],
-                          fix: FixOffer(id: "vfio-modules"))]
+                          fix: FixOffer(id: .vfioModules))]
         }
         return [.pass(states.map { "\($0.0) \($0.1!)" }.joined(separator: ", "), ev)]
     }

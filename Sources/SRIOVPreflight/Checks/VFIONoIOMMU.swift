@@ -1,8 +1,8 @@
 extension Checks {
     static let vfioNoIOMMU = Check(CheckDescription(
-        id: "vfio.noiommu",
+        id: .vfioNoIOMMU,
         title: "vfio no-IOMMU mode off",
-        category: "vfio",
+        category: .vfio,
         severity: .error,
         rationale: """
             vfio's enable_unsafe_noiommu_mode gives devices to userspace with no IOMMU at all: no DMA isolation, \

@@ -48,13 +48,13 @@ extension FixDefinition {
         }.joined(separator: "\n") + "\n"
     }
 
-    static let iommuCmdline = FixDefinition(id: "iommu-cmdline", title: "Kernel arguments for the IOMMU") { ctx in
+    static let iommuCmdline = FixDefinition(id: .iommuCmdline, title: "Kernel arguments for the IOMMU") { ctx in
         let s = ctx.snapshot
-        let asking = ctx.asking("iommu-cmdline")
+        let asking = ctx.asking(.iommuCmdline)
         guard !asking.isEmpty else { return .notNeeded("no check asks for kernel arguments") }
         let configured = s.boot.configured
         let (add, remove) = cmdlineEdits(s, configured: configured)
-        var plan = FixPlan(fixID: "iommu-cmdline", title: "Kernel arguments for the IOMMU",
+        var plan = FixPlan(fixID: .iommuCmdline, title: "Kernel arguments for the IOMMU",
                            answers: asking.map { "\($0.id)[\($0.object)]" }, files: [], actions: [], rebootRequired: true)
         if add.isEmpty && remove.isEmpty {
             if s.iommu.active || configured.iommuTokens == s.system.cmdline.value?.iommuTokens {

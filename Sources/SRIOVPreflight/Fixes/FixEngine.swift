@@ -21,16 +21,17 @@ public enum FixEngine {
     }
 
     /// Plans every requested fix (all offered ones when `ids` is empty).
-    public static func plans(_ ctx: FixContext, ids: [String]) -> [(FixDefinition, FixOutcome)] {
-        var defs = ids.isEmpty ? FixDefinition.all : ids.compactMap(FixDefinition.named)
-        if ids.isEmpty && ctx.options.vfs.isEmpty { defs.removeAll { $0.id == "sriov-vfs" } }
+    /// sriov-vfs is part of "every fix" only with `--vfs`.
+    public static func plans(_ ctx: FixContext, ids: [FixID]) -> [(FixDefinition, FixOutcome)] {
+        var defs = ids.isEmpty ? FixDefinition.all : ids.map(FixDefinition.named)
+        if ids.isEmpty && ctx.options.vfs.isEmpty { defs.removeAll { $0.fixID == .sriovVFs } }
         return defs.map { ($0, $0.plan(ctx)) }
     }
 
     /// What the current user cannot do of these plans, fix by fix: each file whose directory it may not write,
     /// the journal under var/lib/sriov-preflight, and on a live root without root every runtime action.
     /// Empty: `apply` may go ahead. Nothing is changed to find out.
-    public static func permissionProblems(_ plans: [FixPlan], base: String, live: Bool) -> [(fixID: String, steps: [String])] {
+    public static func permissionProblems(_ plans: [FixPlan], base: String, live: Bool) -> [(fixID: FixID, steps: [String])] {
         let writer = SafeWriter(base: base)
         let notRoot = geteuid() != 0
         func writable(_ rel: String) -> Bool {
@@ -41,7 +42,7 @@ public enum FixEngine {
             }
             return access(dir.isEmpty ? "/" : dir, W_OK) == 0
         }
-        var problems: [(fixID: String, steps: [String])] = []
+        var problems: [(fixID: FixID, steps: [String])] = []
         for p in plans where !p.isEmpty {
             var steps = p.files.filter { $0.old != $0.new && !writable($0.path) }.map { "\($0.kind.rawValue) /\($0.path)" }
             if live && notRoot { steps += p.actions.map { "run `\($0.shellText)`" } }
@@ -71,7 +72,7 @@ public enum FixEngine {
         let stamp = journalStamp(existing: (try? FileManager.default.contentsOfDirectory(atPath: writer.full(journalDir))) ?? [])
         let dir = "\(journalDir)/\(stamp)"
         var record: [String: Any] = [
-            "id": stamp, "fixes": plans.map(\.fixID), "complete": false,
+            "id": stamp, "fixes": plans.map(\.fixID.rawValue), "complete": false,
             "files": files.map { ["path": $0.path, "existed": $0.old != nil, "removed": $0.new == nil] },
             "actions": actions.map { a -> [String: Any] in
                 switch a.kind {

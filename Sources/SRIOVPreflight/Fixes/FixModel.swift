@@ -46,7 +46,7 @@ public struct RuntimeAction: Sendable, Equatable {
 
 /// What one fix would change, and why.
 public struct FixPlan: Sendable {
-    public var fixID: String
+    public var fixID: FixID
     public var title: String
     /// The results it answers: `ir.unsafe-interrupts[host]`.
     public var answers: [String]
@@ -86,13 +86,14 @@ public struct FixContext: Sendable {
     }
 
     /// Results with a failure or warning that offer `fixID`.
-    public func asking(_ fixID: String) -> [CheckResult] {
+    public func asking(_ fixID: FixID) -> [CheckResult] {
         results.filter { !$0.ignored && ($0.status == .fail || $0.status == .warn) && $0.fix?.id == fixID }
     }
 
     /// Where a check stands, for a fix that is not needed: "ir.unsafe-interrupts is skip: no IOMMU is active…".
-    public func standing(_ checkID: String) -> String {
-        let rs = results.filter { $0.id == checkID }
+    public func standing(_ check: CheckID) -> String {
+        let checkID = check.rawValue
+        let rs = results.filter { $0.checkID == check }
         guard !rs.isEmpty else { return "\(checkID) did not run (not selected)" }
         return rs.map { r in
             let object = r.object == "host" ? "" : "[\(r.object)]"
@@ -125,7 +126,8 @@ public struct FixOptions: Sendable {
 
 /// A fix: an id, a title, and a planner. Planning never changes anything.
 public struct FixDefinition: Sendable {
-    public var id: String
+    public var fixID: FixID
+    public var id: String { fixID.rawValue }
     public var title: String
     public var plan: @Sendable (FixContext) -> FixOutcome
 
@@ -133,7 +135,14 @@ public struct FixDefinition: Sendable {
         unsafeInterrupts, unsafeInterruptsOff, iommuCmdline, vfioModules, sriovVFs,
     ]
 
+    public init(id: FixID, title: String, plan: @escaping @Sendable (FixContext) -> FixOutcome) {
+        fixID = id
+        self.title = title
+        self.plan = plan
+    }
+
     public static func named(_ id: String) -> FixDefinition? { all.first { $0.id == id } }
+    public static func named(_ id: FixID) -> FixDefinition { all.first { $0.fixID == id }! }
 }
 
 extension Array where Element == UInt8 {

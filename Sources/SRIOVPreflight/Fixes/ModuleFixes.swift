@@ -40,16 +40,16 @@ extension FixDefinition {
         UnifiedDiff.lines(text).allSatisfy { $0.trimmingWhitespace().isEmpty || $0.trimmingWhitespace().hasPrefix("#") }
     }
 
-    static let unsafeInterrupts = FixDefinition(id: "unsafe-interrupts",
+    static let unsafeInterrupts = FixDefinition(id: .unsafeInterrupts,
                                                  title: "Let vfio accept devices without interrupt remapping") { ctx in
-        let asking = ctx.asking("unsafe-interrupts").filter { $0.id == "ir.unsafe-interrupts" }
+        let asking = ctx.asking(.unsafeInterrupts).filter { $0.checkID == .irUnsafeInterrupts }
         guard !asking.isEmpty else {
-            return .notNeeded(ctx.standing("ir.unsafe-interrupts"))
+            return .notNeeded(ctx.standing(.irUnsafeInterrupts))
         }
         do {
             let old = try ctx.current(unsafeInterruptsFile)
             let new = settingOption(old?.text ?? "", module: "vfio_iommu_type1", key: "allow_unsafe_interrupts", value: "1")
-            var plan = FixPlan(fixID: "unsafe-interrupts", title: "Let vfio accept devices without interrupt remapping",
+            var plan = FixPlan(fixID: .unsafeInterrupts, title: "Let vfio accept devices without interrupt remapping",
                                answers: asking.map { "\($0.id)[\($0.object)]" },
                                files: [FileChange(path: unsafeInterruptsFile, old: old, new: new.bytes)],
                                actions: [], rebootRequired: false, requiredFlag: "--accept-unsafe-interrupts")
@@ -69,10 +69,10 @@ extension FixDefinition {
         }
     }
 
-    static let unsafeInterruptsOff = FixDefinition(id: "unsafe-interrupts-off",
+    static let unsafeInterruptsOff = FixDefinition(id: .unsafeInterruptsOff,
                                                     title: "Remove allow_unsafe_interrupts where interrupt remapping works") { ctx in
-        let asking = ctx.asking("unsafe-interrupts-off")
-        guard !asking.isEmpty else { return .notNeeded(ctx.standing("ir.unsafe-interrupts")) }
+        let asking = ctx.asking(.unsafeInterruptsOff)
+        guard !asking.isEmpty else { return .notNeeded(ctx.standing(.irUnsafeInterrupts)) }
         do {
             var files: [FileChange] = []
             let locations = Set(ctx.snapshot.modules.modprobeOptions
@@ -82,7 +82,7 @@ extension FixDefinition {
                 let new = removingOption(old.text, module: "vfio_iommu_type1", key: "allow_unsafe_interrupts")
                 files.append(FileChange(path: path, old: old, new: isBlank(new) ? nil : new.bytes))
             }
-            var plan = FixPlan(fixID: "unsafe-interrupts-off", title: "Remove allow_unsafe_interrupts where interrupt remapping works",
+            var plan = FixPlan(fixID: .unsafeInterruptsOff, title: "Remove allow_unsafe_interrupts where interrupt remapping works",
                                answers: asking.map { "\($0.id)[\($0.object)]" }, files: files, actions: [], rebootRequired: false)
             if let v = ctx.snapshot.modules.parameters[UnsafeInterrupts.param]?.value, parameterIsTrue(v) == true {
                 plan.actions.append(.attribute(unsafeParam, "N", undo: v, "clear the parameter of the loaded vfio_iommu_type1 now"))
@@ -98,9 +98,9 @@ extension FixDefinition {
 
     static let vfioModulesFile = "etc/modules-load.d/vfio-pci.conf"
 
-    static let vfioModules = FixDefinition(id: "vfio-modules", title: "Load vfio-pci now and at every boot") { ctx in
-        let asking = ctx.asking("vfio-modules")
-        guard !asking.isEmpty else { return .notNeeded(ctx.standing("vfio.modules")) }
+    static let vfioModules = FixDefinition(id: .vfioModules, title: "Load vfio-pci now and at every boot") { ctx in
+        let asking = ctx.asking(.vfioModules)
+        guard !asking.isEmpty else { return .notNeeded(ctx.standing(.vfioModules)) }
         do {
             var files: [FileChange] = []
             let old = try ctx.current(vfioModulesFile)
@@ -115,7 +115,7 @@ extension FixDefinition {
                 let new = kept.isEmpty ? "" : kept.joined(separator: "\n") + "\n"
                 files.append(FileChange(path: b.file, old: text, new: isBlank(new) ? nil : new.bytes))
             }
-            var plan = FixPlan(fixID: "vfio-modules", title: "Load vfio-pci now and at every boot",
+            var plan = FixPlan(fixID: .vfioModules, title: "Load vfio-pci now and at every boot",
                                answers: asking.map { "\($0.id)[\($0.object)]" }, files: files,
                                actions: [.command(["modprobe", "vfio-pci"], undo: nil, "load vfio-pci now")], rebootRequired: false)
             if ctx.snapshot.modules.state("vfio_pci") == nil {

@@ -7,7 +7,7 @@ extension FixDefinition {
         "ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"\(address)\", ATTR{sriov_numvfs}=\"\(n)\""
     }
 
-    static let sriovVFs = FixDefinition(id: "sriov-vfs", title: "Set the number of VFs of a PF (--vfs PF=N)") { ctx in
+    static let sriovVFs = FixDefinition(id: .sriovVFs, title: "Set the number of VFs of a PF (--vfs PF=N)") { ctx in
         let s = ctx.snapshot
         guard !ctx.options.vfs.isEmpty else { return .notNeeded("give --vfs PF=N (PF by interface name or PCI address)") }
         do {
@@ -48,7 +48,7 @@ extension FixDefinition {
             let newText = body.isEmpty ? nil : ([udevHeader] + body).joined(separator: "\n") + "\n"
             var files: [FileChange] = []
             if newText?.bytes != old { files.append(FileChange(path: udevRulesFile, old: old, new: newText?.bytes)) }
-            var plan = FixPlan(fixID: "sriov-vfs", title: "Set the number of VFs of a PF", answers: answers, files: files,
+            var plan = FixPlan(fixID: .sriovVFs, title: "Set the number of VFs of a PF", answers: answers, files: files,
                                actions: actions, rebootRequired: false, notes: notes)
             if !ctx.isLive && !actions.isEmpty { plan.notes.append("The root is not the live host: sriov_numvfs is not written, only the udev rule.") }
             return plan.isEmpty ? .notNeeded("every PF already has the requested VF count") : .plan(plan)

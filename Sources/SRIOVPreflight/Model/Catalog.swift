@@ -32,6 +32,7 @@ public enum Checks {
     ]
 
     public static func named(_ id: String) -> Check? { all.first { $0.id == id } }
+    public static func named(_ id: CheckID) -> Check { all.first { $0.checkID == id }! }
 
     public static var categories: [String] {
         var seen: [String] = []

@@ -35,7 +35,7 @@ public struct Evidence: Sendable, Equatable, Codable {
 
 /// A fix a result can point to (the `fix` subcommand applies it).
 public struct FixOffer: Sendable, Equatable, Codable {
-    public var id: String
+    public var id: FixID
     public var available: Bool
     public var rebootRequired: Bool
 
@@ -44,7 +44,7 @@ public struct FixOffer: Sendable, Equatable, Codable {
         case rebootRequired = "reboot_required"
     }
 
-    public init(id: String, available: Bool = true, rebootRequired: Bool = false) {
+    public init(id: FixID, available: Bool = true, rebootRequired: Bool = false) {
         self.id = id
         self.available = available
         self.rebootRequired = rebootRequired
@@ -72,6 +72,9 @@ public struct CheckResult: Sendable, Equatable, Codable {
     public var category = ""
     public var severity = Severity.error
     public var remediation = ""
+
+    /// The typed id (nil only for a result read from a report of checks this version does not know).
+    public var checkID: CheckID? { CheckID(rawValue: id) }
 
     enum CodingKeys: String, CodingKey {
         case id, object, status, code, params, message, evidence, fix, ignored, title, category, severity, remediation
@@ -222,15 +225,17 @@ public struct CheckExample: Sendable {
 
 /// Everything a check says about itself: the catalog, `explain`, `checks/*.md` and the tests read it.
 public struct CheckDescription: Sendable {
-    public var id: String
+    public var checkID: CheckID
+    public var id: String { checkID.rawValue }
     public var title: String
-    public var category: String
+    public var categoryID: Category
+    public var category: String { categoryID.rawValue }
     public var severity: Severity
     public var rationale: String
     public var remediation: String
     /// Root-relative paths (or patterns) the check's facts come from.
     public var reads: [String]
-    public var fixID: String?
+    public var fixID: FixID?
     /// How to verify the verdict by hand (shown by `explain`).
     public var manualCheck: String?
     /// Short finding code → English message template (`{param}` placeholders). The published code of a
@@ -240,13 +245,13 @@ public struct CheckDescription: Sendable {
     private let exampleBuilder: @Sendable () -> [CheckExample]
     public var examples: [CheckExample] { exampleBuilder() }
 
-    public init(id: String, title: String, category: String, severity: Severity, rationale: String,
-                remediation: String, reads: [String], fixID: String? = nil, manualCheck: String? = nil,
+    public init(id: CheckID, title: String, category: Category, severity: Severity, rationale: String,
+                remediation: String, reads: [String], fixID: FixID? = nil, manualCheck: String? = nil,
                 messages: [String: String] = [:],
                 examples: @autoclosure @escaping @Sendable () -> [CheckExample]) {
-        self.id = id
+        self.checkID = id
         self.title = title
-        self.category = category
+        self.categoryID = category
         self.severity = severity
         self.rationale = rationale
         self.remediation = remediation
@@ -269,6 +274,7 @@ public struct Check: Sendable {
     }
 
     public var id: String { description.id }
+    public var checkID: CheckID { description.checkID }
 
     /// Turns a finding into its published code and English message.
     public func render(_ f: Finding) -> (code: String, message: String) {

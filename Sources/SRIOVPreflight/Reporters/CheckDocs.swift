@@ -17,20 +17,20 @@ public enum CheckDocs {
                 "id": .string(d.id), "title": .string(d.title), "category": .string(d.category),
                 "severity": .string(d.severity.rawValue), "rationale": .string(d.rationale),
                 "remediation": .string(d.remediation), "reads": .array(d.reads.map { .string($0) }),
-                "fix": .str(d.fixID),
+                "fix": .str(d.fixID?.rawValue),
             ])
         })
     }
 
     public static func explain(_ d: CheckDescription) -> String {
         var out = "\(d.id) — \(d.title)\n"
-        out += "category: \(d.category), severity: \(d.severity.rawValue)\(d.fixID.map { ", fix: \($0)" } ?? "")\n\n"
+        out += "category: \(d.category), severity: \(d.severity.rawValue)\(d.fixID.map { ", fix: \($0.rawValue)" } ?? "")\n\n"
         out += "Why it matters\n  \(wrap(d.rationale, indent: 2))\n\n"
         out += "What it reads (relative to --root)\n"
         for r in d.reads { out += "  - \(r)\n" }
         if let m = d.manualCheck { out += "\nCheck it by hand\n" + m.split(separator: "\n").map { "  \($0)\n" }.joined() }
         out += "\nHow to fix\n  \(wrap(d.remediation, indent: 2))\n"
-        if let f = d.fixID { out += "  `sriov-preflight fix \(f)` shows the change; add --apply to make it.\n" }
+        if let f = d.fixID?.rawValue { out += "  `sriov-preflight fix \(f)` shows the change; add --apply to make it.\n" }
         out += "\nExamples the test suite runs\n"
         for e in d.examples {
             out += "  - \(e.expect.map(\.rawValue).sorted().joined(separator: "/")): \(e.name) (\(e.object))\n"
@@ -55,7 +55,7 @@ public enum CheckDocs {
     public static func markdown(_ d: CheckDescription) -> String {
         var md = "# `\(d.id)` — \(d.title)\n\n"
         md += "- Category: \(d.category)\n- Severity: \(d.severity.rawValue)\n"
-        if let f = d.fixID { md += "- Fix: `\(f)` (`sriov-preflight fix \(f)`)\n" }
+        if let f = d.fixID?.rawValue { md += "- Fix: `\(f)` (`sriov-preflight fix \(f)`)\n" }
         md += "\n## Why it matters\n\n\(d.rationale)\n\n## What it reads\n\n"
         for r in d.reads { md += "- `\(r)`\n" }
         if let m = d.manualCheck { md += "\n## Check it by hand\n\n```\n\(m)\n```\n" }

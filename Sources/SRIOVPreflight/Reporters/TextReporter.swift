@@ -25,7 +25,7 @@ public struct TextReporter: Reporter {
         if !report.nics.isEmpty {
             out.append("NICs\n" + NICTableRenderer.text(report.nics) + "\n")
         }
-        let fixes = Set(report.results.filter { !$0.ignored && ($0.status == .fail || $0.status == .warn) }.compactMap { $0.fix?.id })
+        let fixes = Set(report.results.filter { !$0.ignored && ($0.status == .fail || $0.status == .warn) }.compactMap { $0.fix?.id.rawValue })
         if !fixes.isEmpty {
             out.append("run `sriov-preflight fix` to see \(fixes.count) available fix\(fixes.count == 1 ? "" : "es") (\(fixes.sorted().joined(separator: ", ")))")
         }
