@@ -113,9 +113,11 @@ public enum SyntheticConfig {
             config.set16(cap + 0x28, 1 << 5)         // DevCtl2: ARI forwarding enabled
         }
         if let acs {
-            config.extendedChain([(PCIConfigSpace.ExtendedCapabilityID.acs, acsOffset)])
-            config.set16(acsOffset + 0x04, acs.rawValue & 0x7f)
-            config.set16(acsOffset + 0x06, acs.rawValue & 0x7f)
+            // A port's only extended capability: the chain starts at 0x100, where the decoder looks first.
+            let offset = 0x100
+            config.extendedChain([(PCIConfigSpace.ExtendedCapabilityID.acs, offset)])
+            config.set16(offset + 0x04, acs.rawValue & 0x7f)
+            config.set16(offset + 0x06, acs.rawValue & 0x7f)
         }
         return config.bytes
     }

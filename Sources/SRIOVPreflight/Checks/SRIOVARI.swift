@@ -1,3 +1,5 @@
+import PCIAccess
+
 extension Checks {
     static let sriovARI = Check(CheckDescription(
         id: .sriovARI,
@@ -12,16 +14,38 @@ extension Checks {
             """,
         remediation: "Enable ARI (\"ARI Support\") in the BIOS, or move the NIC to a slot whose root port supports ARI forwarding.",
         reads: ["sys/bus/pci/devices/*/config (SR-IOV offset/stride, PCIe DevCap2/DevCtl2 of the bridges above)"],
+        messages: perPFMessages([
+            "capability-unreadable": "cannot tell: the SR-IOV capability is not readable",
+            "capability-needs-root": "cannot tell: the SR-IOV capability is not readable (config space needs root)",
+            "fit-without-ari": "all VFs fit without ARI (TotalVFs {total_vfs})",
+            "root-bus": "the PF sits on a root bus: no port between it and the root complex needs ARI forwarding",
+            "port-unlisted": "cannot tell: the port above the PF, {port}, is not in the PCI device list",
+            "port-unreadable": "cannot tell: the PCIe capability of {port} above the PF is not readable",
+            "port-needs-root": "cannot tell: the PCIe capability of {port} above the PF is not readable (needs root)",
+            "port-forwards": "VFs beyond function 7 are reachable: {port} forwards ARI",
+            "port-no-ari": "the VFs need ARI (TotalVFs {total_vfs}), but {port} above the PF does not forward ARI: VFs beyond function 7 will be unreachable",
+        ]),
         examples: [
             .passes("root port forwards ARI", .intelWithNIC, object: "0000:3b:00.0"),
             .warns("root port without ARI forwarding", .intelReady.withNIC(NICSpec().with { $0.bridgeARIForwarding = false }), object: "0000:3b:00.0"),
             .passes("VFs fit in functions 1-7", .intelReady.withNIC(NICSpec().with { $0.bridgeARIForwarding = false; $0.totalVFs = 7; $0.vfOffset = 1; $0.vfStride = 1 }),
                     object: "0000:3b:00.0"),
+            .passes("PF on the root bus", .intelReady.withNIC(NICSpec().with { $0.address = "0000:00:05.0"; $0.bridge = ""; $0.totalVFs = 16; $0.vfOffset = 8; $0.vfStride = 1 }),
+                    object: "0000:00:05.0"),
             .errors("config unreadable (non-root)", .intelReady.withNIC(NICSpec().with { $0.configSize = 64 }), object: "0000:3b:00.0"),
-        ])) { s in
+            .errors("config unreadable (I/O error)", .intelReady.withNIC(NICSpec())
+                .unreadable("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/config", .io("input/output error")), object: "0000:3b:00.0"),
+            .errors("root port's config unreadable (non-root)", .intelReady.withNIC(NICSpec().with { $0.bridgeARIForwarding = false })
+                .bytes("sys/devices/pci0000:00/0000:00:03.0/config", Array(SyntheticConfig.rootPort(secondaryBus: 0x3B, ariForwarding: false, acs: nil).prefix(64))),
+                    object: "0000:3b:00.0"),
+            .errors("root port's config unreadable (I/O error)", .intelReady.withNIC(NICSpec())
+                .unreadable("sys/devices/pci0000:00/0000:00:03.0/config", .io("input/output error")), object: "0000:3b:00.0"),
+            .errors("root port not in the device list", .intelReady.withNIC(NICSpec()).removing("sys/bus/pci/devices/0000:00:03.0"),
+                    object: "0000:3b:00.0"),
+        ] + perPFExamples)) { s in
         s.perPF { f in
             guard let cap = f.sriovCapability else {
-                return .error("cannot tell: the SR-IOV capability is not readable\(f.configNeedsRoot ? " (config space needs root)" : "")", object: f.address)
+                return .error(f.configNeedsRoot ? "capability-needs-root" : "capability-unreadable", [:], object: f.address)
             }
             let parts = f.address.split(separator: ":")
             let bus = Int(parts[1], radix: 16) ?? 0
@@ -34,21 +58,20 @@ extension Checks {
             var ev = [Evidence("\(f.path)/config", "First VF Offset \(cap.firstVFOffset), VF Stride \(cap.vfStride), TotalVFs \(total): last VF at devfn \(hex(lastDevfn >> 3, 2)).\(lastDevfn & 7) on bus \(hex(last >> 8, 2))"),
                       Evidence("\(f.path)/config", "SR-IOV ARI Capable Hierarchy \(cap.ariCapableHierarchy ? "set" : "clear")")]
             guard needsARI else {
-                return .pass("all \(total) VFs fit without ARI", object: f.address, ev)
+                return .pass("fit-without-ari", ["total_vfs": String(total)], object: f.address, ev)
             }
             guard let port = s.upstreamBridges(f).first else {
-                return .pass("the PF sits on a root bus: no port between it and the root complex needs ARI forwarding", object: f.address, ev)
+                if let p = f.parent { return .error("port-unlisted", ["port": p], object: f.address, ev) }
+                return .pass("root-bus", [:], object: f.address, ev)
             }
             guard let pcie = port.caps?.pcie else {
-                return .error("cannot tell: the PCIe capability of \(port.address) above the PF is not readable\(port.configNeedsRoot ? " (needs root)" : "")",
-                              object: f.address, ev)
+                return .error(port.configNeedsRoot ? "port-needs-root" : "port-unreadable", ["port": port.address], object: f.address, ev)
             }
             ev.append(Evidence("\(port.path)/config", "ARI forwarding supported \(pcie.ariForwardingSupported ? "+" : "-"), enabled \(pcie.ariForwardingEnabled ? "+" : "-")"))
             if pcie.ariForwardingEnabled || (pcie.ariForwardingSupported && cap.ariCapableHierarchy) {
-                return .pass("VFs beyond function 7 are reachable: \(port.address) forwards ARI", object: f.address, ev)
+                return .pass("port-forwards", ["port": port.address], object: f.address, ev)
             }
-            return .warn("\(total) VFs need ARI, but \(port.address) above the PF does not forward ARI: VFs beyond function 7 will be unreachable",
-                         object: f.address, ev)
+            return .warn("port-no-ari", ["total_vfs": String(total), "port": port.address], object: f.address, ev)
         }
     }
 }

@@ -16,13 +16,27 @@ extension Checks {
             """,
         reads: ["sys/bus/pci/devices/*/resource (lines 7-12)", "sys/bus/pci/devices/*/config (VF BARs)", "kernel log"],
         manualCheck: "sed -n '8,13p' /sys/bus/pci/devices/0000:3b:00.0/resource   # start end flags; start 0 = unassigned",
+        messages: perPFMessages([
+            "kernel-log": "the kernel could not give the VFs MMIO space: enable Above 4G decoding in the BIOS or boot with pci=realloc",
+            "resource-unreadable": "cannot tell: {resource} is unreadable",
+            "no-iov-resource": "the PF has {vf_bars} VF BAR(s) but no IOV resource was reserved: enable Above 4G decoding or boot with pci=realloc",
+            "no-iov-lines": "cannot tell: the resource file has no IOV BAR lines (7-12)",
+            "unassigned": "{unassigned} IOV BAR(s) unassigned: enabling VFs will fail (not enough MMIO space); enable Above 4G decoding or boot with pci=realloc",
+            "assigned": "{assigned} IOV BAR(s) assigned ({bytes} for {total_vfs} VFs)",
+        ]),
         examples: [
             .passes("IOV BAR assigned", .intelWithNIC, object: "0000:3b:00.0"),
             .fails("IOV BAR unassigned", .intelReady.withNIC(NICSpec().with { $0.iovBARsAssigned = false }), object: "0000:3b:00.0"),
             .fails("kernel log: not enough MMIO resources", .intelWithNIC.editing("var/log/dmesg") {
                 $0 + "[    1.200000] pci 0000:3b:00.0: not enough MMIO resources for SR-IOV\n" }, object: "0000:3b:00.0"),
+            .fails("VF BARs in the capability, no IOV resource reserved", .intelWithNIC.file(
+                "sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/resource",
+                String(repeating: "0x0000000000000000 0x0000000000000000 0x0000000000000000\n", count: 13)), object: "0000:3b:00.0"),
             .errors("no resource file", .intelWithNIC.removing("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/resource"), object: "0000:3b:00.0"),
-        ])) { s in
+            .errors("resource file without IOV BAR lines", .intelWithNIC.file(
+                "sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/resource",
+                String(repeating: "0x0000000000000000 0x0000000000000000 0x0000000000000000\n", count: 7)), object: "0000:3b:00.0"),
+        ] + perPFExamples)) { s in
         s.perPF { f in
             var ev: [Evidence] = []
             let logLines = s.kernelLog.lines.filter { $0.contains(f.address) && ($0.contains("not enough MMIO resources for SR-IOV")
@@ -35,25 +49,25 @@ extension Checks {
                                    "IOV BAR\(r.index - 7): \(r.assigned && !r.unset ? "0x\(hex(r.start, 8))-0x\(hex(r.end, 8))" : "unassigned"), \(bytesText(r.size)) = \(bytesText(r.size / UInt64(total))) × \(total) VFs"))
             }
             if !logLines.isEmpty {
-                return .fail("the kernel could not give the VFs MMIO space: enable Above 4G decoding in the BIOS or boot with pci=realloc", object: f.address, ev)
+                return .fail("kernel-log", [:], object: f.address, ev)
             }
             if f.resources.isEmpty {
-                return .error("cannot tell: \(f.path)/resource is unreadable", object: f.address, ev)
+                return .error("resource-unreadable", ["resource": "\(f.path)/resource"], object: f.address, ev)
             }
             let wanted = iov.filter { $0.size > 0 }
             if wanted.isEmpty {
                 if let bars = f.sriovCapability?.vfBARs, !bars.isEmpty, f.resources.count >= 13 {
-                    return .fail("the PF has \(bars.count) VF BAR(s) but no IOV resource was reserved: enable Above 4G decoding or boot with pci=realloc", object: f.address, ev)
+                    return .fail("no-iov-resource", ["vf_bars": String(bars.count)], object: f.address, ev)
                 }
-                return .error("cannot tell: the resource file has no IOV BAR lines (7-12)", object: f.address, ev)
+                return .error("no-iov-lines", [:], object: f.address, ev)
             }
             let missing = wanted.filter { !$0.assigned || $0.unset || $0.start == 0 }
             if !missing.isEmpty {
-                return .fail("\(missing.count) IOV BAR(s) unassigned: enabling VFs will fail (not enough MMIO space); enable Above 4G decoding or boot with pci=realloc",
-                             object: f.address, ev)
+                return .fail("unassigned", ["unassigned": String(missing.count)], object: f.address, ev)
             }
             let bytes = wanted.reduce(UInt64(0)) { $0 + $1.size }
-            return .pass("\(wanted.count) IOV BAR(s) assigned (\(bytesText(bytes)) for \(f.totalVFs) VFs)", object: f.address, ev)
+            return .pass("assigned", ["assigned": String(wanted.count), "bytes": bytesText(bytes), "total_vfs": String(f.totalVFs)],
+                         object: f.address, ev)
         }
     }
 }

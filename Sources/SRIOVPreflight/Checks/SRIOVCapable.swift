@@ -17,8 +17,20 @@ extension Checks {
             """,
         reads: ["sys/bus/pci/devices/*/config (extended capability 0x0010)", "sys/bus/pci/devices/*/sriov_totalvfs",
                 "sys/bus/pci/devices/*/class"],
+        messages: [
+            "pci-unlisted": "cannot list {path}: {problem}",
+            "config-needs-root": "cannot tell: {config} holds {bytes} bytes — extended capabilities need root to read",
+            "config-unreadable": "cannot read {config}: {problem}",
+            "not-capable": "not SR-IOV capable (不可虚拟化)",
+            "capable": "SR-IOV capable: TotalVFs {total_vfs}",
+            "capable-not-nic": "SR-IOV capable: TotalVFs {total_vfs} (not a NIC: class {class})",
+            "no-sysfs-totalvfs": "the SR-IOV capability is present (TotalVFs {capability_total_vfs}) but the kernel exposes no sriov_totalvfs: SR-IOV is off in the BIOS, or the kernel could not set it up (see sriov.bar-space)",
+            "totalvfs-zero": "SR-IOV capability present but TotalVFs is 0: SR-IOV is switched off in the BIOS or the NIC firmware",
+            "no-capable-nic": "no SR-IOV capable NIC on this host: nothing can be split",
+        ],
         examples: [
             .passes("82599 with 63 VFs", .intelWithNIC, object: "0000:3b:00.0"),
+            .passes("an NVMe controller with SR-IOV (not a NIC)", .intelReady.withNIC(.nvme), object: "0000:3b:00.0"),
             .skips("a NIC without SR-IOV", .intelWithNIC, object: "0000:02:00.0"),
             .fails("capability present, sysfs TotalVFs 0 (BIOS switch off)", .intelReady.withNIC(NICSpec())
                 .file("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/sriov_totalvfs", "0\n"), object: "0000:3b:00.0"),
@@ -26,8 +38,11 @@ extension Checks {
             .fails("no SR-IOV device at all", .intelReady.withNIC(NICSpec().with { $0.totalVFs = nil })),
             .errors("non-root read: 64-byte config, no sysfs attributes", .intelReady.withNIC(NICSpec().with { $0.configSize = 64; $0.sysfsSRIOV = false }),
                     object: "0000:3b:00.0"),
+            .errors("config unreadable (I/O error), no sysfs attributes", .intelReady.withNIC(NICSpec().with { $0.totalVFs = nil })
+                .unreadable("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/config", .io("input/output error")), object: "0000:3b:00.0"),
+            .errors("PCI device list unreadable", .intelWithNIC.unreadable(PCIFacts.devicesDir)),
         ])) { s in
-        if let p = s.pci.problem { return [.error("cannot list \(PCIFacts.devicesDir): \(p)")] }
+        if let p = s.pci.problem { return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])] }
         var out: [Finding] = []
         let candidates = s.pci.functions.filter { !$0.isVF && ($0.isNetwork || $0.sriov != nil || $0.hasSRIOVCapability) }
         for f in candidates {
@@ -36,29 +51,32 @@ extension Checks {
             if let c = f.sriovCapability {
                 ev.append(Evidence("\(f.path)/config", "SR-IOV capability at 0x\(hex(c.offset, 3)): TotalVFs \(c.totalVFs), InitialVFs \(c.initialVFs), VF device \(hex(c.vfDeviceID, 4))"))
             }
-            let nic = f.isNetwork ? "" : " (not a NIC: class \(hex(f.classCode ?? 0, 6)))"
+            let cls = hex(f.classCode ?? 0, 6)
+            if !f.isNetwork { ev.append(Evidence("\(f.path)/class", "0x\(cls)", expected: "0x02xxxx (a network controller)")) }
             if f.configNeedsRoot && f.sriov == nil {
-                out.append(.error("cannot tell: \(f.path)/config holds \((try? f.config.get().count) ?? 0) bytes — extended capabilities need root to read", object: f.address, ev))
+                out.append(.error("config-needs-root", ["config": "\(f.path)/config", "bytes": String((try? f.config.get().count) ?? 0)],
+                                  object: f.address, ev))
                 continue
             }
             switch (f.sriovCapability, f.sriov) {
             case (nil, nil):
                 if case .failure(let e) = f.config {
-                    out.append(.error("cannot read \(f.path)/config: \(e)", object: f.address, ev))
+                    out.append(.error("config-unreadable", ["config": "\(f.path)/config", "problem": "\(e)"], object: f.address, ev))
                 } else {
-                    out.append(.skip("not SR-IOV capable (不可虚拟化)\(nic)", object: f.address, ev))
+                    out.append(.skip("not-capable", [:], object: f.address, ev))
                 }
             case (_, let attrs?) where (attrs.totalVFs ?? 0) > 0:
-                out.append(.pass("SR-IOV capable: TotalVFs \(attrs.totalVFs!)\(nic)", object: f.address, ev))
+                let total = String(attrs.totalVFs!)
+                out.append(f.isNetwork ? .pass("capable", ["total_vfs": total], object: f.address, ev)
+                                       : .pass("capable-not-nic", ["total_vfs": total, "class": cls], object: f.address, ev))
             case (let cap?, nil):
-                out.append(.fail("the SR-IOV capability is present (TotalVFs \(cap.totalVFs)) but the kernel exposes no sriov_totalvfs: SR-IOV is off in the BIOS, or the kernel could not set it up (see sriov.bar-space)\(nic)",
-                                 object: f.address, ev))
+                out.append(.fail("no-sysfs-totalvfs", ["capability_total_vfs": String(cap.totalVFs)], object: f.address, ev))
             default:
-                out.append(.fail("SR-IOV capability present but TotalVFs is 0: SR-IOV is switched off in the BIOS or the NIC firmware\(nic)", object: f.address, ev))
+                out.append(.fail("totalvfs-zero", [:], object: f.address, ev))
             }
         }
         if !candidates.contains(where: { $0.totalVFs > 0 }) && !out.contains(where: { $0.status == .error || $0.status == .fail }) {
-            out.append(.fail("no SR-IOV capable NIC on this host: nothing can be split", [Evidence(PCIFacts.devicesDir, "\(s.pci.nics.count) NIC(s), none with the SR-IOV capability")]))
+            out.append(.fail("no-capable-nic", [:], [Evidence(PCIFacts.devicesDir, "\(s.pci.nics.count) NIC(s), none with the SR-IOV capability")]))
         }
         return out
     }

@@ -14,23 +14,49 @@ extension Checks {
             pcie_acs_override in production.
             """,
         reads: ["sys/kernel/iommu_groups/*/devices", "sys/bus/pci/devices/*/iommu_group", "sys/bus/pci/devices/*/config (ACS)", "proc/cmdline"],
+        messages: perPFMessages([
+            "iommu-inactive": "no IOMMU group: the IOMMU is not active (see kernel.iommu-enabled)",
+            "pf-without-group": "the IOMMU is active but the PF is in no IOMMU group: vfio cannot take it or its VFs",
+            "vf-without-group": "VFs without an IOMMU group: {vfs}",
+            "vf-shares-group": "VFs share IOMMU groups with devices bound to host drivers (VFs: {vfs}; groups: {groups}; host devices: {devices})",
+            "acs-override": "pcie_acs_override={value} fakes ACS: groups look isolated but are not",
+            "pf-shares-group": "the PF shares IOMMU group {group} with {devices}: its VFs may not be isolated",
+            "pf-shares-group-no-acs": "the PF shares IOMMU group {group} with {devices} (no ACS on {bridges}): its VFs may not be isolated",
+            "isolated": "PF in its own group {group}; every VF isolated",
+            "pf-isolated": "PF in its own group {group}",
+        ]),
         examples: [
             .passes("PF and VFs each in their own group", .intelWithNIC, object: "0000:3b:00.0"),
+            .passes("PF in its own group, no VFs", .intelReady.withNIC(NICSpec()), object: "0000:3b:00.0"),
             .fails("VF shares its group with a host device", .intelWithNIC
                 .link("sys/kernel/iommu_groups/140/devices/0000:02:00.0", "../../../../devices/pci0000:00/0000:00:02.0/0000:02:00.0"),
+                   object: "0000:3b:00.0"),
+            .fails("VF shares its group, pcie_acs_override on the command line", .intelWithNIC
+                .link("sys/kernel/iommu_groups/140/devices/0000:02:00.0", "../../../../devices/pci0000:00/0000:00:02.0/0000:02:00.0")
+                .editing("proc/cmdline") { $0.trimmingWhitespace() + " pcie_acs_override=downstream\n" },
+                   object: "0000:3b:00.0"),
+            .fails("a VF without an IOMMU group", .intelWithNIC.removing("sys/devices/pci0000:00/0000:00:03.0/0000:3b:10.0/iommu_group"),
+                   object: "0000:3b:00.0"),
+            .fails("IOMMU active, the PF in no group", .intelWithNIC.removing("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/iommu_group"),
                    object: "0000:3b:00.0"),
             .warns("PF shares its group, no VFs yet, no ACS upstream", .intelReady
                 .withNIC(NICSpec().with { $0.bridgeACS = false })
                 .withNIC(NICSpec().with { $0.address = "0000:3b:00.1"; $0.netdev = "ens1f1"; $0.totalVFs = nil; $0.mac = "3c:fd:fe:a5:10:01" }),
                    object: "0000:3b:00.0"),
+            .warns("PF shares its group with the NIC's other port", .intelReady
+                .withNIC(NICSpec())
+                .withNIC(NICSpec().with { $0.address = "0000:3b:00.1"; $0.netdev = "ens1f1"; $0.totalVFs = nil; $0.mac = "3c:fd:fe:a5:10:01" }),
+                   object: "0000:3b:00.0"),
             .warns("pcie_acs_override on the command line", .intelWithNIC.editing("proc/cmdline") { $0.trimmingWhitespace() + " pcie_acs_override=downstream\n" },
                    object: "0000:3b:00.0"),
             .skips("no IOMMU", .intelBIOSOff.withNIC(NICSpec().with { $0.iommuGroup = nil }), object: "0000:3b:00.0"),
-        ])) { s in
+        ] + perPFExamples)) { s in
         s.perPF { f in
-            guard s.iommu.active, let group = f.iommuGroup else {
-                return .skip("no IOMMU group: the IOMMU is not active (see kernel.iommu-enabled)", object: f.address,
-                             [Evidence("\(f.path)/iommu_group", f.iommuGroup ?? "(none)")])
+            guard s.iommu.active else {
+                return .skip("iommu-inactive", [:], object: f.address, [Evidence("\(f.path)/iommu_group", f.iommuGroup ?? "(none)")])
+            }
+            guard let group = f.iommuGroup else {
+                return .fail("pf-without-group", [:], object: f.address, [Evidence("\(f.path)/iommu_group", "(none)", expected: "a link to the PF's IOMMU group")])
             }
             let groups = s.iommu.groupMap
             let vfAddrs = Set(f.virtfns)
@@ -41,33 +67,46 @@ extension Checks {
                     !d.isBridge && !(d.driver.map(HostSnapshot.passthroughDrivers.contains) ?? true)
                 }
             }
-            var problems: [String] = []
+            var withoutGroup: [String] = []
+            var sharing: [(vf: String, group: String, others: [PCIFunction])] = []
             for vf in s.vfs(of: f) {
-                guard let g = vf.iommuGroup else { problems.append("\(vf.address) has no IOMMU group"); continue }
+                guard let g = vf.iommuGroup else {
+                    withoutGroup.append(vf.address)
+                    ev.append(Evidence("\(vf.path)/iommu_group", "(none)", expected: "a link to the VF's IOMMU group"))
+                    continue
+                }
                 let others = intruders(g, except: vf.address)
                 if !others.isEmpty {
                     ev.append(Evidence(IOMMUFacts.groupsDir + "/\(g)", (groups[g] ?? []).joined(separator: " ")))
-                    problems.append("VF \(vf.address) shares group \(g) with \(others.map(\.label).joined(separator: ", "))")
+                    sharing.append((vf.address, g, others))
                 }
             }
             let acsMissing = s.upstreamBridges(f).filter { $0.caps != nil && $0.caps?.acs == nil }.map(\.address)
             if !acsMissing.isEmpty { ev.append(Evidence("ACS", "no ACS capability on \(acsMissing.joined(separator: ", ")) above the PF")) }
-            if let o = s.system.cmdline.value?.value("pcie_acs_override") {
-                ev.append(Evidence("proc/cmdline", "pcie_acs_override=\(o)"))
-                return .warn("pcie_acs_override=\(o) fakes ACS: groups look isolated but are not\(problems.isEmpty ? "" : "; " + problems.joined(separator: "; "))",
-                             object: f.address, ev)
+            let override = s.system.cmdline.value?.value("pcie_acs_override")
+            if let o = override { ev.append(Evidence("proc/cmdline", "pcie_acs_override=\(o)")) }
+            if !sharing.isEmpty {
+                var devices: [String] = []
+                for d in sharing.flatMap(\.others).map(\.label) where !devices.contains(d) { devices.append(d) }
+                return .fail("vf-shares-group", ["vfs": sharing.map(\.vf).joined(separator: ", "),
+                                                 "groups": Array(Set(sharing.map(\.group))).sorted().joined(separator: ", "),
+                                                 "devices": devices.joined(separator: ", ")], object: f.address, ev)
             }
-            if !problems.isEmpty {
-                return .fail(problems.joined(separator: "; ") + (acsMissing.isEmpty ? "" : " (no ACS above the PF)"), object: f.address, ev)
+            if !withoutGroup.isEmpty {
+                return .fail("vf-without-group", ["vfs": withoutGroup.joined(separator: ", ")], object: f.address, ev)
+            }
+            if let o = override {
+                return .warn("acs-override", ["value": o], object: f.address, ev)
             }
             let pfShare = (groups[group] ?? []).filter { $0 != f.address && !vfAddrs.contains($0) }
                 .compactMap { s.pci.function($0) }.filter { !$0.isBridge }
             if !pfShare.isEmpty {
-                let why = acsMissing.isEmpty ? "" : " (no ACS on \(acsMissing.joined(separator: ", ")))"
-                return .warn("the PF shares IOMMU group \(group) with \(pfShare.map(\.label).joined(separator: ", "))\(why): its VFs may not be isolated",
+                let devices = pfShare.map(\.label).joined(separator: ", ")
+                if acsMissing.isEmpty { return .warn("pf-shares-group", ["group": group, "devices": devices], object: f.address, ev) }
+                return .warn("pf-shares-group-no-acs", ["group": group, "devices": devices, "bridges": acsMissing.joined(separator: ", ")],
                              object: f.address, ev)
             }
-            return .pass("PF in its own group \(group)\(vfAddrs.isEmpty ? "" : "; every VF isolated")", object: f.address, ev)
+            return .pass(vfAddrs.isEmpty ? "pf-isolated" : "isolated", ["group": group], object: f.address, ev)
         }
     }
 }

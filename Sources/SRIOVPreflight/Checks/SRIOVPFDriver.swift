@@ -18,27 +18,40 @@ extension Checks {
             """,
         remediation: "Install and load the vendor's PF driver (igb, ixgbe, i40e, ice, mlx5_core, bnxt_en…), e.g. `modprobe ixgbe`; bind it to the PF.",
         reads: ["sys/bus/pci/devices/*/driver", "sys/bus/pci/devices/*/sriov_numvfs"],
+        messages: perPFMessages([
+            "no-driver": "no driver is bound to the PF: install and load its driver before creating VFs",
+            "vfs-created": "{driver} is bound and has created {num_vfs} VF(s)",
+            "vfs-created-in-use": "{driver} is bound and has created {num_vfs} VF(s), {in_use} assigned to guests: do not unload {driver} while VFs are assigned",
+            "stub-bound": "{driver} is bound to the PF: it cannot create VFs",
+            "supports-vfs": "{driver} is bound and supports sriov_numvfs",
+            "unknown-driver": "{driver} is bound, but it is not known to support sriov_numvfs (no VFs created yet)",
+        ]),
         examples: [
-            .passes("ixgbe with VFs", .intelWithNIC, object: "0000:3b:00.0"),
+            .passes("ixgbe with VFs, one assigned", .intelWithNIC, object: "0000:3b:00.0"),
+            .passes("ixgbe with VFs, none assigned", .intelReady.withNIC(NICSpec().with { $0.numVFs = 2; $0.vfDrivers = ["ixgbevf"] }),
+                    object: "0000:3b:00.0"),
+            .passes("ixgbe, no VFs yet", .intelReady.withNIC(NICSpec()), object: "0000:3b:00.0"),
             .fails("no driver bound", .intelReady.withNIC(NICSpec().with { $0.driver = nil; $0.netdev = nil }), object: "0000:3b:00.0"),
             .fails("pci-stub cannot create VFs", .intelReady.withNIC(NICSpec().with { $0.driver = "pci-stub"; $0.netdev = nil }), object: "0000:3b:00.0"),
             .warns("unknown driver, no VFs yet", .intelReady.withNIC(NICSpec().with { $0.driver = "acme_nic" }), object: "0000:3b:00.0"),
-        ])) { s in
+        ] + perPFExamples)) { s in
         s.perPF { f in
             let ev = [Evidence("\(f.path)/driver", f.driver ?? "not bound", expected: "a PF driver with SR-IOV support")]
             guard let d = f.driver else {
-                return .fail("no driver is bound to the PF: install and load its driver before creating VFs", object: f.address, ev)
+                return .fail("no-driver", [:], object: f.address, ev)
             }
             let inUse = s.vfsInUse(f).count
-            let caution = inUse > 0 ? "; \(inUse) VF(s) are assigned — do not unload \(d) while they are" : ""
-            if f.numVFs > 0 { return .pass("\(d) is bound and has created \(f.numVFs) VF(s)\(caution)", object: f.address, ev) }
+            if f.numVFs > 0 {
+                return inUse > 0 ? .pass("vfs-created-in-use", ["driver": d, "num_vfs": String(f.numVFs), "in_use": String(inUse)], object: f.address, ev)
+                                 : .pass("vfs-created", ["driver": d, "num_vfs": String(f.numVFs)], object: f.address, ev)
+            }
             if d == "pci-stub" || d == "pci_stub" {
-                return .fail("pci-stub is bound to the PF: it cannot create VFs", object: f.address, ev)
+                return .fail("stub-bound", ["driver": d], object: f.address, ev)
             }
             if sriovPFDrivers.contains(d) || sriovPFDrivers.contains(d.replacingOccurrences(of: "_", with: "-")) {
-                return .pass("\(d) is bound and supports sriov_numvfs", object: f.address, ev)
+                return .pass("supports-vfs", ["driver": d], object: f.address, ev)
             }
-            return .warn("\(d) is bound, but it is not known to support sriov_numvfs (no VFs created yet)", object: f.address, ev)
+            return .warn("unknown-driver", ["driver": d], object: f.address, ev)
         }
     }
 }

@@ -1,12 +1,33 @@
 import PCIAccess
 
+extension Checks {
+    /// The findings `HostSnapshot.perPF` gives, in the table of every check that uses it.
+    static let perPFMessages: [String: String] = [
+        "pci-unlisted": "cannot list {path}: {problem}",
+        "no-sriov-pf": "no SR-IOV capable PCI function on this host",
+    ]
+
+    /// A check's own table with the per-PF findings added.
+    static func perPFMessages(_ own: [String: String]) -> [String: String] {
+        own.merging(perPFMessages) { mine, _ in mine }
+    }
+
+    /// Example hosts giving the per-PF findings, in the examples of every check that uses `perPF`.
+    static var perPFExamples: [CheckExample] {
+        [
+            .skips("no SR-IOV capable function", .intelReady.dir(PCIFacts.devicesDir)),
+            .errors("PCI device list unreadable", .intelWithNIC.unreadable(PCIFacts.devicesDir)),
+        ]
+    }
+}
+
 /// Shared reading of SR-IOV PFs for the sriov.* checks.
 extension HostSnapshot {
     /// Results for checks that run per SR-IOV PF; a single host-level skip when there is none.
     func perPF(_ body: (PCIFunction) -> Finding) -> [Finding] {
-        if let p = pci.problem { return [.error("cannot list \(PCIFacts.devicesDir): \(p)")] }
+        if let p = pci.problem { return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])] }
         let pfs = pci.sriovPFs
-        if pfs.isEmpty { return [.skip("no SR-IOV capable PCI function on this host")] }
+        if pfs.isEmpty { return [.skip("no-sriov-pf", [:])] }
         return pfs.map(body)
     }
 

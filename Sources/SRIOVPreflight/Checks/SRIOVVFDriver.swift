@@ -11,33 +11,44 @@ extension Checks {
             """,
         remediation: "Install the VF driver (ixgbevf, iavf, mlx5_core, bnxt_en…) in the guest image, and on the host if VFs are used there.",
         reads: ["sys/bus/pci/devices/*/sriov_vf_device", "lib/modules/<release>/modules.alias"],
+        messages: perPFMessages([
+            "vf-device-unknown": "cannot tell: the VF device id is unknown (no sriov_vf_device, capability unreadable)",
+            "module": "VF {vf_id} is driven by {module}",
+            "bound-driver": "VF {vf_id} is driven by {driver} (bound now)",
+            "aliases-unavailable": "cannot tell: modules.alias is unavailable ({problem})",
+            "no-module": "no module of this kernel claims VF {vf_id}: guests need their own VF driver; the host can still pass VFs through with vfio-pci",
+        ]),
         examples: [
             .passes("ixgbevf claims 8086:10ed", .intelWithNIC, object: "0000:3b:00.0"),
             .warns("no module claims the VF id", .intelWithNIC.file("lib/modules/\(ExampleHost.release)/modules.alias", "alias pci:v00008086d000010FBsv*sd*bc*sc*i* ixgbe\n"),
                    object: "0000:3b:00.0"),
             .errors("modules.alias missing, no VF bound", .intelReady.withNIC(NICSpec()).removing("lib/modules/\(ExampleHost.release)/modules.alias"),
                     object: "0000:3b:00.0"),
-        ])) { s in
+            .passes("modules.alias missing, a VF bound to ixgbevf", .intelWithNIC.removing("lib/modules/\(ExampleHost.release)/modules.alias"),
+                    object: "0000:3b:00.0"),
+            .errors("non-root read: no sriov_vf_device, capability unreadable", .intelReady.withNIC(NICSpec().with { $0.configSize = 64 })
+                .removing("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/sriov_vf_device"), object: "0000:3b:00.0"),
+        ] + perPFExamples)) { s in
         s.perPF { f in
             let vfDev = f.sriov?.vfDevice ?? f.sriovCapability?.vfDeviceID
             var ev = [Evidence("\(f.path)/sriov_vf_device", vfDev.map { hex($0, 4) } ?? "unknown")]
             let bound = Set(s.vfs(of: f).compactMap(\.driver))
             if !bound.isEmpty { ev.append(Evidence("VF drivers in use", bound.sorted().joined(separator: ", "))) }
             guard let dev = vfDev, let vendor = f.vendorID else {
-                return .error("cannot tell: the VF device id is unknown (no sriov_vf_device, capability unreadable)", object: f.address, ev)
+                return .error("vf-device-unknown", [:], object: f.address, ev)
             }
+            let vfID = "\(hex(vendor, 4)):\(hex(dev, 4))"
             if let m = s.vfDriverModule(f) {
                 ev.append(Evidence("lib/modules/\(s.system.kernelRelease.value ?? "?")/modules.alias", "alias \(m.pattern) \(m.module)"))
-                return .pass("VF \(hex(vendor, 4)):\(hex(dev, 4)) is driven by \(m.module)", object: f.address, ev)
+                return .pass("module", ["vf_id": vfID, "module": m.module], object: f.address, ev)
             }
             if s.modules.pciAliases.isEmpty {
-                if let d = bound.first(where: { !HostSnapshot.passthroughDrivers.contains($0) }) {
-                    return .pass("VF \(hex(vendor, 4)):\(hex(dev, 4)) is driven by \(d) (bound now)", object: f.address, ev)
+                if let d = bound.sorted().first(where: { !HostSnapshot.passthroughDrivers.contains($0) }) {
+                    return .pass("bound-driver", ["vf_id": vfID, "driver": d], object: f.address, ev)
                 }
-                return .error("cannot tell: modules.alias is unavailable (\(s.modules.moduleTreeProblem ?? "empty"))", object: f.address, ev)
+                return .error("aliases-unavailable", ["problem": s.modules.moduleTreeProblem ?? "empty"], object: f.address, ev)
             }
-            return .warn("no module of this kernel claims VF \(hex(vendor, 4)):\(hex(dev, 4)): guests need their own VF driver; the host can still pass VFs through with vfio-pci",
-                         object: f.address, ev)
+            return .warn("no-module", ["vf_id": vfID], object: f.address, ev)
         }
     }
 }

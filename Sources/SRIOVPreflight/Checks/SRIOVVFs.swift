@@ -1,3 +1,5 @@
+import PCIAccess
+
 extension Checks {
     static let sriovVFs = Check(CheckDescription(
         id: .sriovVFs,
@@ -13,6 +15,14 @@ extension Checks {
         reads: ["sys/bus/pci/devices/*/sriov_numvfs", "sys/bus/pci/devices/*/sriov_totalvfs", "sys/bus/pci/devices/*/virtfn*",
                 "sys/bus/pci/devices/*/virtfn*/driver"],
         fixID: .sriovVFs,
+        messages: perPFMessages([
+            "no-pf-driver": "no VFs enabled, and none can be: no driver is bound to the PF (see sriov.pf-driver)",
+            "none-enabled": "no VFs enabled yet: 0 of {total_vfs} (splittable)",
+            "not-enumerated": "sriov_numvfs is {num_vfs} but the number of enumerated VFs is {enumerated}: VF creation failed (see the kernel log)",
+            "vf-enable-clear": "sysfs shows {num_vfs} VFs but VF Enable is clear in the capability",
+            "all-in-use": "every VF is in use: VF available / total: {free}/{num_vfs} (TotalVFs {total_vfs}; {in_use} on vfio-pci)",
+            "available": "VF available / total: {free}/{num_vfs} (TotalVFs {total_vfs}; {in_use} on vfio-pci)",
+        ]),
         examples: [
             .passes("2 of 63 enabled, 1 free", .intelWithNIC, object: "0000:3b:00.0"),
             .passes("0 of 7 enabled", .intelReady.withNIC(NICSpec().with { $0.totalVFs = 7 }), object: "0000:3b:00.0"),
@@ -21,7 +31,12 @@ extension Checks {
                    object: "0000:3b:00.0"),
             .fails("numvfs says 4, only 2 enumerated", .intelWithNIC.file("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/sriov_numvfs", "4\n"),
                    object: "0000:3b:00.0"),
-        ])) { s in
+            .warns("VFs in sysfs, VF Enable clear in the capability", .intelWithNIC.bytes("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/config",
+                SyntheticConfig.sriovPF(vendorID: 0x8086, deviceID: 0x10FB, classCode: 0x020000, subsystemVendorID: 0x8086, subsystemID: 3,
+                                        totalVFs: 63, numVFs: 0, firstVFOffset: 128, vfStride: 2, vfDeviceID: 0x10ED,
+                                        vfBARs: [SyntheticConfig.VFBAR(index: 0, baseAddress: 0xC740_0000)])),
+                   object: "0000:3b:00.0"),
+        ] + perPFExamples)) { s in
         s.perPF { f in
             let total = f.totalVFs
             let num = f.sriov?.numVFs ?? f.numVFs
@@ -30,23 +45,22 @@ extension Checks {
             var ev = [Evidence("\(f.path)/sriov_numvfs", "\(num) of \(total)")]
             ev.append(Evidence("\(f.path)/virtfn*", vfs.isEmpty ? "none" : vfs.map { "\($0.address)=\($0.driver ?? "unbound")" }.joined(separator: ", ")))
             if num == 0 && f.driver == nil {
-                return .warn("no VFs enabled, and none can be: no driver is bound to the PF (see sriov.pf-driver)", object: f.address, ev)
+                return .warn("no-pf-driver", [:], object: f.address, ev)
             }
             if num == 0 {
-                return .pass("no VFs enabled yet: 0 of \(total) (splittable)", object: f.address, ev)
+                return .pass("none-enabled", ["total_vfs": String(total)], object: f.address, ev)
             }
             if f.virtfns.count != num {
-                return .fail("sriov_numvfs is \(num) but \(f.virtfns.count) VF(s) are enumerated: VF creation failed (see the kernel log)",
-                             object: f.address, ev)
+                return .fail("not-enumerated", ["num_vfs": String(num), "enumerated": String(f.virtfns.count)], object: f.address, ev)
             }
             if let cap = f.sriovCapability, !cap.vfEnable {
                 ev.append(Evidence("\(f.path)/config", "SR-IOV control: VF Enable clear"))
-                return .warn("sysfs shows \(num) VFs but VF Enable is clear in the capability", object: f.address, ev)
+                return .warn("vf-enable-clear", ["num_vfs": String(num)], object: f.address, ev)
             }
             let free = num - inUse.count
-            let summary = "VF available / total: \(free)/\(num) (TotalVFs \(total); \(inUse.count) on vfio-pci)"
-            if free == 0 { return .warn("every VF is in use: \(summary)", object: f.address, ev, fix: FixOffer(id: .sriovVFs)) }
-            return .pass(summary, object: f.address, ev)
+            let params = ["free": String(free), "num_vfs": String(num), "total_vfs": String(total), "in_use": String(inUse.count)]
+            if free == 0 { return .warn("all-in-use", params, object: f.address, ev, fix: FixOffer(id: .sriovVFs)) }
+            return .pass("available", params, object: f.address, ev)
         }
     }
 }

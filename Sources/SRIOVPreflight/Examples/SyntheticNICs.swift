@@ -3,6 +3,7 @@ import PCIAccess
 /// A PCI NIC written into an example host: sysfs attributes, links, config space, netdev.
 public struct NICSpec: Sendable {
     public var address = "0000:3b:00.0"
+    /// The root port above the NIC; empty: the NIC sits on the root bus (an integrated endpoint).
     public var bridge = "0000:00:03.0"
     public var vendor: UInt16 = 0x8086
     public var device: UInt16 = 0x10FB          // 82599ES
@@ -34,13 +35,23 @@ public struct NICSpec: Sendable {
 
     public init() {}
 
+    /// An SR-IOV capable NVMe controller (QEMU's nvme with sriov_max_vfs): a PF that is not a NIC.
+    public static var nvme: NICSpec {
+        NICSpec().with {
+            $0.vendor = 0x1B36; $0.device = 0x0010; $0.vfDevice = 0x0010; $0.classCode = 0x010802
+            $0.driver = "nvme"; $0.netdev = nil; $0.totalVFs = 4
+        }
+    }
+
     public func with(_ edit: (inout NICSpec) -> Void) -> NICSpec {
         var s = self
         edit(&s)
         return s
     }
 
-    var dir: String { "sys/devices/pci0000:00/\(bridge)/\(address)" }
+    var dir: String { bridge.isEmpty ? "sys/devices/pci0000:00/\(address)" : "sys/devices/pci0000:00/\(bridge)/\(address)" }
+    /// The sysfs directory of a function beside the NIC (its VFs).
+    func sibling(_ address: String) -> String { bridge.isEmpty ? "sys/devices/pci0000:00/\(address)" : "sys/devices/pci0000:00/\(bridge)/\(address)" }
 
     /// The VFs' addresses: routing id = PF's + offset + i × stride.
     public func vfAddress(_ i: Int) -> String {
@@ -57,10 +68,10 @@ public struct NICSpec: Sendable {
 extension ExampleHost {
     /// Adds a NIC (and its VFs) to the host.
     public func withNIC(_ n: NICSpec) -> ExampleHost {
-        var h = self.link("sys/bus/pci/devices/\(n.address)", "../../../devices/pci0000:00/\(n.bridge)/\(n.address)")
         let d = n.dir
+        var h = self.link("sys/bus/pci/devices/\(n.address)", "../../../" + d.dropFirst(4))
         let bd = "sys/devices/pci0000:00/\(n.bridge)"
-        if h.nodes["\(bd)/config"] == nil {
+        if !n.bridge.isEmpty && h.nodes["\(bd)/config"] == nil {
             let bus = UInt8(n.address.split(separator: ":")[1], radix: 16) ?? 1
             h = h.link("sys/bus/pci/devices/\(n.bridge)", "../../../devices/pci0000:00/\(n.bridge)")
                 .file("\(bd)/vendor", "0x8086\n").file("\(bd)/device", "0x2030\n").file("\(bd)/class", "0x060400\n")
@@ -103,7 +114,7 @@ extension ExampleHost {
         }
         if let g = n.iommuGroup {
             h = h.link("\(d)/iommu_group", "../../../../kernel/iommu_groups/\(g)")
-                .link("sys/kernel/iommu_groups/\(g)/devices/\(n.address)", "../../../../devices/pci0000:00/\(n.bridge)/\(n.address)")
+                .link("sys/kernel/iommu_groups/\(g)/devices/\(n.address)", "../../../../" + d.dropFirst(4))
         }
         if let total = n.totalVFs, n.sysfsSRIOV {
             h = h.file("\(d)/sriov_totalvfs", "\(total)\n").file("\(d)/sriov_numvfs", "\(n.numVFs)\n")
@@ -115,9 +126,9 @@ extension ExampleHost {
         }
         for i in 0..<n.numVFs {
             let va = n.vfAddress(i)
-            let vd = "sys/devices/pci0000:00/\(n.bridge)/\(va)"
+            let vd = n.sibling(va)
             h = h.link("\(d)/virtfn\(i)", "../\(va)").link("\(vd)/physfn", "../\(n.address)")
-                .link("sys/bus/pci/devices/\(va)", "../../../devices/pci0000:00/\(n.bridge)/\(va)")
+                .link("sys/bus/pci/devices/\(va)", "../../../" + vd.dropFirst(4))
                 .file("\(vd)/vendor", "0x\(hex(n.vendor, 4))\n").file("\(vd)/device", "0x\(hex(n.vfDevice, 4))\n")
                 .file("\(vd)/class", "0x\(hex(n.classCode, 6))\n").file("\(vd)/irq", "0\n")
                 .file("\(vd)/resource", String(repeating: "0x0000000000000000 0x0000000000000000 0x0000000000000000\n", count: 13))
@@ -125,7 +136,7 @@ extension ExampleHost {
             if let g = n.iommuGroup, let base = Int(g) {
                 let vg = String(base + 100 + i)
                 h = h.link("\(vd)/iommu_group", "../../../../kernel/iommu_groups/\(vg)")
-                    .link("sys/kernel/iommu_groups/\(vg)/devices/\(va)", "../../../../devices/pci0000:00/\(n.bridge)/\(va)")
+                    .link("sys/kernel/iommu_groups/\(vg)/devices/\(va)", "../../../../" + vd.dropFirst(4))
             }
             if i < n.vfDrivers.count, let drv = n.vfDrivers[i] {
                 h = h.link("\(vd)/driver", "../../../../bus/pci/drivers/\(drv)").dir("sys/bus/pci/drivers/\(drv)")
