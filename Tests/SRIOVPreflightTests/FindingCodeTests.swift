@@ -11,9 +11,6 @@ struct FindingCodeTests {
     static let unconverted: Set<String> = [
         "firmware.iommu-table", "firmware.interrupt-remapping", "firmware.rmrr-devices", "kernel.iommu-enabled",
         "ir.supported", "ir.enabled", "ir.unsafe-interrupts",
-        // converted in the next commit
-        "cpu.virtualization", "kernel.iommu-cmdline", "kernel.pending-reboot", "vfio.modules", "vfio.noiommu", "nic.link",
-        "bond.mode", "bond.sriov-members", "bond.vf-members",
     ]
 
     static let checks: [String: Check] = Dictionary(uniqueKeysWithValues: Checks.all.map { ($0.id, $0) })

@@ -15,6 +15,12 @@ extension Checks {
             the LACP bond.
             """,
         reads: ["sys/class/net/*/bonding/mode", "proc/net/bonding/*", "sys/bus/pci/devices/*/virtfn*/driver"],
+        messages: [
+            "no-bonds": "no bonds on this host",
+            "lacp-vfs-in-use": "{bond} is an 802.3ad (LACP) bond and these members carry VFs given to guests: {members}",
+            "lacp-no-vfs-in-use": "{bond} mode {mode}, no member's VFs are given to guests",
+            "mode": "{bond} mode {mode}",
+        ],
         examples: [
             .passes("active-backup bond with VFs in use", .intelWithNIC.withBond("bond0", slaves: ["ens1f0", "eno1"]), object: "bond0"),
             .passes("LACP bond without VFs", .intelWithNIC.withBond("bond0", mode: "802.3ad 4", slaves: ["eno1"]), object: "bond0"),
@@ -22,17 +28,16 @@ extension Checks {
                    .intelWithNIC.withBond("bond0", mode: "802.3ad 4", slaves: ["ens1f0", "eno1"]), object: "bond0"),
             .skips("no bonds", .intelWithNIC),
         ])) { s in
-        if s.net.bonds.isEmpty { return [.skip("no bonds on this host")] }
+        if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
         return s.net.bonds.map { b in
             let members = BondMembers(s, b)
             let ev = [Evidence(b.source, "mode \(b.mode ?? "?")\(b.modeNumber.map { " \($0)" } ?? "")")]
                 + members.rows.map { Evidence("member \($0.name)", $0.describe) }
             let inUse = members.rows.filter { $0.vfsInUse > 0 }
             if b.isLACP && !inUse.isEmpty {
-                return .warn("\(b.name) is an 802.3ad (LACP) bond and \(inUse.map(\.name).joined(separator: ", ")) carry VFs given to guests",
-                             object: b.name, ev)
+                return .warn("lacp-vfs-in-use", ["bond": b.name, "members": inUse.map(\.name).joined(separator: ", ")], object: b.name, ev)
             }
-            return .pass("\(b.name) mode \(b.mode ?? "unknown")\(b.isLACP ? ", no member's VFs are given to guests" : "")", object: b.name, ev)
+            return .pass(b.isLACP ? "lacp-no-vfs-in-use" : "mode", ["bond": b.name, "mode": b.mode ?? "unknown"], object: b.name, ev)
         }
     }
 }

@@ -12,27 +12,34 @@ extension Checks {
         remediation: "Set `sriov_numvfs` back to 0 on all but one member (`sriov-preflight fix sriov-vfs --vfs PF=0`).",
         reads: ["sys/class/net/*/bonding/{mode,slaves}", "proc/net/bonding/*", "sys/bus/pci/devices/*/sriov_numvfs"],
         fixID: .sriovVFs,
+        messages: [
+            "no-bonds": "no bonds on this host",
+            "several-split": "{count} members of {bond} are SR-IOV split ({members}): split only one NIC of a bond",
+            "none-split": "no member of {bond} is split",
+            "one-split": "{member} is the only split member of {bond}",
+            "single-nic-split": "{member} is the only split member of {bond} (a bond of one NIC)",
+        ],
         examples: [
             .skips("no bonds", .intelWithNIC),
+            .passes("bond of one NIC, not split", .intelWithNIC.withBond("bond0", slaves: ["eno1"]), object: "bond0"),
             .passes("bond of one split NIC", .intelWithNIC.withBond("bond0", slaves: ["ens1f0"]), object: "bond0"),
             .passes("bond of two NICs, one split", .intelWithNIC.withBond("bond0", slaves: ["ens1f0", "eno1"]), object: "bond0"),
             .warns("bond of two NICs, both split", .intelWithNIC
                 .withNIC(NICSpec().with { $0.address = "0000:3b:00.1"; $0.netdev = "ens1f1"; $0.numVFs = 4; $0.iommuGroup = "41"; $0.mac = "3c:fd:fe:a5:10:01" })
                 .withBond("bond0", slaves: ["ens1f0", "ens1f1"]), object: "bond0"),
         ])) { s in
-        if s.net.bonds.isEmpty { return [.skip("no bonds on this host")] }
+        if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
         return s.net.bonds.map { b in
             let members = BondMembers(s, b)
             let ev = [Evidence(b.source, "mode \(b.mode ?? "?"); slaves \(b.slaves.joined(separator: " "))")]
                 + members.rows.map { Evidence("member \($0.name)", $0.describe) }
             let split = members.rows.filter { $0.state == .split }
             if split.count >= 2 {
-                return .warn("\(split.count) members of \(b.name) are SR-IOV split (\(split.map(\.name).joined(separator: ", "))): split only one NIC of a bond",
+                return .warn("several-split", ["count": String(split.count), "bond": b.name, "members": split.map(\.name).joined(separator: ", ")],
                              object: b.name, ev, fix: FixOffer(id: .sriovVFs))
             }
-            let msg = split.isEmpty ? "no member of \(b.name) is split"
-                : "\(split[0].name) is the only split member of \(b.name)\(b.slaves.count == 1 ? " (a bond of one NIC)" : "")"
-            return .pass(msg, object: b.name, ev)
+            guard let only = split.first else { return .pass("none-split", ["bond": b.name], object: b.name, ev) }
+            return .pass(b.slaves.count == 1 ? "single-nic-split" : "one-split", ["member": only.name, "bond": b.name], object: b.name, ev)
         }
     }
 }

@@ -11,6 +11,12 @@ extension Checks {
             """,
         remediation: "Bond VFs from different PFs (ports), one VF per port.",
         reads: ["sys/class/net/*/bonding/slaves", "sys/bus/pci/devices/*/physfn"],
+        messages: [
+            "no-bonds": "no bonds on this host",
+            "no-vf-members": "no VF is a member of {bond}",
+            "same-port": "{members} in {bond} are VFs of the same port {pf}: no redundancy",
+            "different-ports": "{bond} bonds VFs {members} from different ports",
+        ],
         examples: [
             .skips("no bonds", .intelWithNIC),
             .passes("bond of NICs, no VFs", .intelWithNIC.withBond("bond0", slaves: ["ens1f0", "eno1"]), object: "bond0"),
@@ -23,19 +29,18 @@ extension Checks {
                 .withNIC(NICSpec().with { $0.numVFs = 2; $0.vfDrivers = ["ixgbevf", "ixgbevf"]; $0.vfNetdevs = true })
                 .withBond("bond1", slaves: ["ens1f0v0", "ens1f0v1"]), object: "bond1"),
         ])) { s in
-        if s.net.bonds.isEmpty { return [.skip("no bonds on this host")] }
+        if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
         return s.net.bonds.map { b in
             let rows = BondMembers(s, b).rows
             let vfs = rows.filter(\.isVF)
             let ev = rows.map { Evidence("member \($0.name)", $0.describe) }
-            if vfs.isEmpty { return .pass("no VF is a member of \(b.name)", object: b.name, ev) }
+            if vfs.isEmpty { return .pass("no-vf-members", ["bond": b.name], object: b.name, ev) }
             var byPF: [String: [String]] = [:]
             for r in vfs { byPF[r.pf?.physfn ?? "?", default: []].append(r.name) }
-            if let shared = byPF.first(where: { $0.value.count > 1 }) {
-                return .warn("\(shared.value.joined(separator: " and ")) in \(b.name) are VFs of the same port \(shared.key): no redundancy",
-                             object: b.name, ev)
+            if let shared = byPF.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 }) {
+                return .warn("same-port", ["members": shared.value.joined(separator: ", "), "bond": b.name, "pf": shared.key], object: b.name, ev)
             }
-            return .pass("\(b.name) bonds VFs \(vfs.map(\.name).joined(separator: ", ")) from different ports", object: b.name, ev)
+            return .pass("different-ports", ["bond": b.name, "members": vfs.map(\.name).joined(separator: ", ")], object: b.name, ev)
         }
     }
 }

@@ -14,17 +14,26 @@ extension Checks {
             In a VM, enable nested virtualization on the outer host.
             """,
         reads: ["proc/cpuinfo"],
+        messages: [
+            "cpuinfo-unreadable": "cannot tell: {path}: {problem}",
+            "available": "{extension} available",
+            "nested": "{extension} exposed inside a virtual machine (hypervisor flag): nested virtualization",
+            "vm-without-extensions": "running in a virtual machine that exposes neither vmx nor svm",
+            "no-extensions": "the CPU shows neither vmx nor svm: virtualization is off in BIOS or unsupported",
+        ],
         examples: [
             .passes("Intel with vmx", .intelReady),
             .passes("AMD with svm", .amdReady),
             .warns("VM with nested virtualization",
                    .intelReady.editing("proc/cpuinfo") { $0.replacingOccurrences(of: "vmx", with: "vmx hypervisor") }),
+            .fails("VM without nested virtualization",
+                   .intelReady.editing("proc/cpuinfo") { $0.replacingOccurrences(of: " vmx", with: " hypervisor") }),
             .fails("VT-x off in BIOS", .intelReady.editing("proc/cpuinfo") { $0.replacingOccurrences(of: " vmx", with: "") }),
             .errors("cpuinfo unreadable", .intelReady.unreadable("proc/cpuinfo")),
         ])) { s in
         let cpu = s.system
         guard let flags = cpu.cpuFlags.value else {
-            return [.error("cannot tell: \(cpu.cpuFlags.source) \(cpu.cpuFlags.reason ?? "unreadable")")]
+            return [.error("cpuinfo-unreadable", ["path": cpu.cpuFlags.source, "problem": cpu.cpuFlags.reason ?? "unreadable"])]
         }
         let ext = flags.contains("vmx") ? "Intel VT-x (vmx)" : flags.contains("svm") ? "AMD-V (svm)" : nil
         let vm = flags.contains("hypervisor")
@@ -33,13 +42,13 @@ extension Checks {
                            expected: "vmx or svm")]
         switch (ext, vm) {
         case (let e?, false):
-            return [.pass("\(e) available", ev)]
+            return [.pass("available", ["extension": e], ev)]
         case (let e?, true):
-            return [.warn("\(e) exposed inside a virtual machine (hypervisor flag): nested virtualization", ev)]
+            return [.warn("nested", ["extension": e], ev)]
         case (nil, true):
-            return [.fail("running in a virtual machine that exposes neither vmx nor svm", ev)]
+            return [.fail("vm-without-extensions", [:], ev)]
         case (nil, false):
-            return [.fail("the CPU shows neither vmx nor svm: virtualization is off in BIOS or unsupported", ev)]
+            return [.fail("no-extensions", [:], ev)]
         }
     }
 }

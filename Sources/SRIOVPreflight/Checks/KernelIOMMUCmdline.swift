@@ -19,39 +19,52 @@ extension Checks {
             """,
         reads: ["proc/cmdline", "kernel log"],
         fixID: .iommuCmdline,
+        messages: [
+            "cmdline-unreadable": "cannot tell: {path}: {problem}",
+            "iommu-off": "{argument} turns the IOMMU off",
+            "intremap-off": "{argument} turns interrupt remapping off: vfio then refuses devices without allow_unsafe_interrupts",
+            "amd-iommu-on": "amd_iommu=on is not a kernel option (a no-op; AMD-Vi is on by default): remove it",
+            "iommu-soft": "iommu=soft selects software bounce buffers, not the IOMMU's DMA remapping",
+            "no-arguments": "no IOMMU arguments on the command line",
+            "no-arguments-consider-pt": "no IOMMU arguments on the command line; consider iommu=pt (identity mappings for host-owned devices)",
+            "arguments": "IOMMU arguments: {arguments}",
+            "arguments-consider-pt": "IOMMU arguments: {arguments}; consider iommu=pt (identity mappings for host-owned devices)",
+        ],
         examples: [
             .passes("intel_iommu=on iommu=pt", .intelReady),
             .passes("AMD with iommu=pt", .amdReady),
+            .passes("intel_iommu=on without iommu=pt", .intelReady.editing("proc/cmdline") { $0.replacingOccurrences(of: " iommu=pt", with: "") }),
+            .passes("AMD on by default, no arguments", .amdReady.editing("proc/cmdline") { $0.replacingOccurrences(of: " iommu=pt", with: "") }),
+            .passes("no arguments, IOMMU off", .intelKernelDefaultOff),
             .fails("intremap=off", .intelReady.editing("proc/cmdline") { $0.trimmingWhitespace() + " intremap=off\n" }),
             .fails("intel_iommu=off", .intelReady.editing("proc/cmdline") { $0.replacingOccurrences(of: "intel_iommu=on", with: "intel_iommu=off") }),
             .warns("no-op amd_iommu=on", .amdReady.editing("proc/cmdline") { $0.trimmingWhitespace() + " amd_iommu=on\n" }),
+            .warns("iommu=soft", .intelReady.editing("proc/cmdline") { $0.replacingOccurrences(of: "iommu=pt", with: "iommu=soft") }),
             .errors("cmdline unreadable", .intelReady.unreadable("proc/cmdline")),
         ])) { s in
         guard let c = s.system.cmdline.value else {
-            return [.error("cannot tell: \(s.system.cmdline.source) \(s.system.cmdline.reason ?? "unreadable")")]
+            return [.error("cmdline-unreadable", ["path": s.system.cmdline.source, "problem": s.system.cmdline.reason ?? "unreadable"])]
         }
         let ev = [Evidence("proc/cmdline", c.raw)]
         let fix = FixOffer(id: .iommuCmdline, rebootRequired: true)
         if let off = c.iommuDisablingToken {
-            return [.fail("\(off) turns the IOMMU off", ev, fix: fix)]
+            return [.fail("iommu-off", ["argument": off], ev, fix: fix)]
         }
         if c.options("intremap").contains("off") || c.has("nointremap") {
             let t = c.has("nointremap") ? "nointremap" : "intremap=off"
-            return [.fail("\(t) turns interrupt remapping off: vfio then refuses devices without allow_unsafe_interrupts", ev, fix: fix)]
+            return [.fail("intremap-off", ["argument": t], ev, fix: fix)]
         }
         if c.options("amd_iommu").contains("on") {
             var e = ev
             if let line = s.kernelLog.first("AMD-Vi: Unknown option") { e.append(Evidence(s.kernelLog.source, line)) }
-            return [.warn("amd_iommu=on is not a kernel option (a no-op; AMD-Vi is on by default): remove it", e, fix: fix)]
+            return [.warn("amd-iommu-on", [:], e, fix: fix)]
         }
         if c.has("iommu=soft") {
-            return [.warn("iommu=soft selects software bounce buffers, not the IOMMU's DMA remapping", ev, fix: fix)]
+            return [.warn("iommu-soft", [:], ev, fix: fix)]
         }
         let args = c.iommuTokens
-        var msg = args.isEmpty ? "no IOMMU arguments on the command line" : "IOMMU arguments: \(args.joined(separator: " "))"
-        if s.iommu.active && c.value("iommu") != "pt" && c.value("iommu.passthrough") != "1" {
-            msg += "; consider iommu=pt (identity mappings for host-owned devices)"
-        }
-        return [.pass(msg, ev)]
+        let considerPT = s.iommu.active && c.value("iommu") != "pt" && c.value("iommu.passthrough") != "1"
+        if args.isEmpty { return [.pass(considerPT ? "no-arguments-consider-pt" : "no-arguments", [:], ev)] }
+        return [.pass(considerPT ? "arguments-consider-pt" : "arguments", ["arguments": args.joined(separator: " ")], ev)]
     }
 }

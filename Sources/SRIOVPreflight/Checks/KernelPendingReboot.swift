@@ -16,12 +16,31 @@ extension Checks {
             """,
         reads: ["proc/cmdline", "etc/default/grub", "etc/default/grub.d/*.cfg", "boot/loader/entries/*.conf",
                 "boot/grub2/grubenv"],
+        messages: [
+            "no-boot-config": "no boot configuration to compare: {reason}",
+            "cmdline-unreadable": "cannot tell: {path}: {problem}",
+            "none": "no IOMMU arguments configured or running",
+            "match": "running command line has the configured IOMMU arguments ({arguments})",
+            "not-rebooted": "IOMMU enabled but not ready: reboot the host (configured but not running: {configured_only})",
+            "not-rebooted-changed": "IOMMU enabled but not ready: reboot the host (configured but not running: {configured_only}; running but no longer configured: {running_only})",
+            "pending-added": "reboot pending: configured but not running: {configured_only}",
+            "pending-removed": "reboot pending: running but no longer configured: {running_only}",
+            "pending-changed": "reboot pending: configured but not running: {configured_only}; running but no longer configured: {running_only}",
+        ],
         examples: [
             .passes("configured and running agree", .intelReady),
+            .passes("no IOMMU arguments anywhere", .intelKernelDefaultOff),
             .fails("configured, not rebooted", .intelKernelDefaultOff.file("etc/default/grub",
                                                                            "GRUB_CMDLINE_LINUX=\"intel_iommu=on iommu=pt\"\n")),
-            .warns("iommu=pt configured later", .intelReady.file("etc/default/grub",
-                                                                "GRUB_CMDLINE_LINUX=\"intel_iommu=on\"\n")),
+            .fails("configured, not rebooted, intremap=off removed", .intelKernelDefaultOff
+                .file("etc/default/grub", "GRUB_CMDLINE_LINUX=\"intel_iommu=on iommu=pt\"\n")
+                .editing("proc/cmdline") { $0.trimmingWhitespace() + " intremap=off\n" }),
+            .warns("iommu=pt removed from the configuration", .intelReady.file("etc/default/grub",
+                                                                             "GRUB_CMDLINE_LINUX=\"intel_iommu=on\"\n")),
+            .warns("iommu.strict=1 added to the configuration", .intelReady.file("etc/default/grub",
+                                                                               "GRUB_CMDLINE_LINUX=\"intel_iommu=on iommu=pt iommu.strict=1\"\n")),
+            .warns("iommu=pt replaced by iommu.strict=1 in the configuration", .intelReady.file("etc/default/grub",
+                                                                                              "GRUB_CMDLINE_LINUX=\"intel_iommu=on iommu.strict=1\"\n")),
             .passes("BLS entry agrees", .intelReady.removing("etc/default/grub").file(
                 "boot/loader/entries/abc-\(ExampleHost.release).conf",
                 "title Example\nlinux /vmlinuz-\(ExampleHost.release)\noptions root=/dev/sda1 intel_iommu=on iommu=pt\n")),
@@ -30,10 +49,10 @@ extension Checks {
         ])) { s in
         let boot = s.boot
         if let why = boot.unavailable {
-            return [.skip("no boot configuration to compare: \(why)")]
+            return [.skip("no-boot-config", ["reason": why])]
         }
         guard let running = s.system.cmdline.value else {
-            return [.error("cannot tell: \(s.system.cmdline.source) \(s.system.cmdline.reason ?? "unreadable")")]
+            return [.error("cmdline-unreadable", ["path": s.system.cmdline.source, "problem": s.system.cmdline.reason ?? "unreadable"])]
         }
         let configured = boot.configured
         let want = configured.iommuTokens
@@ -43,17 +62,15 @@ extension Checks {
         let missing = want.filter { !have.contains($0) }
         let extra = have.filter { !want.contains($0) }
         if missing.isEmpty && extra.isEmpty {
-            return [.pass(want.isEmpty ? "no IOMMU arguments configured or running"
-                                       : "running command line has the configured IOMMU arguments (\(want.joined(separator: " ")))", ev)]
+            return [want.isEmpty ? .pass("none", [:], ev) : .pass("match", ["arguments": want.joined(separator: " ")], ev)]
         }
-        var parts: [String] = []
-        if !missing.isEmpty { parts.append("configured but not running: \(missing.joined(separator: " "))") }
-        if !extra.isEmpty { parts.append("running but no longer configured: \(extra.joined(separator: " "))") }
-        let detail = parts.joined(separator: "; ")
+        var params: [String: String] = [:]
+        if !missing.isEmpty { params["configured_only"] = missing.joined(separator: " ") }
+        if !extra.isEmpty { params["running_only"] = extra.joined(separator: " ") }
         let enables = missing.contains { $0 == "intel_iommu=on" || $0.hasPrefix("intel_iommu=on,") || $0 == "iommu=pt" || $0 == "iommu=on" }
         if !s.iommu.active && enables {
-            return [.fail("IOMMU enabled but not ready: reboot the host (\(detail))", ev)]
+            return [.fail(extra.isEmpty ? "not-rebooted" : "not-rebooted-changed", params, ev)]
         }
-        return [.warn("reboot pending: \(detail)", ev)]
+        return [.warn(missing.isEmpty ? "pending-removed" : extra.isEmpty ? "pending-added" : "pending-changed", params, ev)]
     }
 }

@@ -11,27 +11,41 @@ extension Checks {
             """,
         remediation: "Check the cable, the switch port and `ip link set DEV up`; `ethtool DEV` shows the negotiated speed.",
         reads: ["sys/class/net/*/{operstate,carrier,speed}", "sys/bus/pci/devices/*/net"],
+        messages: [
+            "pci-unlisted": "cannot list {path}: {problem}",
+            "no-sriov-pf": "no SR-IOV capable PCI function",
+            "no-netdev": "no network interface: the PF driver is not bound",
+            "not-netdev": "not a network device",
+            "link-up": "{interface} link up, {speed} Mb/s",
+            "speed-unknown": "{interface} link up but the speed is unknown",
+            "link-down": "{interfaces} link down: VFs on this port have no connectivity",
+        ],
         examples: [
             .passes("link up at 10 Gb/s", .intelWithNIC, object: "0000:3b:00.0"),
             .warns("link down", .intelReady.withNIC(NICSpec().with { $0.linkUp = false }), object: "0000:3b:00.0"),
             .skips("PF without a netdev (driver not bound)", .intelReady.withNIC(NICSpec().with { $0.driver = nil; $0.netdev = nil }),
                    object: "0000:3b:00.0"),
-            .skips("no SR-IOV NIC", .intelReady),
+            .warns("link up, speed unknown", .intelWithNIC.file("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/net/ens1f0/speed", "-1\n"),
+                   object: "0000:3b:00.0"),
+            .skips("an SR-IOV PF that is not a NIC (NVMe)", .intelReady.withNIC(.nvme), object: "0000:3b:00.0"),
+            .skips("no SR-IOV NIC", .intelReady.dir(PCIFacts.devicesDir)),
+            .errors("PCI device list unreadable", .intelWithNIC.unreadable(PCIFacts.devicesDir)),
         ])) { s in
+        if let p = s.pci.problem { return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])] }
         let pfs = s.pci.sriovPFs
-        if pfs.isEmpty { return [.skip("no SR-IOV capable PCI function")] }
+        if pfs.isEmpty { return [.skip("no-sriov-pf", [:])] }
         return pfs.map { f in
             let ifs = s.net.interfaces(of: f.address)
             guard !ifs.isEmpty else {
-                return .skip(f.isNetwork ? "no network interface: the PF driver is not bound" : "not a network device", object: f.address)
+                return .skip(f.isNetwork ? "no-netdev" : "not-netdev", [:], object: f.address)
             }
             let ev = ifs.map { Evidence("\(NetFacts.classDir)/\($0.name)", "operstate=\($0.operstate ?? "?") carrier=\($0.carrier.map { $0 ? "1" : "0" } ?? "?") speed=\($0.speed.map(String.init) ?? "unknown")") }
             let names = ifs.map(\.name).joined(separator: ", ")
             if let up = ifs.first(where: \.linkUp) {
-                if let sp = up.speed { return .pass("\(up.name) link up, \(sp) Mb/s", object: f.address, ev) }
-                return .warn("\(up.name) link up but the speed is unknown", object: f.address, ev)
+                if let sp = up.speed { return .pass("link-up", ["interface": up.name, "speed": String(sp)], object: f.address, ev) }
+                return .warn("speed-unknown", ["interface": up.name], object: f.address, ev)
             }
-            return .warn("\(names) link down: VFs on this port have no connectivity", object: f.address, ev)
+            return .warn("link-down", ["interfaces": names], object: f.address, ev)
         }
     }
 }

@@ -19,11 +19,21 @@ extension Checks {
                 "etc/modprobe.d/*.conf (blacklist)", "sys/module/* (built-in modules with parameters)",
                 "boot/config-<release> (CONFIG_MODULES, CONFIG_VFIO*)"],
         fixID: .vfioModules,
+        messages: [
+            "state-unknown": "cannot tell: proc/modules: {modules_problem}; {tree_problem}",
+            "missing": "{modules} not loaded, not built in and not installed",
+            "missing-tree-problem": "{modules} not loaded, not built in and not installed ({tree_problem})",
+            "blacklisted": "{module} is blacklisted in {location}: it will not load on demand",
+            "available": "vfio {vfio}, vfio_pci {vfio_pci}, vfio_iommu_type1 {vfio_iommu_type1}",
+            "built-in-no-modules": "vfio, vfio_pci, vfio_iommu_type1 built in (the kernel has no loadable modules)",
+            "no-loadable-modules": "the kernel has no loadable module support and does not have {modules} built in: vfio cannot be loaded; boot a kernel built with VFIO, VFIO_PCI and VFIO_IOMMU_TYPE1",
+        ],
         examples: [
             .passes("loaded", .intelReady),
             .passes("installed, not loaded", .intelReady.file("proc/modules", "ixgbe 380928 0 - Live 0x0\n")),
             .fails("vfio_pci missing", .intelReady.file("proc/modules", "vfio 1 0 - Live 0x0\n")
                 .editing("lib/modules/\(ExampleHost.release)/modules.dep") { $0.replacingOccurrences(of: "vfio-pci.ko:", with: "other.ko:") }),
+            .fails("vfio_pci not loaded, module tree missing", .intelReady.file("proc/modules", "vfio 1 0 - Live 0x0\n").removing("lib/modules")),
             .warns("blacklisted", .intelReady.file("proc/modules", "ixgbe 380928 0 - Live 0x0\n")
                 .file("etc/modprobe.d/blacklist-vfio.conf", "blacklist vfio_pci\n")),
             .errors("no module lists at all", .intelReady.unreadable("proc/modules").removing("lib/modules")),
@@ -39,22 +49,24 @@ extension Checks {
         }
         let states = wanted.map { ($0, m.state($0)) }
         if m.loaded.value == nil && m.moduleTreeProblem != nil && states.contains(where: { $0.1 == nil }) {
-            return [.error("cannot tell: proc/modules \(m.loaded.reason ?? "unreadable"); \(m.moduleTreeProblem!)")]
+            return [.error("state-unknown", ["modules_problem": m.loaded.reason ?? "unreadable", "tree_problem": m.moduleTreeProblem!])]
         }
         let ev = states.map { Evidence("module \($0.0)", $0.1 ?? "not found", expected: "loaded, built in or installed") }
             + [Evidence("proc/modules", m.loaded.value.map { "\($0.count) modules loaded" } ?? (m.loaded.reason ?? "unreadable"))]
         let missing = states.filter { $0.1 == nil }.map(\.0)
         if !missing.isEmpty {
-            let why = m.moduleTreeProblem.map { " (\($0))" } ?? ""
-            return [.fail("\(missing.joined(separator: ", ")) not loaded, not built in and not installed\(why)", ev,
-                          fix: FixOffer(id: .vfioModules))]
+            let modules = missing.joined(separator: ", ")
+            if let why = m.moduleTreeProblem {
+                return [.fail("missing-tree-problem", ["modules": modules, "tree_problem": why], ev, fix: FixOffer(id: .vfioModules))]
+            }
+            return [.fail("missing", ["modules": modules], ev, fix: FixOffer(id: .vfioModules))]
         }
         let blocked = m.blacklisted.filter { b in wanted.contains(b.module) && m.state(b.module) != "loaded" && m.state(b.module) != "built in" }
         if let b = blocked.first {
-            return [.warn("\(b.module) is blacklisted in \(b.location): it will not load on demand", ev + [Evidence(b.location, "blacklist \(b.module)")],
+            return [.warn("blacklisted", ["module": b.module, "location": b.location], ev + [Evidence(b.location, "blacklist \(b.module)")],
                           fix: FixOffer(id: .vfioModules))]
         }
-        return [.pass(states.map { "\($0.0) \($0.1!)" }.joined(separator: ", "), ev)]
+        return [.pass("available", Dictionary(uniqueKeysWithValues: states.map { ($0.0, $0.1!) }), ev)]
     }
 
     /// A kernel without loadable-module support runs only what is built in: sys/module lists built-in code that has
@@ -73,8 +85,8 @@ extension Checks {
                 : Evidence(s.system.kernelConfig.source, "CONFIG_MODULES is not set")]
         let missing = states.filter { !$0.1 }.map(\.0)
         if missing.isEmpty {
-            return [.pass("vfio, vfio_pci, vfio_iommu_type1 built in (the kernel has no loadable modules)", ev)]
+            return [.pass("built-in-no-modules", [:], ev)]
         }
-        return [.fail("the kernel has no loadable module support and \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not built in: vfio cannot be loaded; boot a kernel built with VFIO, VFIO_PCI and VFIO_IOMMU_TYPE1", ev)]
+        return [.fail("no-loadable-modules", ["modules": missing.joined(separator: ", ")], ev)]
     }
 }

@@ -14,29 +14,36 @@ extension Checks {
             command line, then reload vfio or reboot; enable the IOMMU instead.
             """,
         reads: ["sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "etc/modprobe.d/*.conf", "proc/cmdline"],
+        messages: [
+            "on": "vfio no-IOMMU mode is ON: devices are given to userspace without DMA isolation",
+            "configured": "no-IOMMU mode is configured in {location} and takes effect when vfio loads",
+            "cmdline": "no-IOMMU mode is requested on the kernel command line",
+            "off": "no-IOMMU mode is off",
+        ],
         examples: [
             .passes("parameter absent (CONFIG_VFIO_NOIOMMU unset)", .intelReady),
             .passes("parameter N", .intelReady.file("sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "N\n")),
             .fails("parameter Y", .intelReady.file("sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "Y\n")),
             .warns("configured in modprobe.d", .intelReady.file("etc/modprobe.d/vfio.conf", "options vfio enable_unsafe_noiommu_mode=1\n")),
+            .warns("requested on the command line", .intelReady.editing("proc/cmdline") { $0.trimmingWhitespace() + " vfio.enable_unsafe_noiommu_mode=1\n" }),
         ])) { s in
         let key = "vfio.enable_unsafe_noiommu_mode"
         let p = s.modules.parameters[key]
         var ev = [Evidence(p?.source ?? "sys/module/vfio/parameters/enable_unsafe_noiommu_mode",
                            p?.value ?? "absent (\(p?.reason ?? "unknown"))", expected: "N or absent")]
         if parameterIsTrue(p?.value) == true {
-            return [.fail("vfio no-IOMMU mode is ON: devices are given to userspace without DMA isolation", ev)]
+            return [.fail("on", [:], ev)]
         }
         let conf = s.modules.configured("vfio", "enable_unsafe_noiommu_mode")
         let cmd = s.system.cmdline.value?.value(key)
         if let c = conf, parameterIsTrue(c.value) == true {
             ev.append(Evidence(c.location, "options vfio enable_unsafe_noiommu_mode=\(c.value)"))
-            return [.warn("no-IOMMU mode is configured in \(c.location) and takes effect when vfio loads", ev)]
+            return [.warn("configured", ["location": c.location], ev)]
         }
         if parameterIsTrue(cmd) == true {
             ev.append(Evidence("proc/cmdline", "\(key)=\(cmd!)"))
-            return [.warn("no-IOMMU mode is requested on the kernel command line", ev)]
+            return [.warn("cmdline", [:], ev)]
         }
-        return [.pass("no-IOMMU mode is off", ev)]
+        return [.pass("off", [:], ev)]
     }
 }
