@@ -77,6 +77,21 @@ struct FindingCodeTests {
         }
     }
 
+    @Test("the catalog JSON (`list --format json`) carries every check's templates under their published codes")
+    func catalogJSON() {
+        guard case .array(let entries) = CheckDocs.catalogJSON() else { Issue.record("catalog is not an array"); return }
+        for (check, entry) in zip(Checks.all, entries) {
+            guard case .object(let o) = entry, case .object(let messages)? = o["messages"] else {
+                Issue.record("\(check.id): no messages object")
+                continue
+            }
+            #expect(messages.count == check.description.messages.count, "\(check.id)")
+            for (short, template) in check.description.messages {
+                #expect(messages["\(check.id).\(short)"] == .string(template), "\(check.id).\(short)")
+            }
+        }
+    }
+
     @Test("lab fixture hosts: every result's code has a template, every placeholder a param", arguments: Paths.committedFixtureHosts)
     func fixtureHost(_ name: String) {
         let (report, _) = Report.run(root: HostRoot.disk(Paths.fixtureHosts + "/" + name))

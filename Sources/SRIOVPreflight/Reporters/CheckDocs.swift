@@ -18,6 +18,8 @@ public enum CheckDocs {
                 "severity": .string(d.severity.rawValue), "rationale": .string(d.rationale),
                 "remediation": .string(d.remediation), "reads": .array(d.reads.map { .string($0) }),
                 "fix": .str(d.fixID?.rawValue),
+                // Published finding code → English template: what a translation table is keyed by.
+                "messages": .object(Dictionary(uniqueKeysWithValues: d.messages.map { ("\(d.id).\($0.key)", JSON.string($0.value)) })),
             ])
         })
     }
