@@ -77,8 +77,7 @@ public enum SupportBundle {
         var mapPath: String?
         if let redactor {
             let path = redactionMapPath(for: output)
-            try FileOutput.write(redactor.mappingJSON, to: path)
-            chmod(path, 0o600)
+            try FileOutput.write(redactor.mappingJSON, to: path, mode: 0o600)
             mapPath = path
         }
         var st = stat()

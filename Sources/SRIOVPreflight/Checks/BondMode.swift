@@ -17,6 +17,7 @@ extension Checks {
         reads: ["sys/class/net/*/bonding/mode", "proc/net/bonding/*", "sys/bus/pci/devices/*/virtfn*/driver"],
         messages: [
             "no-bonds": "no bonds on this host",
+            "net-unreadable": "cannot read {path}: {problem}",
             "lacp-vfs-in-use": "{bond} is an 802.3ad (LACP) bond and these members carry VFs given to guests: {members}",
             "lacp-no-vfs-in-use": "{bond} mode {mode}, no member's VFs are given to guests",
             "mode": "{bond} mode {mode}",
@@ -27,7 +28,9 @@ extension Checks {
             .warns("LACP bond whose member's VF is on vfio-pci",
                    .intelWithNIC.withBond("bond0", mode: "802.3ad 4", slaves: ["ens1f0", "eno1"]), object: "bond0"),
             .skips("no bonds", .intelWithNIC),
+            .errors("sys/class/net unreadable", .intelWithNIC.removing("sys/class/net").unreadable("sys/class/net")),
         ])) { s in
+        if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
         if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
         return s.net.bonds.map { b in
             let members = BondMembers(s, b)

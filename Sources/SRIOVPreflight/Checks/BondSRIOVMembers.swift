@@ -14,6 +14,7 @@ extension Checks {
         fixID: .sriovVFs,
         messages: [
             "no-bonds": "no bonds on this host",
+            "net-unreadable": "cannot read {path}: {problem}",
             "several-split": "{count} members of {bond} are SR-IOV split ({members}): split only one NIC of a bond",
             "none-split": "no member of {bond} is split",
             "one-split": "{member} is the only split member of {bond}",
@@ -21,6 +22,7 @@ extension Checks {
         ],
         examples: [
             .skips("no bonds", .intelWithNIC),
+            .errors("sys/class/net unreadable", .intelWithNIC.removing("sys/class/net").unreadable("sys/class/net")),
             .passes("bond of one NIC, not split", .intelWithNIC.withBond("bond0", slaves: ["eno1"]), object: "bond0"),
             .passes("bond of one split NIC", .intelWithNIC.withBond("bond0", slaves: ["ens1f0"]), object: "bond0"),
             .passes("bond of two NICs, one split", .intelWithNIC.withBond("bond0", slaves: ["ens1f0", "eno1"]), object: "bond0"),
@@ -28,6 +30,7 @@ extension Checks {
                 .withNIC(NICSpec().with { $0.address = "0000:3b:00.1"; $0.netdev = "ens1f1"; $0.numVFs = 4; $0.iommuGroup = "41"; $0.mac = "3c:fd:fe:a5:10:01" })
                 .withBond("bond0", slaves: ["ens1f0", "ens1f1"]), object: "bond0"),
         ])) { s in
+        if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
         if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
         return s.net.bonds.map { b in
             let members = BondMembers(s, b)

@@ -13,12 +13,14 @@ extension Checks {
         reads: ["sys/class/net/*/bonding/slaves", "sys/bus/pci/devices/*/physfn"],
         messages: [
             "no-bonds": "no bonds on this host",
+            "net-unreadable": "cannot read {path}: {problem}",
             "no-vf-members": "no VF is a member of {bond}",
             "same-port": "{members} in {bond} are VFs of the same port {pf}: no redundancy",
             "different-ports": "{bond} bonds VFs {members} from different ports",
         ],
         examples: [
             .skips("no bonds", .intelWithNIC),
+            .errors("sys/class/net unreadable", .intelWithNIC.removing("sys/class/net").unreadable("sys/class/net")),
             .passes("bond of NICs, no VFs", .intelWithNIC.withBond("bond0", slaves: ["ens1f0", "eno1"]), object: "bond0"),
             .passes("bond of VFs from two ports", .intelReady
                 .withNIC(NICSpec().with { $0.numVFs = 1; $0.vfDrivers = ["ixgbevf"]; $0.vfNetdevs = true })
@@ -29,6 +31,7 @@ extension Checks {
                 .withNIC(NICSpec().with { $0.numVFs = 2; $0.vfDrivers = ["ixgbevf", "ixgbevf"]; $0.vfNetdevs = true })
                 .withBond("bond1", slaves: ["ens1f0v0", "ens1f0v1"]), object: "bond1"),
         ])) { s in
+        if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
         if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
         return s.net.bonds.map { b in
             let rows = BondMembers(s, b).rows

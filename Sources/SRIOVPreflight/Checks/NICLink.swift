@@ -13,6 +13,7 @@ extension Checks {
         reads: ["sys/class/net/*/{operstate,carrier,speed}", "sys/bus/pci/devices/*/net"],
         messages: [
             "pci-unlisted": "cannot list {path}: {problem}",
+            "net-unreadable": "cannot read {path}: {problem}",
             "no-sriov-pf": "no SR-IOV capable PCI function",
             "no-netdev": "no network interface: the PF driver is not bound",
             "not-netdev": "not a network device",
@@ -30,11 +31,15 @@ extension Checks {
             .skips("an SR-IOV PF that is not a NIC (NVMe)", .intelReady.withNIC(.nvme), object: "0000:3b:00.0"),
             .skips("no SR-IOV NIC", .intelReady.dir(PCIFacts.devicesDir)),
             .errors("PCI device list unreadable", .intelWithNIC.unreadable(PCIFacts.devicesDir)),
+            .errors("sys/class/net unreadable", .intelWithNIC.removing("sys/class/net").unreadable("sys/class/net"), object: "0000:3b:00.0"),
         ])) { s in
         if let p = s.pci.problem { return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])] }
         let pfs = s.pci.sriovPFs
         if pfs.isEmpty { return [.skip("no-sriov-pf", [:])] }
         return pfs.map { f in
+            if let e = s.net.unreadable {
+                return .error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], object: f.address, [Evidence(NetFacts.classDir, "unreadable: \(e)")])
+            }
             let ifs = s.net.interfaces(of: f.address)
             guard !ifs.isEmpty else {
                 return .skip(f.isNetwork ? "no-netdev" : "not-netdev", [:], object: f.address)

@@ -47,10 +47,11 @@ extension Checks {
             guard let cap = f.sriovCapability else {
                 return .error(f.configNeedsRoot ? "capability-needs-root" : "capability-unreadable", [:], object: f.address)
             }
-            let parts = f.address.split(separator: ":")
-            let bus = Int(parts[1], radix: 16) ?? 0
-            let df = parts[2].split(separator: ".")
-            let pfRID = bus << 8 | (Int(df[0], radix: 16) ?? 0) << 3 | (Int(df[1]) ?? 0)
+            guard let address = PCIAddress(f.address) else {
+                return .error("cannot tell: \(f.address) in \(PCIFacts.devicesDir) is not a PCI address", object: f.address)
+            }
+            let bus = Int(address.bus)
+            let pfRID = bus << 8 | Int(address.device) << 3 | Int(address.function)
             let total = max(Int(cap.totalVFs), f.totalVFs)
             let last = pfRID + Int(cap.firstVFOffset) + max(total - 1, 0) * Int(cap.vfStride)
             let lastDevfn = last & 0xFF

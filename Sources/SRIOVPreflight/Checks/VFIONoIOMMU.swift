@@ -15,6 +15,7 @@ extension Checks {
             """,
         reads: ["sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "etc/modprobe.d/*.conf", "proc/cmdline"],
         messages: [
+            "parameter-unreadable": "cannot read {path}: {problem}",
             "on": "vfio no-IOMMU mode is ON: devices are given to userspace without DMA isolation",
             "configured": "no-IOMMU mode is configured in {location} and takes effect when vfio loads",
             "cmdline": "no-IOMMU mode is requested on the kernel command line",
@@ -24,6 +25,7 @@ extension Checks {
             .passes("parameter absent (CONFIG_VFIO_NOIOMMU unset)", .intelReady),
             .passes("parameter N", .intelReady.file("sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "N\n")),
             .fails("parameter Y", .intelReady.file("sys/module/vfio/parameters/enable_unsafe_noiommu_mode", "Y\n")),
+            .errors("parameter unreadable", .intelReady.unreadable("sys/module/vfio/parameters/enable_unsafe_noiommu_mode")),
             .warns("configured in modprobe.d", .intelReady.file("etc/modprobe.d/vfio.conf", "options vfio enable_unsafe_noiommu_mode=1\n")),
             .warns("requested on the command line", .intelReady.editing("proc/cmdline") { $0.trimmingWhitespace() + " vfio.enable_unsafe_noiommu_mode=1\n" }),
         ])) { s in
@@ -31,6 +33,9 @@ extension Checks {
         let p = s.modules.parameters[key]
         var ev = [Evidence(p?.source ?? "sys/module/vfio/parameters/enable_unsafe_noiommu_mode",
                            p?.value ?? "absent (\(p?.reason ?? "unknown"))", expected: "N or absent")]
+        if let p, p.value == nil, let why = p.reason, why != FSError.missing.description {
+            return [.error("parameter-unreadable", ["path": p.source, "problem": why], ev)]
+        }
         if parameterIsTrue(p?.value) == true {
             return [.fail("on", [:], ev)]
         }

@@ -38,6 +38,13 @@ public struct NetFacts: Sendable {
     public var bonds: [Bond] = []
     public var problem: FSError?
 
+    /// Why sys/class/net could not be read, when it exists but could not be listed (an absent directory is
+    /// a host without interfaces, as in a partial capture): checks then cannot decide.
+    public var unreadable: FSError? {
+        if let p = problem, p != .missing { return p }
+        return nil
+    }
+
     public func interface(_ name: String) -> NetInterface? { interfaces.first { $0.name == name } }
 
     /// Interfaces of a PCI function.

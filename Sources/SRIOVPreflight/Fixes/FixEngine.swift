@@ -110,7 +110,7 @@ public enum FixEngine {
     public static func undo(base: String, live: Bool, force: Bool, writer: inout SafeWriter,
                             runner: CommandRunner = .system) throws -> Outcome {
         try writer.checkNoSymlinks(journalDir + "/x")
-        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: writer.full(journalDir))) ?? []).filter { !$0.hasPrefix(".") }
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: writer.full(journalDir))) ?? []).filter(isJournalStamp)
         guard let last = entries.max() else {
             throw Failure("nothing to undo: no applied fix is recorded in \(journalDir)")
         }
@@ -175,12 +175,33 @@ public enum FixEngine {
         Array(try JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys]))
     }
 
-    /// A name that sorts after every existing journal entry.
+    /// A name that sorts after every existing journal entry: today's stamp, or, when an entry already
+    /// sorts after it (a clock that went back), that entry's stamp with the next sequence number.
+    /// Names that are not journal stamps (a stray `notes.txt`) are not journal entries.
     static func journalStamp(existing: [String]) -> String {
         let base = Report.wallClockStamp().replacingOccurrences(of: ":", with: "")
-        var n = 0
-        while existing.contains(where: { $0 >= "\(base)-\(String(n).leftPadded(4, "0"))" }) { n += 1 }
-        return "\(base)-\(String(n).leftPadded(4, "0"))"
+        let today = "\(base)-0000"
+        guard let last = existing.filter(isJournalStamp).max(), last >= today else { return today }
+        let n = Int(last.suffix(4))! + 1
+        if n <= 9999 { return "\(last.prefix(16))-\(String(n).leftPadded(4, "0"))" }
+        // 10,000 applies in one second of a future clock: the next second.
+        var t = tm()
+        let digits = Array(last.utf8).map { Int32($0) - 0x30 }
+        func num(_ r: Range<Int>) -> Int32 { r.reduce(0) { $0 * 10 + digits[$1] } }
+        t.tm_year = num(0..<4) - 1900; t.tm_mon = num(4..<6) - 1; t.tm_mday = num(6..<8)
+        t.tm_hour = num(9..<11); t.tm_min = num(11..<13); t.tm_sec = num(13..<15) + 1
+        var next = timegm(&t)
+        var out = tm()
+        gmtime_r(&next, &out)
+        func p(_ v: Int32, _ w: Int) -> String { String(v).leftPadded(w, "0") }
+        return "\(p(out.tm_year + 1900, 4))\(p(out.tm_mon + 1, 2))\(p(out.tm_mday, 2))T\(p(out.tm_hour, 2))\(p(out.tm_min, 2))\(p(out.tm_sec, 2))Z-0000"
+    }
+
+    /// "20261202T071343Z-0000": the name of a journal entry.
+    static func isJournalStamp(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard u.count == 21, u[8] == UInt8(ascii: "T"), u[15] == UInt8(ascii: "Z"), u[16] == UInt8(ascii: "-") else { return false }
+        return u.enumerated().allSatisfy { i, c in [8, 15, 16].contains(i) || (c >= 0x30 && c <= 0x39) }
     }
 }
 

@@ -20,6 +20,16 @@ public struct SafeWriter {
     /// Directories this writer created, in creation order (an undo removes them again when empty).
     private(set) public var createdDirectories: [String] = []
 
+    /// The system calls whose failure a test simulates (a full disk, an I/O error, a file owned by someone
+    /// a non-root writer may not give it back to).
+    public struct Syscalls {
+        public var fsync: (Int32) -> Int32 = { Glibc.fsync($0) }
+        public var fchmod: (Int32, mode_t) -> Int32 = { Glibc.fchmod($0, $1) }
+        public var fchown: (Int32, uid_t, gid_t) -> Int32 = { Glibc.fchown($0, $1, $2) }
+        public init() {}
+    }
+    public var syscalls = Syscalls()
+
     public init(base: String) {
         var b = base
         while b.count > 1 && b.hasSuffix("/") { b.removeLast() }
@@ -107,8 +117,11 @@ public struct SafeWriter {
         guard fd >= 0 else { throw Refusal("cannot create a temporary file beside \(rel): \(String(cString: strerror(errno)))") }
         var ok = false
         defer { if !ok { close(fd); unlink(tmp) } }
-        fchmod(fd, mode)
-        if let (u, g) = owner { _ = fchown(fd, u, g) }
+        func failed(_ call: String) -> Refusal {
+            Refusal("cannot write \(rel): \(call) of the temporary file failed: \(String(cString: strerror(errno)))")
+        }
+        if syscalls.fchmod(fd, mode) != 0 { throw failed("fchmod") }
+        if let (u, g) = owner, syscalls.fchown(fd, u, g) != 0 { throw failed("fchown") }
         try step("write \(rel)")
         var off = 0
         while off < bytes.count {
@@ -117,7 +130,7 @@ public struct SafeWriter {
             off += n
         }
         try step("fsync \(rel)")
-        fsync(fd)
+        if syscalls.fsync(fd) != 0 { throw failed("fsync") }
         close(fd)
         ok = true
         do {
@@ -132,7 +145,9 @@ public struct SafeWriter {
             throw Refusal("cannot rename into \(rel): \(e)")
         }
         try step("fsync directory of \(rel)")
-        syncDirectory(dir)
+        if let why = syncDirectory(dir) {
+            throw Refusal("\(rel) was written, but the fsync of its directory failed (the change may not survive a crash): \(why)")
+        }
     }
 
     /// Removes `rel` (no symlink followed), then syncs its directory.
@@ -143,7 +158,9 @@ public struct SafeWriter {
             throw Refusal("cannot remove \(rel): \(String(cString: strerror(errno)))")
         }
         let path = full(rel)
-        syncDirectory(String(path[..<path.lastIndex(of: "/")!]))
+        if let why = syncDirectory(String(path[..<path.lastIndex(of: "/")!])) {
+            throw Refusal("\(rel) was removed, but the fsync of its directory failed: \(why)")
+        }
     }
 
     /// Removes a directory tree this tool owns (its journal), never following symlinks.
@@ -174,8 +191,11 @@ public struct SafeWriter {
         rmdir(full(rel)) == 0
     }
 
-    func syncDirectory(_ dir: String) {
+    /// fsync of a directory; the reason when it failed.
+    func syncDirectory(_ dir: String) -> String? {
         let d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if d >= 0 { fsync(d); close(d) }
+        guard d >= 0 else { return "cannot open the directory: \(String(cString: strerror(errno)))" }
+        defer { close(d) }
+        return syscalls.fsync(d) == 0 ? nil : String(cString: strerror(errno))
     }
 }

@@ -245,7 +245,7 @@ public final class MemoryBackend: FSBackend, @unchecked Sendable {
 
     public func list(_ path: String) -> Result<[String], FSError> {
         if case .file? = nodes[path] { return .failure(.notADirectory) }
-        if case .unreadable? = nodes[path] { return .failure(.notADirectory) }
+        if case .unreadable(let e)? = nodes[path] { return .failure(e) }
         if nodes[path] == .removed { return .failure(.missing) }
         var names = children[path] ?? []
         var found = path.isEmpty || nodes[path] != nil

@@ -2,19 +2,22 @@
 import Glibc
 #endif
 
-/// Writing report files and pages: a temporary file in the same directory, then rename.
+/// Writing report files and pages: a temporary file in the same directory, then rename. The temporary
+/// file is created afresh (a name planted there, a link included, is removed first, never followed) with
+/// its final mode, so a private file (the redaction map, 0600) is never readable by others, not even briefly.
 public enum FileOutput {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    public static func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
+    public static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws {
+        try write(Array(text.utf8), to: path, mode: mode)
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        unlink(tmp)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
         var off = 0
         while off < bytes.count {
