@@ -58,6 +58,59 @@ enum SharedData {
         return names.sorted().map { directory.appendingPathComponent($0) }
     }
 
+    /// The target of a symlink, real or flattened into a small file holding the link text ("../../devices/…");
+    /// nil for anything else.
+    static func linkTarget(_ url: URL) -> String? {
+        let fm = FileManager.default
+        guard let attrs = try? fm.attributesOfItem(atPath: url.path) else { return nil }
+        switch attrs[.type] as? FileAttributeType {
+        case .typeSymbolicLink?:
+            return try? fm.destinationOfSymbolicLink(atPath: url.path)
+        case .typeRegular?:
+            guard let size = attrs[.size] as? Int, size > 0, size <= 1024,
+                  let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+            let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return t.hasPrefix("../") && !t.contains("\n") ? t : nil
+        default:
+            return nil
+        }
+    }
+
+    enum LinkStyle: String, CaseIterable, Sendable { case real, flattened }
+
+    /// A scratch copy of `dirs` of a captured host with every link made `style`: real symlinks (a capture
+    /// that kept them) or small files holding the link text (a copy that flattened them). Removed by the caller.
+    static func copy(host: URL, dirs: [String] = ["sys", "_lab"], links style: LinkStyle) throws -> URL {
+        let fm = FileManager.default
+        let dest = Scratch.url("host-\(style.rawValue)")
+        func copy(_ src: URL, _ dst: URL) throws {
+            let attrs = try fm.attributesOfItem(atPath: src.path)
+            if let target = linkTarget(src) {
+                switch style {
+                case .real: try fm.createSymbolicLink(atPath: dst.path, withDestinationPath: target)
+                case .flattened: try Data(target.utf8).write(to: dst)
+                }
+                return
+            }
+            switch attrs[.type] as? FileAttributeType {
+            case .typeDirectory?:
+                try fm.createDirectory(at: dst, withIntermediateDirectories: true)
+                for name in try fm.contentsOfDirectory(atPath: src.path) {
+                    try copy(src.appendingPathComponent(name), dst.appendingPathComponent(name))
+                }
+            case .typeRegular?:
+                try fm.copyItem(at: src, to: dst)
+            default:
+                break   // a link that is not a sysfs link text, a special file: not part of the copy
+            }
+        }
+        try fm.createDirectory(at: dest, withIntermediateDirectories: true)
+        for d in dirs where fm.fileExists(atPath: host.appendingPathComponent(d).path) {
+            try copy(host.appendingPathComponent(d), dest.appendingPathComponent(d))
+        }
+        return dest
+    }
+
     static func isDirectory(_ url: URL) -> Bool {
         var flag: ObjCBool = false
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &flag) && flag.boolValue

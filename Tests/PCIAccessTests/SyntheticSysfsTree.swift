@@ -54,9 +54,9 @@ final class SyntheticSysfsTree {
         }
     }
 
-    /// A tree from a captured host root (shared/hosts/<host>), whose symlinks are
-    /// stored as small files holding the link text: each bus/pci/devices/<addr>
-    /// entry is resolved to its device directory, whose kernel-written attribute
+    /// A tree from a captured host root (shared/hosts/<host>), whose sysfs symlinks are real symlinks or
+    /// were flattened into small files holding the link text (both are read, as HostRoot reads them): each
+    /// bus/pci/devices/<addr> entry is resolved to its device directory, whose kernel-written attribute
     /// files are copied; `driver` becomes a symlink to an existing directory.
     init(capturedHost host: URL) throws {
         root = Scratch.url("pci-sysfs")
@@ -64,8 +64,12 @@ final class SyntheticSysfsTree {
         let bus = root.appendingPathComponent("sys/bus/pci")
         let capturedDevices = host.appendingPathComponent("sys/bus/pci/devices")
         for entry in SharedData.files(in: capturedDevices) {
-            let link = try String(contentsOf: entry, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            let source = capturedDevices.appendingPathComponent(link).standardizedFileURL
+            guard let link = SharedData.linkTarget(entry) else {
+                throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: entry.path])
+            }
+            // An absolute target names a path of the captured host: below `host`, never the machine's own.
+            let source = (link.hasPrefix("/") ? host.appendingPathComponent(String(link.dropFirst()))
+                                              : capturedDevices.appendingPathComponent(link)).standardizedFileURL
             let directory = bus.appendingPathComponent("devices/\(entry.lastPathComponent)")
             try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
             for name in ["vendor", "device", "class", "revision", "subsystem_vendor", "subsystem_device", "irq", "resource", "config"] {
@@ -74,9 +78,8 @@ final class SyntheticSysfsTree {
                     try fileManager.copyItem(at: file, to: directory.appendingPathComponent(name))
                 }
             }
-            let driverLink = source.appendingPathComponent("driver")
-            if let target = try? String(contentsOf: driverLink, encoding: .utf8) {
-                let driver = URL(fileURLWithPath: target.trimmingCharacters(in: .whitespacesAndNewlines)).lastPathComponent
+            if let target = SharedData.linkTarget(source.appendingPathComponent("driver")) {
+                let driver = URL(fileURLWithPath: target).lastPathComponent
                 try fileManager.createDirectory(at: bus.appendingPathComponent("drivers/\(driver)"), withIntermediateDirectories: true)
                 try fileManager.createSymbolicLink(atPath: directory.appendingPathComponent("driver").path,
                                                    withDestinationPath: "../../drivers/\(driver)")

@@ -27,9 +27,18 @@ struct CorpusSysfsTests {
     /// materialised as a tree: scanSysfs must agree with lspci on that tree and with
     /// the guest's own `lspci -vvv` capture; against the host's `lspci -xxxx` dump it
     /// differs only where the kernel fixes up IDs (VFs read 0xFFFF in config space).
+    /// Run on two scratch copies of each host, one with real symlinks and one with flattened ones: a clone
+    /// whose ../shared kept its symlinks and one whose copy flattened them.
     @Test(.enabled(if: Lspci.isAvailable, "lspci not found: skipped"),
-          arguments: SharedData.hosts.map { SharedData.files(in: $0).filter(SharedData.isDirectory) } ?? [])
-    func capturedHostTreeMatches(host: URL) throws {
+          arguments: SharedData.hosts.map { SharedData.files(in: $0).filter(SharedData.isDirectory) } ?? [],
+          SharedData.LinkStyle.allCases)
+    func capturedHostTreeMatches(stored: URL, links: SharedData.LinkStyle) throws {
+        let host = try SharedData.copy(host: stored, links: links)
+        defer { try? FileManager.default.removeItem(at: host) }
+        let devices = host.appendingPathComponent("sys/bus/pci/devices")
+        let first = try #require(SharedData.files(in: devices).first)
+        let kind = try FileManager.default.attributesOfItem(atPath: first.path)[.type] as? FileAttributeType
+        #expect(kind == (links == .real ? .typeSymbolicLink : .typeRegular), "the copy's links are not \(links)")
         let tree = try SyntheticSysfsTree(capturedHost: host)
         let records = try PCIAccess.scanSysfs(path: tree.path)
         #expect(!records.isEmpty)
@@ -55,7 +64,7 @@ struct CorpusSysfsTests {
                 #expect(fromDump.classCode == fromSysfs.classCode)
             }
         }
-        print("captured \(host.lastPathComponent): \(inGuest.summary); \(vfs.count) VFs with kernel-fixed IDs")
+        print("captured \(stored.lastPathComponent) (\(links) links): \(inGuest.summary); \(vfs.count) VFs with kernel-fixed IDs")
     }
 }
 
