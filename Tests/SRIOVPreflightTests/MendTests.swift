@@ -40,7 +40,7 @@ struct MendTests {
         let (report, snap) = Report.run(root: HostRoot.disk(dir))
         let ctx = FixContext(snapshot: snap, results: report.results, base: dir,
                              options: FixOptions(acceptUnsafeInterrupts: true))
-        let plans = FixEngine.plans(ctx, ids: ["unsafe-interrupts"]).compactMap { if case .plan(let p) = $0.1 { return p }; return nil }
+        let plans = FixEngine.plans(ctx, ids: [.unsafeInterrupts]).compactMap { if case .plan(let p) = $0.1 { return p }; return nil }
         #expect(!plans.isEmpty)
         var w = SafeWriter(base: dir)
         let applied = try FixEngine.apply(plans, base: dir, live: false, writer: &w)
