@@ -17,6 +17,7 @@ extension Checks {
         messages: perPFMessages([
             "capability-unreadable": "cannot tell: the SR-IOV capability is not readable",
             "capability-needs-root": "cannot tell: the SR-IOV capability is not readable (config space needs root)",
+            "not-an-address": "cannot tell: {address} in {path} is not a PCI address",
             "fit-without-ari": "all VFs fit without ARI (TotalVFs {total_vfs})",
             "root-bus": "the PF sits on a root bus: no port between it and the root complex needs ARI forwarding",
             "port-unlisted": "cannot tell: the port above the PF, {port}, is not in the PCI device list",
@@ -40,6 +41,8 @@ extension Checks {
                     object: "0000:3b:00.0"),
             .errors("root port's config unreadable (I/O error)", .intelReady.withNIC(NICSpec())
                 .unreadable("sys/devices/pci0000:00/0000:00:03.0/config", .io("input/output error")), object: "0000:3b:00.0"),
+            .errors("oddly named entry in the device list", .intelWithNIC.link("sys/bus/pci/devices/odd", "../../../devices/pci0000:00/0000:00:03.0/0000:3b:00.0"),
+                    object: "odd"),
             .errors("root port not in the device list", .intelReady.withNIC(NICSpec()).removing("sys/bus/pci/devices/0000:00:03.0"),
                     object: "0000:3b:00.0"),
         ] + perPFExamples)) { s in
@@ -48,7 +51,7 @@ extension Checks {
                 return .error(f.configNeedsRoot ? "capability-needs-root" : "capability-unreadable", [:], object: f.address)
             }
             guard let address = PCIAddress(f.address) else {
-                return .error("cannot tell: \(f.address) in \(PCIFacts.devicesDir) is not a PCI address", object: f.address)
+                return .error("not-an-address", ["address": f.address, "path": PCIFacts.devicesDir], object: f.address)
             }
             let bus = Int(address.bus)
             let pfRID = bus << 8 | Int(address.device) << 3 | Int(address.function)
