@@ -69,4 +69,36 @@ struct RealDataTests {
         print(table)
         #expect(right >= Self.bar, "real machines: \(right)/\(total) right, the bar is \(Self.bar)\n\(table)")
     }
+
+    /// The checks of the kernel's IR decision speak only in finding codes with a template in their table, and
+    /// every placeholder is filled, on every example host and every real machine.
+    static let converted = ["ir.supported", "ir.enabled", "ir.unsafe-interrupts", "firmware.iommu-table",
+                            "firmware.interrupt-remapping", "firmware.rmrr-devices", "kernel.iommu-enabled"]
+
+    @Test("IR and firmware checks: every finding has a code and a filled template")
+    func findingCodes() throws {
+        var roots: [(String, HostRoot)] = []
+        for check in Checks.all where Self.converted.contains(check.id) {
+            for e in check.description.examples { roots.append(("\(check.id): \(e.name)", e.host.root(baseDir: Paths.fixtureHosts))) }
+        }
+        if let dir = Self.hostsDir {
+            for slug in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() { roots.append((slug, HostRoot.disk("\(dir)/\(slug)"))) }
+        }
+        let byID = Dictionary(uniqueKeysWithValues: Checks.all.map { ($0.id, $0) })
+        for (name, root) in roots {
+            let snapshot = HostSnapshot.collect(root)
+            for id in Self.converted {
+                for f in byID[id]!.evaluate(snapshot) {
+                    #expect(f.literal == nil, "\(name): \(id) gives a literal message: \(f.literal ?? "")")
+                    let template = byID[id]!.description.messages[f.code]
+                    #expect(template != nil, "\(name): \(id).\(f.code) has no template")
+                    if let t = template {
+                        for p in MessageTemplate.placeholders(t) {
+                            #expect(f.params[p] != nil, "\(name): \(id).\(f.code) lacks param {\(p)}")
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -18,6 +18,21 @@ extension Checks {
             """,
         reads: ["sys/firmware/acpi/tables/DMAR", "sys/firmware/acpi/tables/IVRS", "sys/class/iommu", "kernel log: ACPI: DMAR/IVRS, DMAR, AMD-Vi lines"],
         manualCheck: "ls -l /sys/firmware/acpi/tables/DMAR /sys/firmware/acpi/tables/IVRS",
+        messages: [
+            "present": "firmware describes an IOMMU: {tables}",
+            "present-unverified": "firmware describes an IOMMU: {tables} (present; contents need root to verify)",
+            "unreadable": "{path} exists but cannot be read: {reason}",
+            "invalid-header": "{path} is not a valid ACPI table: {problem}",
+            "undecodable": "{path} does not decode: {reason}",
+            "dmar-at-zero": "the BIOS reports a VT-d unit at address 0, so the kernel rejects the whole DMAR table (no IOMMU, no interrupt remapping): update the BIOS",
+            "bad-checksum": "firmware describes an IOMMU ({tables}) but {problems}: corrupt firmware data, update the BIOS",
+            "tables-dir-unreadable": "cannot list {path}: {reason}",
+            "table-not-readable-here": "table present on the host (kernel log, active units) but not readable here: run as root / capture incomplete",
+            "table-not-readable-live": "table present on the host (kernel log, active units) but not readable here: run as root",
+            "no-table-in-log": "no DMAR or IVRS table in this boot's kernel log: VT-d / AMD-Vi is disabled in the BIOS (or the platform has no IOMMU)",
+            "not-in-evidence": "not in this evidence: {path} is not in this capture, and no kernel log from the start of the boot says whether the firmware has a DMAR or IVRS",
+            "no-table": "no DMAR or IVRS table: VT-d / AMD-Vi is disabled in the BIOS (or the platform has no IOMMU)",
+        ],
         examples: [
             .passes("Intel DMAR", .intelReady),
             .passes("AMD IVRS", .amdReady),
@@ -37,6 +52,7 @@ extension Checks {
         ])) { s in
         let fw = s.firmware
         var found: [String] = []
+        var unverified: [String] = []
         var ev: [Evidence] = []
         var badChecksum: [String] = []
         for t in [fw.dmar, fw.ivrs] {
@@ -44,21 +60,21 @@ extension Checks {
             case .failure(.missing):
                 continue
             case .failure(.permissionDenied):
-                found.append("\(t.name) (present; contents need root to verify)")
+                unverified.append(t.name)
                 ev.append(Evidence(t.path, "present, unreadable: permission denied"))
             case .failure(let e):
-                return [.error("\(t.path) exists but cannot be read: \(e)", [Evidence(t.path, e.description)])]
+                return [.error("unreadable", ["path": t.path, "reason": e.description], [Evidence(t.path, e.description)])]
             case .success(let b):
                 if let problem = t.headerProblem, !problem.hasPrefix("checksum") {
-                    return [.error("\(t.path) is not a valid ACPI table: \(problem)",
+                    return [.error("invalid-header", ["path": t.path, "problem": problem],
                                    [Evidence(t.path, "\(b.count) bytes: \(problem)", expected: "a valid ACPI header")])]
                 }
                 let decoded = t.name == "DMAR" ? fw.dmarTable.map { $0.map { _ in () } } : fw.ivrsTable.map { $0.map { _ in () } }
                 if case .failure(let e)? = decoded {
-                    return [.error("\(t.path) does not decode: \(e)", [Evidence(t.path, "\(b.count) bytes: \(e)", expected: "a well-formed \(t.name) table")])]
+                    return [.error("undecodable", ["path": t.path, "reason": "\(e)"], [Evidence(t.path, "\(b.count) bytes: \(e)", expected: "a well-formed \(t.name) table")])]
                 }
                 if t.name == "DMAR", case .success(let d)? = fw.dmarTable, let u = d.drhdUnits.first(where: { $0.registerBaseAddress == 0 }) {
-                    return [.fail("the BIOS reports a VT-d unit at address 0, so the kernel rejects the whole DMAR table (no IOMMU, no interrupt remapping): update the BIOS",
+                    return [.fail("dmar-at-zero", [:],
                                   [Evidence(t.path, "DRHD at offset \(u.offset): register base address 0", expected: "a non-zero register base")])]
                 }
                 if let problem = t.headerProblem { badChecksum.append("\(t.name): \(problem)") }
@@ -67,28 +83,31 @@ extension Checks {
             }
         }
         if !badChecksum.isEmpty {
-            return [.warn("firmware describes an IOMMU (\(found.joined(separator: ", "))) but \(badChecksum.joined(separator: "; ")): corrupt firmware data, update the BIOS", ev)]
+            return [.warn("bad-checksum", ["tables": (found + unverified).joined(separator: ", "), "problems": badChecksum.joined(separator: "; ")], ev)]
         }
-        if found.isEmpty {
+        if found.isEmpty && unverified.isEmpty {
             if let p = fw.tablesDirProblem, p != .missing {
-                return [.error("cannot list \(FirmwareFacts.tablesDir): \(p)")]
+                return [.error("tables-dir-unreadable", ["path": FirmwareFacts.tablesDir, "reason": "\(p)"])]
             }
             let m = IRModel(s)
             if m.tableKnown {
                 // Evidence that contradicts itself: the kernel found the table, the root does not hold it.
-                return [.error("table present on the host (kernel log, active units) but not readable here: \(s.isLive ? "run as root" : "run as root / capture incomplete")",
+                return [.error(s.isLive ? "table-not-readable-live" : "table-not-readable-here", [:],
                                [Evidence(FirmwareFacts.tablesDir, "no DMAR, no IVRS", expected: "the table the kernel found")] + m.tableEvidence)]
             }
             if m.logShowsNoTable {
-                return [.fail("no DMAR or IVRS table: VT-d / AMD-Vi is disabled in the BIOS (or the platform has no IOMMU)",
+                return [.fail("no-table-in-log", [:],
                               [Evidence(s.kernelLog.sourceNote, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line", expected: "ACPI: DMAR (Intel) or ACPI: IVRS (AMD)")])]
             }
             if !s.isLive && fw.tablesDirProblem == .missing {
-                return [.error("not in this evidence: \(FirmwareFacts.tablesDir) is not in this capture, and no kernel log from the start of the boot says whether the firmware has a DMAR or IVRS")]
+                return [.error("not-in-evidence", ["path": FirmwareFacts.tablesDir])]
             }
-            return [.fail("no DMAR or IVRS table: VT-d / AMD-Vi is disabled in the BIOS (or the platform has no IOMMU)",
+            return [.fail("no-table", [:],
                           [Evidence(FirmwareFacts.tablesDir, "no DMAR, no IVRS", expected: "DMAR (Intel) or IVRS (AMD)")])]
         }
-        return [.pass("firmware describes an IOMMU: \(found.joined(separator: ", "))", ev)]
+        if !unverified.isEmpty && found.isEmpty {
+            return [.pass("present-unverified", ["tables": unverified.joined(separator: ", ")], ev)]
+        }
+        return [.pass("present", ["tables": (found + unverified).joined(separator: ", ")], ev)]
     }
 }

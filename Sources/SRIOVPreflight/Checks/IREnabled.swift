@@ -21,6 +21,20 @@ extension Checks {
         reads: ["kernel log", "proc/interrupts", "proc/cmdline", "boot/config-<release>", "sys/firmware/acpi/tables/DMAR"],
         fixID: .iommuCmdline,
         manualCheck: "dmesg | grep -E 'Enabled IRQ remapping|Interrupt remapping enabled'; grep -c IR- /proc/interrupts",
+        messages: IRModel.linkMessages.mapValues { "interrupt remapping is off: " + $0 }.merging([
+            "enabled": "the kernel enabled interrupt remapping",
+            "enabled-x2apic": "the kernel enabled interrupt remapping in x2APIC mode",
+            "enabled-xapic": "the kernel enabled interrupt remapping in xAPIC mode (x2APIC/EIM not used)",
+            "enabled-xapic-optout": "the kernel enabled interrupt remapping in xAPIC mode: the BIOS sets the x2APIC opt-out bit",
+            "remapped-chips": "interrupts are remapped ({chips} in proc/interrupts)",
+            "no-table-in-log": "no DMAR or IVRS table in this boot's kernel log: no IOMMU, so no interrupt remapping",
+            "no-table": "no DMAR or IVRS table: no IOMMU, so no interrupt remapping",
+            "tables-not-in-evidence": "not in this evidence: the ACPI tables ({path}: {reason}) and a kernel log from the start of the boot",
+            "no-log-no-interrupts": "cannot tell: kernel log unavailable ({reason}) and proc/interrupts unreadable",
+            "not-decided": "not in this evidence: the kernel log ends before the kernel decides on interrupt remapping (no enable line, no '..TIMER', 'smpboot: CPU0' or AMD-Vi initialisation line) and proc/interrupts is not in it",
+            "amd-not-enabled": "interrupt remapping is off: the AMD IOMMU initialised without it (see the kernel log)",
+            "not-enabled": "interrupt remapping is off: the kernel did not enable it (see the kernel log)",
+        ]) { a, _ in a },
         examples: [
             .passes("Intel, enabled in x2apic mode", .intelReady),
             .passes("AMD, enabled", .amdReady),
@@ -50,31 +64,30 @@ extension Checks {
         var ev: [Evidence] = []
         if case .enabled(let line, let mode) = m.decision {
             ev.append(Evidence(src, line))
-            var msg = "the kernel enabled interrupt remapping"
-            if mode == "xapic" { msg += " (xAPIC mode: x2APIC/EIM not used)" }
-            if let opt = ir.x2apicOptOutLine { ev.append(Evidence(src, opt)); msg += "; BIOS sets the x2APIC opt-out bit" }
+            var code = mode == "x2apic" ? "enabled-x2apic" : mode == "xapic" ? "enabled-xapic" : "enabled"
+            if let opt = ir.x2apicOptOutLine {
+                ev.append(Evidence(src, opt))
+                if mode == "xapic" { code = "enabled-xapic-optout" }
+            }
             if m.vendor == .amd, let x = ir.x2apicNotRemappedLine {
                 ev.append(Evidence(src, "\(x) (on AMD this only means x2APIC mode is not used)"))
             }
-            return [.pass(msg, ev + m.notes + m.disagreements)]
+            return [.pass(code, [:], ev + m.notes + m.disagreements)]
         }
         if !ir.remappedChips.isEmpty {
             let chips = ir.remappedChips.keys.sorted().map { "\($0) ×\(ir.remappedChips[$0]!)" }.joined(separator: ", ")
             ev.append(Evidence("proc/interrupts", chips))
-            return [.pass("interrupts are remapped (\(ir.remappedChips.keys.sorted().joined(separator: ", ")) in proc/interrupts)", ev)]
+            return [.pass("remapped-chips", ["chips": ir.remappedChips.keys.sorted().joined(separator: ", ")], ev)]
         }
         if !m.tableKnown {
             if m.logShowsNoTable {
-                return [.skip("no DMAR or IVRS table in this boot's kernel log: no IOMMU, so no interrupt remapping",
-                              [Evidence(src, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line")])]
+                return [.skip("no-table-in-log", [:], [Evidence(src, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line")])]
             }
-            if s.isLive || s.firmware.tablesDirProblem == nil {
-                return [.skip("no DMAR or IVRS table: no IOMMU, so no interrupt remapping")]
-            }
-            return [.error("not in this evidence: the ACPI tables (\(FirmwareFacts.tablesDir): \(s.firmware.tablesDirProblem!)) and a kernel log from the start of the boot")]
+            if s.isLive || s.firmware.tablesDirProblem == nil { return [.skip("no-table", [:])] }
+            return [.error("tables-not-in-evidence", ["path": FirmwareFacts.tablesDir, "reason": "\(s.firmware.tablesDirProblem!)"])]
         }
         if !s.kernelLog.isAvailable && !ir.interruptsReadable {
-            return [.error("cannot tell: kernel log unavailable (\(s.kernelLog.unavailable!)) and proc/interrupts unreadable")]
+            return [.error("no-log-no-interrupts", ["reason": s.kernelLog.unavailable!])]
         }
         var decided = false
         if case .notEnabled(let line) = m.decision {
@@ -87,16 +100,10 @@ extension Checks {
         for l in ir.disabledLines.prefix(3) where !ev.contains(where: { $0.observed == l }) { ev.append(Evidence(src, l)) }
         ev += m.notes + m.disagreements
         if let link = m.links.first {
-            var fix: FixOffer?
-            if link.code == "cmdline-off" { fix = FixOffer(id: .iommuCmdline, rebootRequired: true) }
-            return [.fail("interrupt remapping is off: \(link.message)", ev + m.links.flatMap(\.evidence), fix: fix)]
+            let fix = link.code == "cmdline-off" ? FixOffer(id: .iommuCmdline, rebootRequired: true) : nil
+            return [.fail(link.code, link.params, ev + m.links.flatMap(\.evidence), fix: fix)]
         }
-        if !decided {
-            return [.error("not in this evidence: the kernel log ends before the kernel decides on interrupt remapping (no enable line, no '..TIMER' / 'smpboot: CPU0' / AMD-Vi initialisation line) and proc/interrupts is not in the evidence", ev)]
-        }
-        if m.vendor == .amd {
-            return [.fail("interrupt remapping is off: the AMD IOMMU initialised without it (see the kernel log)", ev)]
-        }
-        return [.fail("interrupt remapping is off: the kernel did not enable it (see the kernel log)", ev)]
+        if !decided { return [.error("not-decided", [:], ev)] }
+        return [.fail(m.vendor == .amd ? "amd-not-enabled" : "not-enabled", [:], ev)]
     }
 }

@@ -35,6 +35,24 @@ extension Checks {
             IR is supported only if the flag is set and EVERY unit has bit 3.
             AMD: dmesg | grep -i 'AMD-Vi: Interrupt remapping enabled'
             """,
+        messages: IRModel.linkMessages.merging([
+            "supported": "INTR_REMAP set and every unit ({units}) has IR",
+            "supported-flags-unreadable": "every unit ({units}) has IR; DMAR flags unreadable ({reason})",
+            "supported-kernel-enabled": "every unit ({units}) has IR and the kernel enabled interrupt remapping (the DMAR table is not in this evidence)",
+            "units-ir-flag-unknown": "every VT-d unit ({units}) has IR, but the DMAR table's INTR_REMAP flag is not in this evidence",
+            "units-ir-kernel-did-not": "every VT-d unit ({units}) has IR, but the DMAR table's INTR_REMAP flag is not in this evidence and the kernel did not enable interrupt remapping ({link}): see ir.enabled",
+            "kernel-enabled-units-unknown": "the kernel enabled interrupt remapping (unit registers not visible)",
+            "kernel-line-outweighs": "the kernel enabled interrupt remapping ('{line}') although the evidence suggests otherwise ({link}): see the evidence",
+            "ecap-not-in-evidence": "not in this evidence: the ECAP of every VT-d unit (sys/class/iommu/dmar*/intel-iommu/ecap or the kernel's 'DMAR: dmarN: reg_base_addr … ecap' lines)",
+            "amd-enabled": "AMD-Vi interrupt remapping works (the kernel enabled it)",
+            "amd-cmdline-off": "AMD: support is decided by the kernel at boot, and {token} on the kernel command line kept it from trying",
+            "amd-unavailable": "the kernel reports AMD-Vi interrupt remapping unavailable",
+            "amd-not-enabled": "the AMD IOMMU initialised without interrupt remapping: the IVRS or the IOMMU does not offer it to this kernel (see ir.enabled)",
+            "amd-undecided": "AMD: the IVRS is there, but whether the kernel could remap interrupts is not in this evidence (no 'AMD-Vi: Interrupt remapping enabled' or 'AMD-Vi: Extended features' line)",
+            "no-table-in-log": "no DMAR or IVRS table in this boot's kernel log: no IOMMU, so no interrupt remapping",
+            "no-table": "no DMAR or IVRS table: no IOMMU, so no interrupt remapping",
+            "tables-not-in-evidence": "not in this evidence: the ACPI tables ({path}: {reason}) and a kernel log from the start of the boot",
+        ]) { a, _ in a },
         examples: [
             .passes("one unit with IR", .intelReady),
             .passes("two units with IR", .intelReady.file("sys/class/iommu/dmar1/intel-iommu/ecap", "f050da\n")),
@@ -63,48 +81,45 @@ extension Checks {
             .passes("AMD with IR enabled", .amdReady),
             .skips("no IOMMU in firmware", .intelBIOSOff),
             .errors("Intel units unknown", .intelReady.removing("sys/class/iommu/dmar0").file("var/log/dmesg", "\n")),
-        ])) { s in
+        ]
+        )) { s in
         let m = IRModel(s)
         let fw = s.firmware
         let ir = s.ir
+        let logSrc = s.kernelLog.sourceNote
         var ev: [Evidence] = []
+        if !s.kernelLog.isAvailable { ev.append(Evidence(s.kernelLog.source, "unavailable: \(s.kernelLog.unavailable!)")) }
         if m.vendor == .amd {
-            ev = ir.amdUnits.map { Evidence("\(IOMMUFacts.classDir)/\($0.name)/amd-iommu", "cap=\($0.cap ?? "?") features=\($0.features ?? "?")") }
+            ev += ir.amdUnits.map { Evidence("\(IOMMUFacts.classDir)/\($0.name)/amd-iommu", "cap=\($0.cap ?? "?") features=\($0.features ?? "?")") }
             ev += m.tableEvidence
+            let cmdOff = m.links.first { $0.code == "cmdline-off" }
             switch m.decision {
             case .enabled(let line, _):
-                ev.append(Evidence(s.kernelLog.sourceNote, line))
+                ev.append(Evidence(logSrc, line))
                 if let x = ir.x2apicNotRemappedLine {
-                    ev.append(Evidence(s.kernelLog.sourceNote, "\(x) (on AMD this only means x2APIC mode is not used)"))
+                    ev.append(Evidence(logSrc, "\(x) (on AMD this only means x2APIC mode is not used)"))
                 }
-                return [.pass("AMD-Vi interrupt remapping works (the kernel enabled it)", ev)]
+                return [.pass("amd-enabled", [:], ev)]
             case .notEnabled(let line):
-                ev.append(Evidence(s.kernelLog.sourceNote, line, expected: "AMD-Vi: Interrupt remapping enabled"))
-                if let l = m.links.first(where: { $0.code == "cmdline-off" }) {
-                    return [.skip("AMD: support is decided by the kernel at boot, and the command line kept it from trying (\(l.message))", ev + l.evidence)]
-                }
+                ev.append(Evidence(logSrc, line, expected: "AMD-Vi: Interrupt remapping enabled"))
+                if let l = cmdOff { return [.skip("amd-cmdline-off", l.params, ev + l.evidence)] }
                 if let bad = ir.disabledLines.first {
-                    ev.append(Evidence(s.kernelLog.sourceNote, bad))
-                    return [.fail("the kernel reports AMD-Vi interrupt remapping unavailable", ev, fix: FixOffer(id: .unsafeInterrupts))]
+                    ev.append(Evidence(logSrc, bad))
+                    return [.fail("amd-unavailable", [:], ev, fix: FixOffer(id: .unsafeInterrupts))]
                 }
-                return [.warn("the AMD IOMMU initialised without interrupt remapping: the IVRS or the IOMMU does not offer it to this kernel (see ir.enabled)", ev)]
+                return [.warn("amd-not-enabled", [:], ev)]
             case .unknown:
                 if !m.tableKnown { break }
-                if let l = m.links.first(where: { $0.code == "cmdline-off" }) {
-                    return [.skip("AMD: support is decided by the kernel at boot, and the command line kept it from trying (\(l.message))", ev + l.evidence)]
-                }
-                return [.skip("AMD: the IVRS is there, but whether the kernel could remap interrupts is not in this evidence (no 'AMD-Vi: Interrupt remapping enabled' / 'AMD-Vi: Extended features' line\(s.kernelLog.isAvailable ? "" : "; kernel log: \(s.kernelLog.unavailable!)"))", ev)]
+                if let l = cmdOff { return [.skip("amd-cmdline-off", l.params, ev + l.evidence)] }
+                return [.skip("amd-undecided", [:], ev)]
             }
         }
         if !m.tableKnown {
             if m.logShowsNoTable {
-                return [.skip("no DMAR or IVRS table in this boot's kernel log: no IOMMU, so no interrupt remapping",
-                              [Evidence(s.kernelLog.sourceNote, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line")])]
+                return [.skip("no-table-in-log", [:], [Evidence(logSrc, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line")])]
             }
-            if s.isLive || fw.tablesDirProblem == nil {
-                return [.skip("no DMAR or IVRS table: no IOMMU, so no interrupt remapping")]
-            }
-            return [.error("not in this evidence: the ACPI tables (\(FirmwareFacts.tablesDir): \(fw.tablesDirProblem!)) and a kernel log from the start of the boot\(s.kernelLog.isAvailable ? "" : " (\(s.kernelLog.unavailable!))")")]
+            if s.isLive || fw.tablesDirProblem == nil { return [.skip("no-table", [:], ev)] }
+            return [.error("tables-not-in-evidence", ["path": FirmwareFacts.tablesDir, "reason": "\(fw.tablesDirProblem!)"], ev)]
         }
         if let f = fw.dmarFlags {
             ev.append(Evidence(fw.dmar.path, "flags byte 37 = 0x\(hex(f, 2)): INTR_REMAP \(f & 1 != 0 ? "set" : "clear")", expected: "INTR_REMAP set"))
@@ -117,33 +132,29 @@ extension Checks {
         var enabledLine: String?
         if case .enabled(let line, _) = m.decision { enabledLine = line }
         if let line = enabledLine {
-            ev.append(Evidence(s.kernelLog.sourceNote, line))
+            ev.append(Evidence(logSrc, line))
             ev += m.disagreements
         }
         if let l = m.platformLinks.first {
             if let line = enabledLine {
                 // The kernel's own line is the verdict; the disagreement is in the evidence.
-                return [.pass("the kernel enabled interrupt remapping ('\(line)'), although the evidence suggests otherwise: \(l.message)", ev)]
+                return [.pass("kernel-line-outweighs", ["line": line, "link": l.code], ev)]
             }
-            return [.fail(l.message, ev + m.platformLinks.flatMap(\.evidence), fix: FixOffer(id: .unsafeInterrupts))]
+            return [.fail(l.code, l.params, ev + m.platformLinks.flatMap(\.evidence), fix: FixOffer(id: .unsafeInterrupts))]
         }
         let names = ir.dmarUnits.map(\.name).joined(separator: ", ")
         if m.allUnitsIR == true {
-            if let f = fw.dmarFlags, f & 1 != 0 {
-                return [.pass("INTR_REMAP set and every unit (\(names)) has IR", ev)]
-            }
+            if let f = fw.dmarFlags, f & 1 != 0 { return [.pass("supported", ["units": names], ev)] }
             if fw.dmar.present {
-                return [.pass("every unit (\(names)) has IR; DMAR flags unreadable (\(fw.dmar.bytes.failureDescription))", ev)]
+                return [.pass("supported-flags-unreadable", ["units": names, "reason": fw.dmar.bytes.failureDescription], ev)]
             }
-            if enabledLine != nil {
-                return [.pass("every unit (\(names)) has IR and the kernel enabled interrupt remapping (the DMAR table is not in this evidence)", ev)]
+            if enabledLine != nil { return [.pass("supported-kernel-enabled", ["units": names], ev)] }
+            if let k = m.links.first {
+                return [.warn("units-ir-kernel-did-not", ["units": names, "link": MessageTemplate.render(IRModel.linkMessages[k.code] ?? k.code, k.params)], ev + k.evidence)]
             }
-            let kernel = m.links.first.map { "; the kernel did not enable it: \($0.message)" } ?? ""
-            return [.warn("every VT-d unit (\(names)) has IR, but the DMAR table's INTR_REMAP flag is not in this evidence\(kernel)", ev + (m.links.first?.evidence ?? []))]
+            return [.warn("units-ir-flag-unknown", ["units": names], ev)]
         }
-        if enabledLine != nil {
-            return [.pass("the kernel enabled interrupt remapping (unit registers not visible)", ev)]
-        }
-        return [.error("not in this evidence: the ECAP of every VT-d unit (sys/class/iommu/dmar*/intel-iommu/ecap or the kernel's 'DMAR: dmarN: reg_base_addr … ecap' lines)\(s.kernelLog.isAvailable ? "" : "; kernel log: \(s.kernelLog.unavailable!)")", ev)]
+        if enabledLine != nil { return [.pass("kernel-enabled-units-unknown", [:], ev)] }
+        return [.error("ecap-not-in-evidence", [:], ev)]
     }
 }

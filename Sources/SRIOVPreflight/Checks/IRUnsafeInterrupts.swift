@@ -21,6 +21,19 @@ extension Checks {
                 "sys/module/iommufd/parameters/allow_unsafe_interrupts", "etc/modprobe.d/*.conf",
                 "lib/modprobe.d/*.conf", "run/modprobe.d/*.conf", "proc/cmdline", "kernel log"],
         fixID: .unsafeInterrupts,
+        messages: [
+            "no-iommu": "no IOMMU is active, so vfio cannot assign devices at all (see kernel.iommu-enabled)",
+            "ir-unknown": "cannot tell whether interrupt remapping works: kernel log unavailable and proc/interrupts unreadable",
+            "needless-runtime": "interrupt remapping works, yet allow_unsafe_interrupts is set at runtime: needless loss of interrupt isolation",
+            "needless-configured": "interrupt remapping works, yet allow_unsafe_interrupts is configured ({location}), effective when vfio_iommu_type1 loads: needless loss of interrupt isolation",
+            "ok": "interrupt remapping works and allow_unsafe_interrupts is off",
+            "unsafe-on": "no interrupt remapping; allow_unsafe_interrupts is on, so vfio accepts devices without interrupt isolation",
+            "unsafe-configured": "no interrupt remapping; allow_unsafe_interrupts is on, so vfio accepts devices without interrupt isolation (configured; takes effect when vfio_iommu_type1 is (re)loaded)",
+            "cmdline-off": "interrupt remapping is switched off on the command line and allow_unsafe_interrupts is off: vfio will refuse to assign VFs; remove {token} rather than allow unsafe interrupts",
+            "refused": "no interrupt remapping and allow_unsafe_interrupts is off: vfio will refuse to assign VFs",
+            "param-not-in-evidence-ir": "interrupt remapping works; vfio's allow_unsafe_interrupts is not in this evidence (sys/module/vfio_iommu_type1/parameters, etc/modprobe.d)",
+            "param-not-in-evidence-no-ir": "no interrupt remapping; whether vfio's allow_unsafe_interrupts is set is not in this evidence (sys/module/vfio_iommu_type1/parameters, etc/modprobe.d)",
+        ],
         examples: [
             .passes("IR works, parameter N", .intelReady),
             .warns("IR works, parameter Y", .intelReady.file("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n")),
@@ -33,6 +46,8 @@ extension Checks {
                 .file("etc/modprobe.d/iommu_unsafe_interrupts.conf", "options vfio_iommu_type1 allow_unsafe_interrupts=1\n")
                 .file("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n")),
             .skips("no IOMMU", .intelBIOSOff),
+            .skips("kernel log only: IR works, the vfio parameter is not in the evidence", .fieldIntelReady.editing("var/log/dmesg") {
+                $0 + "[    2.940608] DMAR: Intel(R) Virtualization Technology for Directed I/O\n" }),
             .errors("IR state unknown", .intelNoIRHardware.removing("var/log/dmesg").unreadable("proc/interrupts")),
         ])) { s in
         UnsafeInterrupts(s).findings
@@ -63,35 +78,43 @@ struct UnsafeInterrupts {
         }
         let configuredOn = parameterIsTrue(configured?.value) == true || cmdlineSet
         let on = runtime == true || configuredOn
-        guard s.iommu.active else {
-            findings = [.skip("no IOMMU is active, so vfio cannot assign devices at all (see kernel.iommu-enabled)", ev)]
+        let runningPerLog = !s.iommu.sysfsCaptured && s.ir.iommuRunningLine != nil
+        guard s.iommu.active || runningPerLog else {
+            findings = [.skip("no-iommu", [:], ev)]
             return
         }
         let irWorks = s.ir.enabledLine != nil || !s.ir.remappedChips.isEmpty
         if !irWorks && !s.kernelLog.isAvailable && !s.ir.interruptsReadable {
-            findings = [.error("cannot tell whether interrupt remapping works: kernel log unavailable and proc/interrupts unreadable", ev)]
+            findings = [.error("ir-unknown", [:], ev)]
+            return
+        }
+        if !s.iommu.sysfsCaptured && configured == nil && !cmdlineSet {
+            // A kernel log and a few files: the module parameter and the modprobe configuration are not here.
+            findings = [.skip(irWorks ? "param-not-in-evidence-ir" : "param-not-in-evidence-no-ir", [:], ev)]
             return
         }
         for l in s.ir.vfioRefusalLines.prefix(1) { ev.append(Evidence(s.kernelLog.source, l)) }
         if irWorks {
             if on {
-                let where_ = runtime == true ? "set at runtime" : "configured (\(configured?.location ?? "kernel command line")), effective when vfio_iommu_type1 loads"
-                findings = [.warn("interrupt remapping works, yet allow_unsafe_interrupts is \(where_): needless loss of interrupt isolation", ev,
-                                  fix: FixOffer(id: .unsafeInterruptsOff))]
+                if runtime == true {
+                    findings = [.warn("needless-runtime", [:], ev, fix: FixOffer(id: .unsafeInterruptsOff))]
+                } else {
+                    findings = [.warn("needless-configured", ["location": configured?.location ?? "kernel command line"], ev,
+                                      fix: FixOffer(id: .unsafeInterruptsOff))]
+                }
             } else {
-                findings = [.pass("interrupt remapping works and allow_unsafe_interrupts is off", ev)]
+                findings = [.pass("ok", [:], ev)]
             }
             return
         }
         if on {
-            let note = runtime == true ? "" : " (configured; takes effect when vfio_iommu_type1 is (re)loaded)"
-            findings = [.pass("no interrupt remapping; allow_unsafe_interrupts is on, so vfio accepts devices without interrupt isolation\(note)", ev)]
+            findings = [.pass(runtime == true ? "unsafe-on" : "unsafe-configured", [:], ev)]
         } else if let c = s.system.cmdline.value, c.options("intremap").contains("off") || c.has("nointremap") {
             // The hardware may well remap interrupts: turning it back on is the fix, not weakening isolation.
-            findings = [.fail("interrupt remapping is switched off on the command line and allow_unsafe_interrupts is off: vfio will refuse to assign VFs; remove \(c.has("nointremap") ? "nointremap" : "intremap=off") rather than allow unsafe interrupts", ev,
+            findings = [.fail("cmdline-off", ["token": c.has("nointremap") ? "nointremap" : "intremap=off"], ev,
                               fix: FixOffer(id: .iommuCmdline, rebootRequired: true))]
         } else {
-            findings = [.fail("no interrupt remapping and allow_unsafe_interrupts is off: vfio will refuse to assign VFs", ev,
+            findings = [.fail("refused", [:], ev,
                               fix: FixOffer(id: .unsafeInterrupts))]
         }
     }

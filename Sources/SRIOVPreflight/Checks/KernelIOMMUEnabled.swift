@@ -20,12 +20,30 @@ extension Checks {
                 "proc/cmdline", "boot/config-<release>", "kernel log"],
         fixID: .iommuCmdline,
         manualCheck: "ls /sys/class/iommu /sys/kernel/iommu_groups",
+        messages: [
+            "active": "IOMMU active: {count} unit(s) ({units}), {groups} groups",
+            "active-per-log": "IOMMU active: the kernel log shows it running; sys/class/iommu and sys/kernel/iommu_groups are not in this evidence",
+            "unreadable": "cannot read the kernel's IOMMU state: {reason}",
+            "bios-off": "IOMMU off: BIOS off — the firmware has no DMAR/IVRS table, enable VT-d/AMD-Vi in the BIOS",
+            "sysfs-not-in-evidence": "not in this evidence: sys/class/iommu and sys/kernel/iommu_groups, and the kernel log does not show whether the IOMMU started",
+            "cmdline-off": "IOMMU off: disabled by {token} on the kernel command line",
+            "default-off": "IOMMU off: kernel default off — this kernel's default is off: add intel_iommu=on to the boot configuration and reboot",
+            "default-unknown": "IOMMU off: kernel default off — the kernel's default is unknown (no boot/config): add intel_iommu=on to the boot configuration and reboot",
+            "no-groups": "IOMMU units registered but no IOMMU groups: the kernel did not attach devices (see the kernel log)",
+            "off-with-dmar": "IOMMU off although the firmware has a DMAR table: look for DMAR errors in the kernel log",
+            "off-with-dmar-on": "IOMMU off although the firmware has a DMAR table and intel_iommu=on is set: look for DMAR errors in the kernel log",
+            "off-with-ivrs": "IOMMU off although the firmware has an IVRS table: look for AMD-Vi errors in the kernel log",
+        ],
         examples: [
             .passes("Intel with intel_iommu=on", .intelReady),
             .passes("AMD on by default", .amdReady),
             .fails("BIOS off", .intelBIOSOff),
             .fails("Debian kernel default off", .intelKernelDefaultOff),
             .fails("disabled by intel_iommu=off", .intelKernelDefaultOff.editing("proc/cmdline") { $0 + " intel_iommu=off" }),
+            .passes("kernel log only: the VT-d driver started", .fieldIntelReady.editing("var/log/dmesg") {
+                $0 + "[    2.940608] DMAR: Intel(R) Virtualization Technology for Directed I/O\n" }),
+            .fails("kernel log from boot shows no DMAR", .fieldIntelNoTable),
+            .errors("kernel log only: the log does not show the IOMMU starting", .fieldIntelReady),
             .errors("groups unreadable", .intelReady.unreadable("sys/kernel/iommu_groups", .io("Input/output error"))),
         ])) { s in
         IOMMUDiagnosis(s).finding
@@ -45,26 +63,42 @@ struct IOMMUDiagnosis {
                   Evidence(IOMMUFacts.groupsDir, "\(groups.count) groups", expected: "at least one group")]
         if let line = s.kernelLog.first("Default domain type") { ev.append(Evidence(s.kernelLog.source, line)) }
         if io.active {
-            finding = [.pass("IOMMU active: \(units.count) unit(s) (\(units.joined(separator: ", "))), \(groups.count) groups", ev)]
+            finding = [.pass("active", ["count": "\(units.count)", "units": units.joined(separator: ", "), "groups": "\(groups.count)"], ev)]
             return
         }
         for r in [io.units.map { _ in () }, io.groups.map { _ in () }] {
             if case .failure(let e) = r, e != .missing {
-                finding = [.error("cannot read the kernel's IOMMU state: \(e)", ev)]
+                finding = [.error("unreadable", ["reason": "\(e)"], ev)]
                 return
             }
+        }
+        if !io.sysfsCaptured {
+            // A kernel log and a few files: decide from the log, never from the missing directories.
+            let m = IRModel(s)
+            let src = s.kernelLog.sourceNote
+            if let line = s.ir.iommuRunningLine {
+                finding = [.pass("active-per-log", [:], [Evidence(src, line)])]
+            } else if m.logShowsNoTable {
+                finding = [.fail("bios-off", [:], [Evidence(src, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line", expected: "ACPI: DMAR (Intel) or ACPI: IVRS (AMD)")])]
+            } else {
+                finding = [.error("sysfs-not-in-evidence", [:], m.tableEvidence)]
+            }
+            return
         }
         let cmd = s.system.cmdline.value
         if let c = cmd { ev.append(Evidence("proc/cmdline", c.raw)) }
         let fix = FixOffer(id: .iommuCmdline, rebootRequired: true)
-        let hasDMAR = s.firmware.dmar.present
-        let hasIVRS = s.firmware.ivrs.present
+        // The table as the kernel saw it: the file, else the kernel log's lines (a capture made without root).
+        let m = IRModel(s)
+        let hasDMAR = s.firmware.dmar.present || (m.tableKnown && m.vendor != .amd && !s.firmware.ivrs.present)
+        let hasIVRS = s.firmware.ivrs.present || (m.tableKnown && m.vendor == .amd)
+        if !s.firmware.dmar.present && !s.firmware.ivrs.present { ev += m.tableEvidence }
         if !hasDMAR && !hasIVRS {
-            finding = [.fail("IOMMU off: BIOS off — the firmware has no DMAR/IVRS table, enable VT-d/AMD-Vi in the BIOS", ev)]
+            finding = [.fail("bios-off", [:], ev)]
             return
         }
         if let off = cmd?.iommuDisablingToken {
-            finding = [.fail("IOMMU off: disabled by \(off) on the kernel command line", ev, fix: fix)]
+            finding = [.fail("cmdline-off", ["token": off], ev, fix: fix)]
             return
         }
         if hasDMAR {
@@ -75,17 +109,16 @@ struct IOMMUDiagnosis {
                 ev.append(Evidence(s.system.kernelConfig.source, "CONFIG_INTEL_IOMMU_DEFAULT_ON=\(cfg)"))
             }
             if !intelOn && !defaultOn {
-                let why = config == nil ? "the kernel's default is unknown (no boot/config)" : "this kernel's default is off"
-                finding = [.fail("IOMMU off: kernel default off — \(why): add intel_iommu=on to the boot configuration and reboot", ev, fix: fix)]
+                finding = [.fail(config == nil ? "default-unknown" : "default-off", [:], ev, fix: fix)]
                 return
             }
             if intelOn, !units.isEmpty, groups.isEmpty {
-                finding = [.fail("IOMMU units registered but no IOMMU groups: the kernel did not attach devices (see the kernel log)", ev)]
+                finding = [.fail("no-groups", [:], ev)]
                 return
             }
-            finding = [.fail("IOMMU off although the firmware has a DMAR table\(intelOn ? " and intel_iommu=on is set" : ""): look for DMAR errors in the kernel log", ev)]
+            finding = [.fail(intelOn ? "off-with-dmar-on" : "off-with-dmar", [:], ev)]
             return
         }
-        finding = [.fail("IOMMU off although the firmware has an IVRS table: look for AMD-Vi errors in the kernel log", ev)]
+        finding = [.fail("off-with-ivrs", [:], ev)]
     }
 }

@@ -15,6 +15,9 @@ public struct IOMMUFacts: Sendable {
 
     /// The kernel has an IOMMU running: units registered and devices grouped.
     public var active: Bool { !unitNames.isEmpty && !groupMap.isEmpty }
+    /// The evidence holds the kernel's sysfs (a live host, a capture with sys/class, sys/kernel or sys/bus);
+    /// false for a root made of a kernel log and a few files, where a missing sys/class/iommu says nothing.
+    public var sysfsCaptured = true
 
     static func collect(_ root: HostRoot) -> IOMMUFacts {
         let groups: Result<[String: [String]], FSError> = root.list(groupsDir).map { names in
@@ -27,6 +30,8 @@ public struct IOMMUFacts: Sendable {
             }
             return Dictionary(zip(names, members), uniquingKeysWith: { a, _ in a })
         }
-        return IOMMUFacts(units: root.list(classDir), groups: groups)
+        var f = IOMMUFacts(units: root.list(classDir), groups: groups)
+        f.sysfsCaptured = root.isLive || ["sys/class", "sys/kernel", "sys/bus", "sys/module", "sys/devices"].contains { root.isDirectory($0) }
+        return f
     }
 }

@@ -66,6 +66,9 @@ public struct IRFacts: Sendable {
     public var amdDecisionLine: String?
     /// `x2apic: IRQ remapping doesn't support X2APIC mode` (on AMD it does not mean IR is off).
     public var x2apicNotRemappedLine: String?
+    /// A line that shows the IOMMU translating for devices: `DMAR: Intel(R) Virtualization Technology for
+    /// Directed I/O`, `… Adding to iommu group N`, `AMD-Vi: Found IOMMU …`.
+    public var iommuRunningLine: String?
     /// `Kernel command line: …` / `Command line: …` from the log, for a root without proc/cmdline.
     public var logCmdline: String?
     /// The log starts at the boot's beginning (see KernelLog.hasBootStart), so a table the kernel found would
@@ -155,6 +158,10 @@ extension IRFacts {
                 tableLines.append(l)
             }
             if l.hasPrefix("DMAR:") || l.hasPrefix("DMAR-IR:") { dmarLines.append(l) }
+            if iommuRunningLine == nil, l.contains("Virtualization Technology for Directed I/O") || l.contains("Adding to iommu group")
+                || l.contains("AMD-Vi: Found IOMMU") {
+                iommuRunningLine = l
+            }
             // amd_iommu_v2 says "AMD IOMMUv2 functionality not available on this system" on every machine without one
             if l.contains("AMD-Vi:") && !l.contains("AMD-Vi: Unknown option") && !l.contains("not available on this system") {
                 amdLines.append(l)
@@ -203,7 +210,7 @@ public struct IRModel: Sendable {
     public struct Link: Sendable {
         /// Stable short code (`unit-without-ir`, `dmar-at-zero`, …).
         public var code: String
-        public var message: String
+        public var params: [String: String] = [:]
         public var evidence: [Evidence]
         /// A defect of the platform (firmware, chipset, hardware) rather than of the kernel or its command line.
         public var platform: Bool
@@ -236,6 +243,22 @@ public struct IRModel: Sendable {
     public var notes: [Evidence] = []
 
     public var tableKnown: Bool { !tableEvidence.isEmpty }
+
+    /// The message of each link (`Link.code`), for the message tables of the checks that report links.
+    public static let linkMessages: [String: String] = [
+        "kernel-without-irq-remap": "the kernel was built without interrupt remapping ({option} is not set): boot a kernel built with it",
+        "kernel-without-intel-iommu": "the kernel was built without Intel VT-d support (CONFIG_INTEL_IOMMU is not set): boot a kernel built with it",
+        "kernel-without-amd-iommu": "the kernel was built without AMD-Vi support (CONFIG_AMD_IOMMU is not set): boot a kernel built with it",
+        "dmar-parsed-late": "the kernel was built without interrupt remapping: it parsed the DMAR only after its early interrupt set-up (CONFIG_IRQ_REMAP not set); boot a kernel built with it",
+        "cmdline-off": "interrupt remapping is switched off by {token} on the kernel command line: remove it and reboot",
+        "chipset-erratum": "the chipset (Intel 5500/5520/X58) has an interrupt-remapping erratum and the BIOS enabled remapping on it, so the kernel refuses interrupt remapping: update the BIOS",
+        "dmar-at-zero": "the BIOS reports a VT-d unit at address 0, so the kernel rejects the whole DMAR table: update the BIOS",
+        "ioapic-not-covered": "an I/O APIC is not under any VT-d unit in the BIOS's DMAR table, so the kernel disables interrupt remapping: update the BIOS",
+        "dmar-rejected": "the kernel rejected the BIOS's DMAR table: update the BIOS",
+        "intr-remap-clear": "the BIOS does not offer interrupt remapping (DMAR INTR_REMAP flag clear): enable Interrupt Remapping in the BIOS's VT-d settings",
+        "unit-without-ir": "{units}: no interrupt remapping (ECAP bit 3 clear); the kernel needs it on every VT-d unit",
+        "unit-without-qi": "{units}: no queued invalidation (ECAP bit 1 clear), which interrupt remapping needs",
+    ]
     public var platformLinks: [Link] { links.filter(\.platform) }
 
     public init(_ s: HostSnapshot) {
@@ -282,40 +305,36 @@ public struct IRModel: Sendable {
         if vendor == .intel || vendor == .unknown {
             if let c = config, c["CONFIG_IRQ_REMAP"] != "y" {
                 links.append(Link(code: "kernel-without-irq-remap",
-                                  message: "the kernel was built without interrupt remapping (CONFIG_IRQ_REMAP is not set): boot a kernel built with it",
+                                  params: ["option": "CONFIG_IRQ_REMAP"],
                                   evidence: [Evidence(cfgSrc, "CONFIG_IRQ_REMAP=\(c["CONFIG_IRQ_REMAP"] ?? "absent")", expected: "CONFIG_IRQ_REMAP=y")], platform: false))
             } else if let c = config, c["CONFIG_INTEL_IOMMU"] != "y" && vendor == .intel {
                 links.append(Link(code: "kernel-without-intel-iommu",
-                                  message: "the kernel was built without Intel VT-d support (CONFIG_INTEL_IOMMU is not set): boot a kernel built with it",
                                   evidence: [Evidence(cfgSrc, "CONFIG_INTEL_IOMMU=\(c["CONFIG_INTEL_IOMMU"] ?? "absent")", expected: "CONFIG_INTEL_IOMMU=y")], platform: false))
             } else if ir.dmarParsedLate, ir.enabledLine == nil, ir.erratumLine == nil {
                 let haw = ir.dmarLines.first { $0.hasPrefix("DMAR: Host address width") } ?? "DMAR: Host address width"
                 links.append(Link(code: "dmar-parsed-late",
-                                  message: "the kernel was built without interrupt remapping: it parsed the DMAR only after its early interrupt set-up (CONFIG_IRQ_REMAP not set); boot a kernel built with it",
                                   evidence: [Evidence(logSrc, ir.intelDecisionLine ?? "", expected: "DMAR parsed before this line"),
                                              Evidence(logSrc, haw)], platform: false))
             }
         }
         if vendor == .amd, let c = config, c["CONFIG_AMD_IOMMU"] != "y" || c["CONFIG_IRQ_REMAP"] != "y" {
             let name = c["CONFIG_AMD_IOMMU"] != "y" ? "CONFIG_AMD_IOMMU" : "CONFIG_IRQ_REMAP"
-            links.append(Link(code: "kernel-without-amd-iommu",
-                              message: "the kernel was built without \(name == "CONFIG_AMD_IOMMU" ? "AMD-Vi support" : "interrupt remapping") (\(name) is not set): boot a kernel built with it",
+            links.append(Link(code: name == "CONFIG_AMD_IOMMU" ? "kernel-without-amd-iommu" : "kernel-without-irq-remap", params: ["option": name],
                               evidence: [Evidence(cfgSrc, "\(name)=\(c[name] ?? "absent")", expected: "\(name)=y")], platform: false))
         }
         if let c = cmd {
             if c.options("intremap").contains("off") || c.has("nointremap") {
                 let tok = c.has("nointremap") ? "nointremap" : "intremap=off"
-                links.append(Link(code: "cmdline-off", message: "interrupt remapping is switched off by \(tok) on the kernel command line: remove it and reboot",
+                links.append(Link(code: "cmdline-off", params: ["token": tok],
                                   evidence: [Evidence(cmdSrc, c.raw, expected: "no \(tok)")], platform: false))
             } else if vendor == .amd, c.options("amd_iommu").contains("off") {
-                links.append(Link(code: "cmdline-off", message: "the AMD IOMMU is switched off by amd_iommu=off on the kernel command line: remove it and reboot",
+                links.append(Link(code: "cmdline-off", params: ["token": "amd_iommu=off"],
                                   evidence: [Evidence(cmdSrc, c.raw, expected: "no amd_iommu=off")], platform: false))
             }
         }
         if vendor != .amd {
             if let l = ir.erratumLine {
                 links.append(Link(code: "chipset-erratum",
-                                  message: "the chipset (Intel 5500/5520/X58) has an interrupt-remapping erratum and the BIOS enabled remapping on it: the kernel refuses interrupt remapping; update the BIOS",
                                   evidence: [Evidence(logSrc, l)], platform: true))
             }
             var zero: [Evidence] = ir.dmarRejectedLines.map { Evidence(logSrc, $0) }
@@ -325,25 +344,22 @@ public struct IRModel: Sendable {
             if !zero.isEmpty {
                 let atZero = zero.contains { $0.observed.contains("address 0") } || ir.dmarLines.contains { $0.hasPrefix("DMAR: DRHD base: 0x00000000000000 ") }
                 let ioapic = zero.contains { $0.observed.contains("has no mapping iommu") }
-                let msg = atZero ? "the BIOS reports a VT-d unit at address 0, so the kernel rejects the whole DMAR table (no interrupt remapping): update the BIOS"
-                    : ioapic ? "an I/O APIC is not under any VT-d unit in the BIOS's DMAR table, so the kernel disables interrupt remapping: update the BIOS"
-                    : "the kernel rejected the BIOS's DMAR table (no interrupt remapping): update the BIOS"
-                links.append(Link(code: atZero ? "dmar-at-zero" : ioapic ? "ioapic-not-covered" : "dmar-rejected", message: msg, evidence: zero, platform: true))
+                links.append(Link(code: atZero ? "dmar-at-zero" : ioapic ? "ioapic-not-covered" : "dmar-rejected", evidence: zero, platform: true))
             }
             if let f = fw.dmarFlags, f & 1 == 0 {
-                links.append(Link(code: "intr-remap-clear", message: "the BIOS does not offer interrupt remapping (DMAR INTR_REMAP flag clear): enable Interrupt Remapping in the BIOS's VT-d settings",
+                links.append(Link(code: "intr-remap-clear",
                                   evidence: [Evidence(fw.dmar.path, "flags byte 37 = 0x\(hex(f, 2)): INTR_REMAP clear", expected: "INTR_REMAP set")], platform: true))
             }
             let lacking = ir.dmarUnitsLackingIR
             if !lacking.isEmpty {
                 links.append(Link(code: "unit-without-ir",
-                                  message: "\(lacking.map(\.name).joined(separator: ", ")): no interrupt remapping (ECAP bit 3 clear); the kernel needs it on every VT-d unit",
+                                  params: ["units": lacking.map(\.name).joined(separator: ", ")],
                                   evidence: lacking.map { Evidence($0.evidenceSource, "ecap = \(hex($0.ecap ?? 0)): bit 3 (IR) clear", expected: "bit 3 set") }, platform: true))
             }
             let noQI = ir.dmarUnits.filter { u in u.supportsIR == true && u.ecap.map { $0 & 2 == 0 } == true }
             if !noQI.isEmpty {
                 links.append(Link(code: "unit-without-qi",
-                                  message: "\(noQI.map(\.name).joined(separator: ", ")): no queued invalidation (ECAP bit 1 clear), which interrupt remapping needs",
+                                  params: ["units": noQI.map(\.name).joined(separator: ", ")],
                                   evidence: noQI.map { Evidence($0.evidenceSource, "ecap = \(hex($0.ecap ?? 0)): bit 1 (QI) clear", expected: "bit 1 set") }, platform: true))
             }
             let known = ir.dmarUnits.filter { $0.ecap != nil }
