@@ -9,8 +9,6 @@ struct FindingCodeTests {
     /// Checks that still give literal messages (code `<id>.unconverted`) while they are being rewritten.
     /// This list must shrink to empty: remove a check from it as soon as it has its message table.
     static let unconverted: Set<String> = [
-        "firmware.iommu-table", "firmware.interrupt-remapping", "firmware.rmrr-devices", "kernel.iommu-enabled",
-        "ir.supported", "ir.enabled", "ir.unsafe-interrupts",
     ]
 
     static let checks: [String: Check] = Dictionary(uniqueKeysWithValues: Checks.all.map { ($0.id, $0) })

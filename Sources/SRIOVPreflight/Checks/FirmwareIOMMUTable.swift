@@ -28,7 +28,6 @@ extension Checks {
             "bad-checksum": "firmware describes an IOMMU ({tables}) but {problems}: corrupt firmware data, update the BIOS",
             "tables-dir-unreadable": "cannot list {path}: {reason}",
             "table-not-readable-here": "table present on the host (kernel log, active units) but not readable here: run as root / capture incomplete",
-            "table-not-readable-live": "table present on the host (kernel log, active units) but not readable here: run as root",
             "no-table-in-log": "no DMAR or IVRS table in this boot's kernel log: VT-d / AMD-Vi is disabled in the BIOS (or the platform has no IOMMU)",
             "not-in-evidence": "not in this evidence: {path} is not in this capture, and no kernel log from the start of the boot says whether the firmware has a DMAR or IVRS",
             "no-table": "no DMAR or IVRS table: VT-d / AMD-Vi is disabled in the BIOS (or the platform has no IOMMU)",
@@ -48,7 +47,9 @@ extension Checks {
                                                                   { var t = SyntheticTables.dmar(); t[9] &+= 1; return t }())),
             .errors("DMAR whose structure runs past the end", .intelReady.bytes("sys/firmware/acpi/tables/DMAR",
                                                                   { var t = SyntheticTables.dmar(); t[50] = 0x40; t[9] &-= 0x30; return t }())),
-            .errors("tables directory unreadable", .intelReady.unreadable("sys/firmware/acpi/tables/DMAR", .io("Input/output error"))),
+            .passes("DMAR present, readable only by root", .intelReady.unreadable("sys/firmware/acpi/tables/DMAR")),
+            .errors("tables directory unreadable, no DMAR visible", .intelBIOSOff.unreadable("sys/firmware/acpi/tables", .io("Input/output error"))),
+            .errors("DMAR unreadable", .intelReady.unreadable("sys/firmware/acpi/tables/DMAR", .io("Input/output error"))),
         ])) { s in
         let fw = s.firmware
         var found: [String] = []
@@ -92,7 +93,7 @@ extension Checks {
             let m = IRModel(s)
             if m.tableKnown {
                 // Evidence that contradicts itself: the kernel found the table, the root does not hold it.
-                return [.error(s.isLive ? "table-not-readable-live" : "table-not-readable-here", [:],
+                return [.error("table-not-readable-here", [:],
                                [Evidence(FirmwareFacts.tablesDir, "no DMAR, no IVRS", expected: "the table the kernel found")] + m.tableEvidence)]
             }
             if m.logShowsNoTable {

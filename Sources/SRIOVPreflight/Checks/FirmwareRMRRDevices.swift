@@ -28,6 +28,7 @@ extension Checks {
             .passes("RMRR on a USB controller", .intelWithNIC.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(rmrrEndpoints: [(0, 0x14, 0)]))),
             .warns("RMRR names the SR-IOV NIC", .intelWithNIC.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(rmrrEndpoints: [(0x3b, 0, 0)]))),
             .skips("AMD", .amdReady),
+            .errors("DMAR unreadable", .intelWithNIC.unreadable("sys/firmware/acpi/tables/DMAR")),
             .skips("kernel log only: the DMAR is not in the evidence", .fieldIntelReady),
             .errors("DMAR does not decode", .intelReady.bytes("sys/firmware/acpi/tables/DMAR",
                                                               { var t = SyntheticTables.dmar(); t[50] = 0x40; t[9] &-= 0x30; return t }())),

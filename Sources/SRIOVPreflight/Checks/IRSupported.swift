@@ -35,7 +35,7 @@ extension Checks {
             IR is supported only if the flag is set and EVERY unit has bit 3.
             AMD: dmesg | grep -i 'AMD-Vi: Interrupt remapping enabled'
             """,
-        messages: IRModel.linkMessages.merging([
+        messages: IRModel.linkMessages.filter { IRModel.platformCodes.contains($0.key) }.merging([
             "supported": "INTR_REMAP set and every unit ({units}) has IR",
             "supported-flags-unreadable": "every unit ({units}) has IR; DMAR flags unreadable ({reason})",
             "supported-kernel-enabled": "every unit ({units}) has IR and the kernel enabled interrupt remapping (the DMAR table is not in this evidence)",
@@ -78,6 +78,16 @@ extension Checks {
             .errors("kernel log excerpt without unit lines or decision", .fieldIntelUndecided),
             .passes("AMD: IR enabled despite 'IRQ remapping doesn't support X2APIC mode'", .fieldAMDX2apicLine),
             .warns("AMD: the IOMMU initialised without IR", .fieldAMDNotEnabled),
+            .fails("AMD: the driver disables IR (no southbridge I/O APIC in the IVRS)", .fieldAMDUnavailable),
+            .skips("AMD: intremap=off kept the kernel from trying", .fieldAMDNotEnabled.editing("proc/cmdline") { $0 + " intremap=off" }),
+            .skips("AMD: the excerpt ends before the driver starts", .fieldAMDUndecided),
+            .fails("kernel log only: an I/O APIC under no VT-d unit", .fieldIntelIOAPICNotCovered),
+            .fails("kernel log only: the kernel could not parse the DMAR", .fieldIntelDMARRejected),
+            .fails("kernel log only: a unit without queued invalidation", .fieldIntelUnitWithoutQI),
+            .passes("kernel log only: enabled, unit lines cut from the excerpt", .fieldIntelEnabledNoUnits),
+            .warns("kernel log only: units with IR, the excerpt ends before the decision", .fieldIntelUnitsOnly),
+            .passes("DMAR present but unreadable, units with IR", .intelReady.unreadable("sys/firmware/acpi/tables/DMAR")),
+            .errors("neither ACPI tables nor a kernel log in the capture", .fieldIntelUndecided.removing("var/log/dmesg")),
             .passes("AMD with IR enabled", .amdReady),
             .skips("no IOMMU in firmware", .intelBIOSOff),
             .errors("Intel units unknown", .intelReady.removing("sys/class/iommu/dmar0").file("var/log/dmesg", "\n")),

@@ -48,6 +48,11 @@ extension Checks {
             .skips("no IOMMU", .intelBIOSOff),
             .skips("kernel log only: IR works, the vfio parameter is not in the evidence", .fieldIntelReady.editing("var/log/dmesg") {
                 $0 + "[    2.940608] DMAR: Intel(R) Virtualization Technology for Directed I/O\n" }),
+            .skips("kernel log only: no IR, the vfio parameter is not in the evidence", .fieldIntelUnitWithoutIR.editing("var/log/dmesg") {
+                $0 + "[    2.940608] DMAR: Intel(R) Virtualization Technology for Directed I/O\n" }),
+            .passes("no IR, option configured but vfio_iommu_type1 not reloaded", .intelNoIRHardware
+                .file("etc/modprobe.d/iommu_unsafe_interrupts.conf", "options vfio_iommu_type1 allow_unsafe_interrupts=1\n")
+                .file("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n")),
             .errors("IR state unknown", .intelNoIRHardware.removing("var/log/dmesg").unreadable("proc/interrupts")),
         ])) { s in
         UnsafeInterrupts(s).findings

@@ -168,6 +168,48 @@ extension ExampleHost {
                   + journal(fieldIntelUnitWithoutIR, "17"))
     }
 
+    /// Intel, kernel log only: every unit has IR, but the excerpt ends before the kernel's decision.
+    public static var fieldIntelUnitsOnly: ExampleHost {
+        fieldLog("field-intel-units-only", fieldHead() + fieldUnits(["f050da"]))
+    }
+
+    /// Intel, kernel log only: the kernel enabled IR, the unit lines were cut from the excerpt.
+    public static var fieldIntelEnabledNoUnits: ExampleHost {
+        fieldLog("field-intel-enabled-no-units", fieldHead() + ["DMAR-IR: Enabled IRQ remapping in x2apic mode"] + fieldTail)
+    }
+
+    /// Intel, kernel log only: a unit with IR but without queued invalidation (ECAP bit 1 clear).
+    public static var fieldIntelUnitWithoutQI: ExampleHost {
+        fieldLog("field-intel-unit-without-qi", fieldHead() + fieldUnits(["f050d8"]) + ["x2apic: IRQ remapping doesn't support X2APIC mode"] + fieldTail)
+    }
+
+    /// Intel, kernel log only: an I/O APIC outside every unit's device scope.
+    public static var fieldIntelIOAPICNotCovered: ExampleHost {
+        fieldLog("field-intel-ioapic-not-covered", fieldHead() + fieldUnits(["f050da"]) + [
+            "DMAR-IR: [Firmware Bug]: ioapic 9 has no mapping iommu, interrupt remapping will be disabled",
+            "x2apic: IRQ remapping doesn't support X2APIC mode"] + fieldTail)
+    }
+
+    /// Intel, kernel log only: the kernel could not parse the DMAR (no unit at 0 in the log).
+    public static var fieldIntelDMARRejected: ExampleHost {
+        fieldLog("field-intel-dmar-rejected", fieldHead() + fieldUnits(["f050da"]) + ["DMAR: Parse DMAR table failure.",
+            "x2apic: IRQ remapping doesn't support X2APIC mode"] + fieldTail)
+    }
+
+    /// AMD: the firmware's IVRS lacks the southbridge I/O APIC; the driver disables IR.
+    public static var fieldAMDUnavailable: ExampleHost {
+        fieldAMDNotEnabled.named("field-amd-unavailable").editing("var/log/dmesg") {
+            $0 + "[    0.900000] AMD-Vi: [Firmware Bug]: No southbridge IOAPIC found\n[    0.900001] AMD-Vi: Disabling interrupt remapping\n"
+        }
+    }
+
+    /// AMD: the excerpt shows the IVRS and nothing of the driver.
+    public static var fieldAMDUndecided: ExampleHost {
+        fieldLog("field-amd-undecided", amd: true, [
+            "Linux version \(fieldRelease) (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1",
+            "ACPI: IVRS 0x000000008E294000 0000C8 (v02 AMD    AmdTable 00000001 AMD  00000001)"])
+    }
+
     /// A capture made without root: the DMAR file is missing, yet the units are active and the log shows the
     /// table (evidence that contradicts itself).
     public static var intelCaptureWithoutDMAR: ExampleHost {

@@ -244,6 +244,10 @@ public struct IRModel: Sendable {
 
     public var tableKnown: Bool { !tableEvidence.isEmpty }
 
+    /// The codes of links that are defects of the platform (firmware, chipset, hardware).
+    public static let platformCodes: Set<String> = ["chipset-erratum", "dmar-at-zero", "ioapic-not-covered", "dmar-rejected",
+                                                    "intr-remap-clear", "unit-without-ir", "unit-without-qi"]
+
     /// The message of each link (`Link.code`), for the message tables of the checks that report links.
     public static let linkMessages: [String: String] = [
         "kernel-without-irq-remap": "the kernel was built without interrupt remapping ({option} is not set): boot a kernel built with it",
