@@ -58,4 +58,21 @@ struct NICTests {
         let (r2, _) = Report.run(root: ExampleHost.intelReady.root())
         #expect(!TextReporter(color: false).render(r2).contains("\nNICs\n"))
     }
+
+    @Test("NIC models come from the root's own pci.ids when it has one (a capture names devices as its host did)")
+    func rootNameDatabase() throws {
+        let dir = temporaryDirectory("names")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ExampleHost.intelWithNIC
+            .file("usr/share/hwdata/pci.ids", "8086  Root Vendor Corporation\n\t10d3  Root-named 10G NIC\n")
+            .materialize(at: dir)
+        let s = HostSnapshot.collect(HostRoot.disk(dir))
+        #expect(s.names.source == "usr/share/hwdata/pci.ids")
+        #expect(s.nicTable.first?.model == "Root Vendor Root-named 10G NIC")
+        // Without one, the tool's own database (or IDs): never the root's absence taken for a name.
+        let plain = temporaryDirectory("names")
+        defer { try? FileManager.default.removeItem(atPath: plain) }
+        try ExampleHost.intelWithNIC.materialize(at: plain)
+        #expect(HostSnapshot.collect(HostRoot.disk(plain)).nicTable.first?.model != "Root Vendor Root-named 10G NIC")
+    }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 import PCIAccess
 
 /// The capabilities decoded from a function's config space (nil when it is absent or too short).
@@ -30,11 +34,37 @@ extension PCIFunction {
     public var numVFs: Int { sriov?.numVFs ?? (virtfns.isEmpty ? caps?.sriov.map { Int($0.numVFs) } ?? 0 : virtfns.count) }
 }
 
-/// Vendor and device names from pci.ids (of the machine running the tool), loaded only when a report
-/// shows them.
+/// Vendor and device names from pci.ids, loaded only when a report shows them: the host root's own
+/// database when it has one (so a capture or a bundle names its devices as the host did), else the one of
+/// the machine running the tool, else IDs.
 public final class PCINames: @unchecked Sendable {
-    private let db = PCINameDatabase()
-    public init() {}
+    /// Where distributions keep pci.ids: Debian/Ubuntu, RHEL/Fedora (hwdata), others.
+    public static let databasePaths = ["usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids", "usr/share/pci.ids"]
+
+    private let db: PCINameDatabase
+    /// The database used: a root-relative path, an absolute path on this machine, or nil (IDs only).
+    public let source: String?
+
+    public init() {
+        let local = Self.databasePaths.map { "/" + $0 }.first { access($0, R_OK) == 0 }
+        db = PCINameDatabase(idsPath: local ?? "/nonexistent/pci.ids")
+        source = local
+    }
+
+    /// The root's own database when it holds one (a regular file inside the root), else this machine's.
+    public init(root: HostRoot) {
+        for rel in Self.databasePaths {
+            guard root.size(rel) != nil, let abs = root.absolutePath(rel) else { continue }
+            var st = stat()
+            guard lstat(abs, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
+            db = PCINameDatabase(idsPath: abs)
+            source = root.isLive ? abs : rel
+            return
+        }
+        let local = Self.databasePaths.map { "/" + $0 }.first { access($0, R_OK) == 0 }
+        db = PCINameDatabase(idsPath: local ?? "/nonexistent/pci.ids")
+        source = local
+    }
 
     public func model(_ f: PCIFunction) -> String {
         guard let v = f.vendorID, let d = f.deviceID else { return f.ids }

@@ -13,7 +13,7 @@ public struct HostSnapshot: Sendable {
     public var ir: IRFacts
     public var pci: PCIFacts
     public var net: NetFacts
-    /// pci.ids names, loaded on first use.
+    /// pci.ids names (the root's own database when it has one), loaded on first use.
     public var names = PCINames()
     /// Every path the facts touched, sorted by path: files read (size, sha256), directories listed,
     /// links read (target), and what could not be read (why).
@@ -52,6 +52,7 @@ public struct HostSnapshot: Sendable {
             modules: ModuleFacts.collect(root, release: system.kernelRelease.value),
             ir: IRFacts.collect(root, log: log),
             pci: PCIFacts.collect(root),
-            net: NetFacts.collect(root))
+            net: NetFacts.collect(root),
+            names: PCINames(root: root))
     }
 }
