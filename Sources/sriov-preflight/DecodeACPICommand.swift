@@ -12,7 +12,7 @@ struct DecodeACPICommand: ParsableCommand {
         var failed = false
         for path in paths {
             let label = path ?? "\(root.root == "/" ? "/" : root.root + "/")sys/firmware/acpi/tables/\(kind.signature)"
-            let bytes: [UInt8]
+            var bytes: [UInt8]
             if let path {
                 guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
                 bytes = Array(data)
@@ -21,6 +21,16 @@ struct DecodeACPICommand: ParsableCommand {
                 case .success(let b): bytes = b
                 case .failure(let e): throw ValidationError("\(label): \(e)")
                 }
+            }
+            if AcpidumpText.looks(bytes) {
+                // acpidump text (what customers are usually asked for): pick the table out of it.
+                guard let t = AcpidumpText.table(kind.signature, in: bytes) else {
+                    FileHandle.standardError.write(Data("\(label): acpidump text holds no \(kind.signature) table\n".utf8))
+                    failed = true
+                    continue
+                }
+                if let p = t.problem { FileHandle.standardError.write(Data("\(label): \(kind.signature): \(p)\n".utf8)) }
+                bytes = t.bytes
             }
             do {
                 let table: ACPIDecodedTable = kind == .dmar ? try DMARTable.decode(bytes) : try IVRSTable.decode(bytes)
@@ -38,7 +48,7 @@ struct DecodeACPICommand: ParsableCommand {
 struct DecodeDMARCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dmar", abstract: "Decode Intel VT-d DMAR tables (default: the host's own).")
     @OptionGroup var rootOptions: RootOptions
-    @Argument(help: "Table files (raw binary, as in /sys/firmware/acpi/tables).") var files: [String] = []
+    @Argument(help: "Table files (raw binary, as in /sys/firmware/acpi/tables, or acpidump text).") var files: [String] = []
     @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
     func run() throws { try DecodeACPICommand.run(kind: .dmar, files: files, root: rootOptions, format: format) }
 }
@@ -46,7 +56,7 @@ struct DecodeDMARCommand: ParsableCommand {
 struct DecodeIVRSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ivrs", abstract: "Decode AMD-Vi IVRS tables (default: the host's own).")
     @OptionGroup var rootOptions: RootOptions
-    @Argument(help: "Table files (raw binary, as in /sys/firmware/acpi/tables).") var files: [String] = []
+    @Argument(help: "Table files (raw binary, as in /sys/firmware/acpi/tables, or acpidump text).") var files: [String] = []
     @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
     func run() throws { try DecodeACPICommand.run(kind: .ivrs, files: files, root: rootOptions, format: format) }
 }

@@ -1,3 +1,4 @@
+import ACPITables
 @testable import SRIOVPreflight
 import Testing
 
@@ -61,5 +62,26 @@ struct KernelLogShapeTests {
             """
         let log = KernelLog(source: "t", bytes: Array(text.utf8))
         #expect(log.lines == ["DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x0", "[Firmware Bug]: DMAR: something"])
+    }
+}
+
+/// A capture holding acpidump text instead of sys/firmware/acpi/tables.
+@Suite("acpidump text in a host root")
+struct AcpidumpRootTests {
+    @Test("the firmware facts take DMAR and IVRS from acpidump text at the root")
+    func acpidumpAtRoot() {
+        let dmar = SyntheticTables.dmar(flags: 0x03)
+        let text = "DSDT @ 0x0000000000000000\n    0000: 44 53 44 54\n\n" + AcpidumpText.render(signature: "DMAR", address: 0x7B7E_4000, bytes: dmar)
+        for name in ["acpidump.txt", "acpidump"] {
+            let host = ExampleHost.fieldIntelReady.file(name, text)
+            let s = HostSnapshot.collect(host.root())
+            #expect(s.firmware.dmar.present)
+            #expect(s.firmware.dmarFlags == 0x03)
+            #expect(s.firmware.dmar.path == "\(name) (DMAR @ 0x000000007B7E4000)")
+            let results = Engine.run(s)
+            #expect(results.first { $0.id == "firmware.iommu-table" }?.status == .pass)
+            #expect(results.first { $0.id == "firmware.interrupt-remapping" }?.status == .warn)
+            #expect(results.first { $0.id == "ir.supported" }?.status == .pass)
+        }
     }
 }

@@ -16,7 +16,7 @@ extension Checks {
             Enable Intel VT-d (\"Intel Virtualization Technology for Directed I/O\") or AMD IOMMU / AMD-Vi in the \
             BIOS/UEFI setup, save, and power-cycle the host. If a table is corrupt, update the BIOS.
             """,
-        reads: ["sys/firmware/acpi/tables/DMAR", "sys/firmware/acpi/tables/IVRS", "sys/class/iommu", "kernel log: ACPI: DMAR/IVRS, DMAR, AMD-Vi lines"],
+        reads: ["sys/firmware/acpi/tables/DMAR", "sys/firmware/acpi/tables/IVRS", "acpidump.txt, acpidump, acpidump.out, acpi.dat (acpidump text at a capture's root)", "sys/class/iommu", "kernel log: ACPI: DMAR/IVRS, DMAR, AMD-Vi lines"],
         manualCheck: "ls -l /sys/firmware/acpi/tables/DMAR /sys/firmware/acpi/tables/IVRS",
         messages: [
             "present": "firmware describes an IOMMU: {tables}",
@@ -37,6 +37,7 @@ extension Checks {
             .passes("AMD IVRS", .amdReady),
             .fails("VT-d off in BIOS", .intelBIOSOff),
             .fails("kernel log from boot shows no DMAR", .fieldIntelNoTable),
+            .passes("acpidump text at the root of a capture", .fieldIntelAcpidump),
             .errors("capture without the DMAR file, units active and the log shows it", .intelCaptureWithoutDMAR),
             .errors("kernel log only: the log shows the DMAR, the root lacks it", .fieldIntelReady),
             .errors("capture without ACPI tables or a log from boot", .fieldIntelUndecided.removing("var/log/dmesg")),

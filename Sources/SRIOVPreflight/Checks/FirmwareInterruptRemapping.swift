@@ -34,6 +34,7 @@ extension Checks {
             .warns("INTR_REMAP and X2APIC_OPT_OUT set", .intelReady.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(flags: 0x03))),
             .fails("INTR_REMAP clear", .intelNoIRHardware),
             .skips("AMD", .amdReady),
+            .passes("acpidump text at the root of a capture", .fieldIntelAcpidump),
             .fails("the kernel could not parse the DMAR", .intelReady.editing("var/log/dmesg") { $0 + "[    0.457900] DMAR: Parse DMAR table failure.\n" }),
             .errors("DMAR does not decode", .intelReady.bytes("sys/firmware/acpi/tables/DMAR",
                                                               { var t = SyntheticTables.dmar(); t[50] = 0x40; t[9] &-= 0x30; return t }())),

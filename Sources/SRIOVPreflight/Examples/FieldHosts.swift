@@ -1,3 +1,5 @@
+import ACPITables
+
 /// Example hosts as a support engineer receives them from the field: a kernel log (in one of its shapes), the
 /// command line and cpuinfo, sometimes an ACPI table, never sysfs. Each is written after real boots of
 /// ../shared/realdata (see its README): the lines are those real kernels print, the disagreement classes those
@@ -208,6 +210,13 @@ extension ExampleHost {
         fieldLog("field-amd-undecided", amd: true, [
             "Linux version \(fieldRelease) (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1",
             "ACPI: IVRS 0x000000008E294000 0000C8 (v02 AMD    AmdTable 00000001 AMD  00000001)"])
+    }
+
+    /// A support case: the kernel log and the customer's `acpidump` output (text) at the root.
+    public static var fieldIntelAcpidump: ExampleHost {
+        fieldIntelReady.named("field-intel-acpidump")
+            .file("acpidump.txt", AcpidumpText.render(signature: "FACP", address: 0x7B7F_0000, bytes: Array("FACP".utf8) + [0x24] + [UInt8](repeating: 0, count: 31))
+                  + AcpidumpText.render(signature: "DMAR", address: 0x7B7E_4000, bytes: SyntheticTables.dmar(units: 2)))
     }
 
     /// A capture made without root: the DMAR file is missing, yet the units are active and the log shows the

@@ -47,6 +47,10 @@ public struct FirmwareFacts: Sendable {
         return b[37]
     }
 
+    /// acpidump text at the root of a capture (what customers are asked for), read when the tables directory
+    /// does not hold the table.
+    public static let acpidumpFiles = ["acpidump.txt", "acpidump.out", "acpidump", "acpi.dat"]
+
     static func collect(_ root: HostRoot) -> FirmwareFacts {
         func table(_ name: String) -> ACPITableFile {
             let path = "\(tablesDir)/\(name)"
@@ -55,6 +59,19 @@ public struct FirmwareFacts: Sendable {
         var problem: FSError?
         if case .failure(let e) = root.list(tablesDir) { problem = e }
         var f = FirmwareFacts(dmar: table("DMAR"), ivrs: table("IVRS"), tablesDirProblem: problem)
+        if !root.isLive, !f.dmar.present && !f.ivrs.present {
+            let top = Set(root.entries(""))
+            for name in acpidumpFiles where top.contains(name) {
+                guard case .success(let bytes) = root.read(name, limit: 64 << 20), AcpidumpText.looks(bytes) else { continue }
+                let tables = AcpidumpText.parse(String(decoding: bytes, as: UTF8.self))
+                for t in tables where t.signature == "DMAR" || t.signature == "IVRS" {
+                    let file = ACPITableFile(name: t.signature, path: "\(name) (\(t.signature) @ 0x\(hex(t.address ?? 0, 16).uppercased()))", bytes: .success(t.bytes))
+                    if t.signature == "DMAR" && !f.dmar.present { f.dmar = file }
+                    if t.signature == "IVRS" && !f.ivrs.present { f.ivrs = file }
+                }
+                break
+            }
+        }
         if case .success(let b) = f.dmar.bytes {
             f.dmarTable = Result { try DMARTable.decode(b) }.mapError { $0 as? ACPIDecodeError ?? ACPIDecodeError(offset: 0, reason: "\($0)") }
         }
