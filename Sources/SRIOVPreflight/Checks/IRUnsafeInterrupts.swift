@@ -114,9 +114,9 @@ struct UnsafeInterrupts {
         }
         if on {
             findings = [.pass(runtime == true ? "unsafe-on" : "unsafe-configured", [:], ev)]
-        } else if let c = s.system.cmdline.value, c.options("intremap").contains("off") || c.has("nointremap") {
+        } else if let tok = s.system.cmdline.value?.interruptRemappingOffToken {
             // The hardware may well remap interrupts: turning it back on is the fix, not weakening isolation.
-            findings = [.fail("cmdline-off", ["token": c.has("nointremap") ? "nointremap" : "intremap=off"], ev,
+            findings = [.fail("cmdline-off", ["token": tok], ev,
                               fix: FixOffer(id: .iommuCmdline, rebootRequired: true))]
         } else {
             findings = [.fail("refused", [:], ev,

@@ -50,8 +50,7 @@ extension Checks {
         if let off = c.iommuDisablingToken {
             return [.fail("iommu-off", ["argument": off], ev, fix: fix)]
         }
-        if c.options("intremap").contains("off") || c.has("nointremap") {
-            let t = c.has("nointremap") ? "nointremap" : "intremap=off"
+        if let t = c.interruptRemappingOffToken {
             return [.fail("intremap-off", ["argument": t], ev, fix: fix)]
         }
         if c.options("amd_iommu").contains("on") {

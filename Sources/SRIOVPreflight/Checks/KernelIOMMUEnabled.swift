@@ -96,7 +96,7 @@ struct IOMMUDiagnosis {
         let fix = FixOffer(id: .iommuCmdline, rebootRequired: true)
         // The table as the kernel saw it: the file, else the kernel log's lines (a capture made without root).
         let m = IRModel(s)
-        let hasDMAR = s.firmware.dmar.present || (m.tableKnown && m.vendor != .amd && !s.firmware.ivrs.present)
+        let hasDMAR = s.hasIntelIOMMUTable
         let hasIVRS = s.firmware.ivrs.present || (m.tableKnown && m.vendor == .amd)
         if !s.firmware.dmar.present && !s.firmware.ivrs.present { ev += m.tableEvidence }
         if !hasDMAR && !hasIVRS {
@@ -109,13 +109,12 @@ struct IOMMUDiagnosis {
         }
         if hasDMAR {
             let intelOn = cmd?.options("intel_iommu").contains("on") ?? false
-            let config = s.system.kernelConfig.value
-            let defaultOn = config?["CONFIG_INTEL_IOMMU_DEFAULT_ON"] == "y"
-            if let cfg = config?["CONFIG_INTEL_IOMMU_DEFAULT_ON"] {
-                ev.append(Evidence(s.system.kernelConfig.source, "CONFIG_INTEL_IOMMU_DEFAULT_ON=\(cfg)"))
+            let diagnosis = s.intelIOMMUDefault
+            if let cfg = diagnosis.intelDefaultOnValue {
+                ev.append(Evidence(diagnosis.configSource, "CONFIG_INTEL_IOMMU_DEFAULT_ON=\(cfg)"))
             }
-            if !intelOn && !defaultOn {
-                finding = [.fail(config == nil ? "default-unknown" : "default-off", [:], ev, fix: fix)]
+            if diagnosis.needsIntelIOMMUOn(cmd) {
+                finding = [.fail(diagnosis.intelDefaultOn == nil ? "default-unknown" : "default-off", [:], ev, fix: fix)]
                 return
             }
             if intelOn, !units.isEmpty, groups.isEmpty {

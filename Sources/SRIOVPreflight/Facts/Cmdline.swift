@@ -49,6 +49,17 @@ public struct KernelCmdline: Sendable, Equatable {
         return nil
     }
 
+    /// The argument that switches interrupt remapping off (`nointremap`, `intremap=off`), if any: the one
+    /// place the checks and the fixes learn it from.
+    public var interruptRemappingOffToken: String? {
+        if has("nointremap") { return "nointremap" }
+        if options("intremap").contains("off") { return "intremap=off" }
+        return nil
+    }
+
+    /// Kernel arguments that defeat SR-IOV passthrough (or do nothing): the iommu-cmdline fix removes them.
+    public static let harmfulArguments = ["intel_iommu=off", "amd_iommu=off", "iommu=off", "intremap=off", "nointremap", "amd_iommu=on"]
+
     /// The tokens that shape the IOMMU, interrupt remapping and SR-IOV, in order.
     public var iommuTokens: [String] {
         tokens.filter(KernelCmdline.isIOMMUToken)

@@ -327,8 +327,7 @@ public struct IRModel: Sendable {
                               evidence: [Evidence(cfgSrc, "\(name)=\(c[name] ?? "absent")", expected: "\(name)=y")], platform: false))
         }
         if let c = cmd {
-            if c.options("intremap").contains("off") || c.has("nointremap") {
-                let tok = c.has("nointremap") ? "nointremap" : "intremap=off"
+            if let tok = c.interruptRemappingOffToken {
                 links.append(Link(code: "cmdline-off", params: ["token": tok],
                                   evidence: [Evidence(cmdSrc, c.raw, expected: "no \(tok)")], platform: false))
             } else if vendor == .amd, c.options("amd_iommu").contains("off") {

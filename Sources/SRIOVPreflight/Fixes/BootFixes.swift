@@ -1,14 +1,11 @@
 extension FixDefinition {
-    /// Kernel arguments that defeat SR-IOV passthrough (or do nothing) and are removed.
-    static let harmfulArguments = ["intel_iommu=off", "amd_iommu=off", "iommu=off", "intremap=off", "nointremap", "amd_iommu=on"]
 
     /// (add, remove) for the boot configuration of this host.
     static func cmdlineEdits(_ s: HostSnapshot, configured: KernelCmdline) -> (add: [String], remove: [String]) {
         var add: [String] = []
-        let remove = configured.tokens.filter { harmfulArguments.contains($0) }
+        let remove = configured.tokens.filter { KernelCmdline.harmfulArguments.contains($0) }
         let hasTable = s.firmware.dmar.present || s.firmware.ivrs.present
-        let defaultOn = s.system.kernelConfig.value?["CONFIG_INTEL_IOMMU_DEFAULT_ON"] == "y"
-        if s.firmware.dmar.present && !defaultOn && !configured.options("intel_iommu").contains("on") {
+        if s.intelIOMMUDefault.needsIntelIOMMUOn(configured) {
             add.append("intel_iommu=on")
         }
         if hasTable && configured.value("iommu") != "pt" && configured.value("iommu.passthrough") != "1" {
