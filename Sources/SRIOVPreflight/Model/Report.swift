@@ -146,9 +146,12 @@ public struct ReportDocument: Sendable, Equatable, Codable {
         self.strict = strict
         host = HostInfo(snapshot, source: source ?? (snapshot.isLive ? .live : .hostRoot))
         self.selection = SelectionInfo(only: selection.only, ignore: selection.ignore)
-        self.results = results
+        // Times are kept to the microsecond the JSON form holds, so a report read back renders exactly the same.
+        func r(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+        self.results = results.map { var x = $0; x.durationMs = r(x.durationMs); return x }
         summary = Summary(results, strict: strict)
-        self.timings = timings
+        self.timings = Timings(startedAt: r(timings.startedAt), durationMs: r(timings.durationMs),
+                               collectMs: r(timings.collectMs), checksMs: r(timings.checksMs))
         nics = snapshot.nicTable
         filesRead = snapshot.filesRead
     }
