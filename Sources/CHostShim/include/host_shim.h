@@ -8,4 +8,14 @@ int spf_klogctl(int type, char *buf, int len);
 /// memmem(3) (GNU extension).
 const void *spf_memmem(const void *haystack, size_t hlen, const void *needle, size_t nlen);
 
+#include <sys/types.h>
+
+/// fork + execve with stdin/stdout/stderr on the given descriptors (-1: inherit). The child keeps the
+/// caller's process group and gets SIGKILL when the spawning thread dies (PR_SET_PDEATHSIG).
+/// Returns the child's pid, or -1 (errno set).
+pid_t spf_spawn(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd);
+
+/// pipe2(fds, O_CLOEXEC) (GNU extension).
+int spf_pipe_cloexec(int fds[2]);
+
 #endif

@@ -1,18 +1,32 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The `.tar.gz` of a bundle, written and read by the system's GNU tar.
+/// The `.tar.gz` of a bundle. Written by the system's GNU tar (members from a NUL-separated list file);
+/// read in one pass: `gzip -dc` streams the archive into an in-process tar reader that checks every member
+/// before it writes it, within a byte and a member budget, and stops at the first problem.
 public enum Archive {
-    /// One member as `tar -tv` shows it.
-    public struct Entry: Sendable, Equatable {
-        public var name: String
-        /// "-" file, "d" directory, "l" symlink, "h" hard link, anything else special.
-        public var type: Character
-        public var linkTarget: String?
+    /// Limits of what `extract` unpacks: a gzip bomb or a million members stop early with an error.
+    public struct Budget: Sendable {
+        public var bytes: Int
+        public var members: Int
+        public var depth: Int
+        public var pathLength: Int
+        public var seconds: Double
+
+        public init(bytes: Int = 512 << 20, members: Int = 500_000, depth: Int = 128, pathLength: Int = 3072,
+                    seconds: Double = 300) {
+            self.bytes = bytes
+            self.members = members
+            self.depth = depth
+            self.pathLength = pathLength
+            self.seconds = seconds
+        }
     }
 
     /// Packs the entries `names` of `dir` into `output` (gzip), owned by root, sorted by name. The names
-    /// go to tar in a NUL-separated list file (`--null -T`), never on its command line: a host with
-    /// thousands of PCI functions has more members than a command line holds.
+    /// go to tar in a NUL-separated list file (`--null --files-from`), never on its command line: a host
+    /// with thousands of PCI functions has more members than a command line holds.
     public static func create(_ output: String, from dir: String, names: [String]) throws {
         let list = output + ".members"
         var bytes: [UInt8] = []
@@ -25,79 +39,373 @@ public enum Archive {
         guard r.status == 0 else { throw BundleError("tar could not write \(output): \(r.stderr.trimmingWhitespace())") }
     }
 
-    /// The members of `archive`; a file that is not a complete .tar.gz is an error that says so.
-    public static func list(_ archive: String) throws -> [Entry] {
-        guard FileManager.default.isReadableFile(atPath: archive) else {
-            throw BundleError("cannot read bundle \(archive): no such readable file")
+    /// Checks and unpacks `archive` into the existing, empty directory `dir`. Refused: anything but a
+    /// regular file; members with an absolute path, a `..` component, below a symlink member, or named
+    /// twice; hard links, devices, FIFOs; symlinks whose target is absolute or leaves the root (resolved
+    /// through the archive's own links); more than the budget. Every refusal names the member and why.
+    public static func extract(_ archive: String, into dir: String, budget: Budget = Budget()) throws {
+        // Open first and look at what was opened: a FIFO or a device would block or never end.
+        let fd = open(archive, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            throw BundleError("cannot read bundle \(archive): \(String(cString: strerror(errno)))")
         }
-        let names = try Subprocess.run("tar", ["--list", "--gzip", "--file", archive])
-        guard names.status == 0 else { throw unreadable(archive, names.stderr) }
-        let verbose = try Subprocess.run("tar", ["--list", "--verbose", "--gzip", "--file", archive])
-        guard verbose.status == 0 else { throw unreadable(archive, verbose.stderr) }
-        let nameLines = lines(names.stdout)
-        let verboseLines = lines(verbose.stdout)
-        guard nameLines.count == verboseLines.count else {
-            throw BundleError("\(archive): cannot list the bundle's members consistently")
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw BundleError("cannot read bundle \(archive): \(Subprocess.errnoText())") }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            let what = st.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file (a FIFO, socket or device)"
+            throw BundleError("refusing bundle \(archive): \(what)")
         }
-        var entries: [Entry] = []
-        for (name, line) in zip(nameLines, verboseLines) {
-            guard let type = line.first else { throw BundleError("\(archive): unreadable member listing") }
-            var target: String?
-            if type == "l" || type == "h" {
-                let sep = type == "l" ? " -> " : " link to "
-                guard let r = line.range(of: name + sep) else {
-                    throw BundleError("\(archive): cannot read the link target of member '\(name)'")
-                }
-                target = String(line[r.upperBound...])
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        if st.st_size == 0 { throw BundleError("\(archive) is empty, not a support bundle") }
+
+        var reader = TarReader(dir: dir, budget: budget, archive: archive)
+        var r: (status: Int32, stderr: String) = (0, "")
+        do {
+            r = try Subprocess.stream("gzip", ["-dc"], stdin: fd, timeout: budget.seconds) { chunk in
+                try reader.feed(chunk)
             }
-            entries.append(Entry(name: name, type: type, linkTarget: target))
+        } catch is TarReader.Done {
+            // gzip was stopped at the end-of-archive block.
+        } catch {
+            reader.closeOpenFile()
+            throw error
         }
-        if entries.isEmpty { throw BundleError("\(archive): the archive is empty, not a support bundle") }
-        return entries
+        reader.closeOpenFile()
+        if reader.finished {
+            // The end-of-archive blocks were read; what gzip says about the rest (trailing garbage) is moot.
+            try reader.checkLinks()
+            return
+        }
+        if r.status != 0 {
+            let why = r.stderr.split(separator: "\n").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+                .prefix(2).joined(separator: "; ")
+            if why.contains("not in gzip format") {
+                throw BundleError("\(archive) is not a support bundle: not a gzip file (\(why))")
+            }
+            throw BundleError("\(archive) is not a readable .tar.gz support bundle (truncated or corrupt gzip stream): \(why)")
+        }
+        if reader.members == 0 && reader.consumed == 0 {
+            throw BundleError("\(archive) is not a support bundle: the gzip stream is empty")
+        }
+        if reader.members == 0 && reader.consumed < 512 {
+            throw BundleError("\(archive) is not a support bundle: the gzip data is not a tar archive (\(reader.consumed) bytes)")
+        }
+        throw BundleError("\(archive) is truncated: the tar stream ends inside \(reader.current.map { "member '\($0)'" } ?? "the archive") (no end-of-archive marker)")
     }
 
-    /// Why an archive is refused, or nil when every member is safe to unpack: members are relative paths
-    /// without `..`, files, directories or symlinks whose target is relative, and never below a symlink.
-    public static func problem(_ entries: [Entry]) -> String? {
-        let links = Set(entries.filter { $0.type == "l" }.map { HostRoot.normalize($0.name) })
-        for e in entries {
-            if e.name.hasPrefix("/") { return "member '\(e.name)' has an absolute path" }
-            let comps = e.name.split(separator: "/")
-            if comps.contains("..") { return "member '\(e.name)' has a '..' component" }
-            switch e.type {
-            case "-", "d": break
-            case "l":
-                guard let t = e.linkTarget, !t.isEmpty else { return "symlink '\(e.name)' has no target" }
-                if t.hasPrefix("/") { return "symlink '\(e.name)' points to the absolute path '\(t)'" }
-            case "h": return "member '\(e.name)' is a hard link"
-            default: return "member '\(e.name)' is a special file (type '\(e.type)')"
-            }
-            // A member below a symlink member would be written through the link.
-            var prefix = ""
-            for c in comps.dropLast() {
-                prefix = prefix.isEmpty ? String(c) : prefix + "/" + c
-                if links.contains(HostRoot.normalize(prefix)) { return "member '\(e.name)' lies below the symlink '\(prefix)'" }
-            }
+    /// Why a member name is refused, or nil.
+    static func pathProblem(_ name: String, budget: Budget) -> String? {
+        if name.isEmpty { return "a member has an empty name" }
+        if name.hasPrefix("/") { return "member '\(name)' has an absolute path" }
+        if name.utf8.count > budget.pathLength {
+            return "member '\(name.prefix(80))…' has a path of \(name.utf8.count) bytes (limit \(budget.pathLength))"
         }
+        let comps = name.split(separator: "/")
+        if comps.contains("..") { return "member '\(name)' has a '..' component" }
+        if comps.count > budget.depth {
+            return "member '\(name.prefix(80))…' is \(comps.count) directories deep (limit \(budget.depth))"
+        }
+        if name.utf8.contains(0) { return "member '\(name)' has a NUL in its name" }
         return nil
     }
 
-    /// Lists, checks and unpacks `archive` into the existing directory `dir`.
-    public static func extract(_ archive: String, into dir: String) throws {
-        let entries = try list(archive)
-        if let p = problem(entries) { throw BundleError("refusing bundle \(archive): \(p)") }
-        let r = try Subprocess.run("tar", ["--extract", "--gzip", "--file", archive, "--directory", dir,
-                                           "--no-same-owner", "--no-same-permissions", "--no-overwrite-dir"])
-        guard r.status == 0 else { throw unreadable(archive, r.stderr) }
+    /// Where `target`, a link at `path`, leads inside the archive's tree, following the archive's own
+    /// links as the kernel would; nil when it leaves the root (or loops).
+    static func resolve(_ target: String, at path: String, links: [String: String]) -> String? {
+        if target.hasPrefix("/") { return nil }
+        var stack = HostRoot.parent(path).0.split(separator: "/").map(String.init)
+        var pending = Array(target.split(separator: "/").map(String.init).reversed())
+        var hops = 0
+        while let c = pending.popLast() {
+            if c == "." || c.isEmpty { continue }
+            if c == ".." {
+                if stack.isEmpty { return nil }
+                stack.removeLast()
+                continue
+            }
+            stack.append(c)
+            if let t = links[stack.joined(separator: "/")] {
+                hops += 1
+                if hops > 40 || t.hasPrefix("/") { return nil }
+                stack.removeLast()
+                pending.append(contentsOf: t.split(separator: "/").map(String.init).reversed())
+            }
+        }
+        return stack.joined(separator: "/")
+    }
+}
+
+/// A streaming reader of ustar / GNU / pax tar data that writes the members it accepts under `dir`.
+struct TarReader {
+    let dir: String
+    let budget: Archive.Budget
+    let archive: String
+    private(set) var consumed = 0
+    private(set) var members = 0
+    private(set) var finished = false
+    /// The member being read (for "truncated inside …").
+    private(set) var current: String?
+
+    private var header: [UInt8] = []
+    private var remaining = 0        // data bytes of the current member still to come
+    private var padding = 0          // bytes of padding after them
+    private var sink: Sink = .none
+    private var longName: String?
+    private var longLink: String?
+    private var zeroBlocks = 0
+    private var directories: Set<String> = [""]
+    private var files: Set<String> = []
+    private(set) var links: [String: String] = [:]
+
+    private enum Sink {
+        case none, skip
+        case file(Int32)
+        case collect(UInt8, [UInt8])   // 'L', 'K', 'x' headers
     }
 
-    static func lines(_ data: Data) -> [String] {
-        String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    init(dir: String, budget: Archive.Budget, archive: String) {
+        self.dir = dir
+        self.budget = budget
+        self.archive = archive
+        header.reserveCapacity(512)
     }
 
-    static func unreadable(_ archive: String, _ stderr: String) -> BundleError {
-        let why = stderr.split(separator: "\n").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
-            .prefix(2).joined(separator: "; ")
-        return BundleError("\(archive) is not a readable .tar.gz support bundle (truncated or not an archive): \(why)")
+    func refuse(_ why: String) -> BundleError { BundleError("refusing bundle \(archive): \(why)") }
+
+    /// Thrown at the end-of-archive block: the rest of the stream is not read.
+    struct Done: Error {}
+
+    mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        if finished { throw Done() }
+        consumed += chunk.count
+        if consumed > budget.bytes {
+            throw refuse("it unpacks to more than \(budget.bytes >> 20) MiB (a support bundle is a few MiB): stopped")
+        }
+        var i = 0
+        let n = chunk.count
+        while i < n {
+            if finished { return }
+            if remaining > 0 {
+                let take = min(remaining, n - i)
+                try write(UnsafeRawBufferPointer(rebasing: chunk[i..<(i + take)]))
+                remaining -= take
+                i += take
+                if remaining == 0 { try endMember() }
+                continue
+            }
+            if padding > 0 {
+                let take = min(padding, n - i)
+                padding -= take
+                i += take
+                continue
+            }
+            let take = min(512 - header.count, n - i)
+            header.append(contentsOf: chunk[i..<(i + take)])
+            i += take
+            if header.count == 512 {
+                let h = header
+                header.removeAll(keepingCapacity: true)
+                try parse(h)
+            }
+        }
+    }
+
+    private mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+        switch sink {
+        case .file(let fd):
+            var off = 0
+            while off < bytes.count {
+                let w = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
+                if w < 0 {
+                    if errno == EINTR { continue }
+                    throw BundleError("cannot write \(current ?? "") while unpacking \(archive): \(Subprocess.errnoText())")
+                }
+                off += w
+            }
+        case .collect(let t, var buf):
+            if buf.count + bytes.count > 1 << 16 { throw refuse("a tar extended header of more than 64 KiB") }
+            buf.append(contentsOf: bytes)
+            sink = .collect(t, buf)
+        case .none, .skip:
+            break
+        }
+    }
+
+    private mutating func endMember() throws {
+        padding = (512 - (lastSize % 512)) % 512
+        switch sink {
+        case .file(let fd):
+            close(fd)
+        case .collect(let t, let buf):
+            switch t {
+            case UInt8(ascii: "L"): longName = Self.cString(buf[...])
+            case UInt8(ascii: "K"): longLink = Self.cString(buf[...])
+            default:
+                // pax: "len key=value\n" records; path and linkpath matter.
+                for rec in buf.split(separator: 0x0A) {
+                    guard let sp = rec.firstIndex(of: 0x20) else { continue }
+                    let kv = rec[(sp + 1)...]
+                    guard let eq = kv.firstIndex(of: UInt8(ascii: "=")) else { continue }
+                    let key = String(decoding: kv[..<eq], as: UTF8.self)
+                    let value = String(decoding: kv[(eq + 1)...], as: UTF8.self)
+                    if key == "path" { longName = value }
+                    if key == "linkpath" { longLink = value }
+                    if key == "size" { throw refuse("a pax header sets a member size (\(value)): not a bundle this tool wrote") }
+                }
+            }
+        case .none, .skip:
+            break
+        }
+        sink = .none
+        current = nil
+    }
+
+    private var lastSize = 0
+
+    static func cString(_ b: ArraySlice<UInt8>) -> String {
+        let end = b.firstIndex(of: 0) ?? b.endIndex
+        return String(decoding: b[b.startIndex..<end], as: UTF8.self)
+    }
+
+    static func octal(_ b: ArraySlice<UInt8>) -> Int? {
+        if let f = b.first, f & 0x80 != 0 { return nil }   // base-256: larger than any bundle member
+        var v = 0
+        var seen = false
+        for c in b {
+            if c == 0 || c == 0x20 { if seen { break } else { continue } }
+            guard c >= 0x30 && c <= 0x37 else { return nil }
+            v = v * 8 + Int(c - 0x30)
+            seen = true
+            if v > Int(Int32.max) { return nil }
+        }
+        return v
+    }
+
+    private mutating func parse(_ h: [UInt8]) throws {
+        if h.allSatisfy({ $0 == 0 }) {
+            zeroBlocks += 1
+            if members > 0 { finished = true; throw Done() }
+            if zeroBlocks >= 2 { throw BundleError("\(archive): the archive is empty, not a support bundle") }
+            return
+        }
+        zeroBlocks = 0
+        // Checksum: the header's bytes with the checksum field as spaces.
+        var sum = 0
+        for (k, b) in h.enumerated() { sum += (148..<156).contains(k) ? 0x20 : Int(b) }
+        guard let stored = Self.octal(h[148..<156]), stored == sum else {
+            if members == 0 { throw BundleError("\(archive) is not a support bundle: the gzip data is not a tar archive") }
+            throw BundleError("\(archive) is corrupt: a bad tar header after \(members) members")
+        }
+        guard let size = Self.octal(h[124..<136]) else { throw refuse("a member with an unreadable or huge size") }
+        if size > budget.bytes { throw refuse("a member of \(size) bytes (more than the \(budget.bytes >> 20) MiB budget)") }
+        lastSize = size
+        remaining = size
+        let type = h[156]
+        if type == UInt8(ascii: "L") || type == UInt8(ascii: "K") || type == UInt8(ascii: "x") {
+            sink = .collect(type, [])
+            current = "extended header"
+            if size == 0 { try endMember() }
+            return
+        }
+        if type == UInt8(ascii: "g") {
+            sink = .skip
+            if size == 0 { try endMember() }
+            return
+        }
+        members += 1
+        if members > budget.members {
+            throw refuse("more than \(budget.members) members: stopped")
+        }
+        var name = longName ?? {
+            let n = Self.cString(h[0..<100])
+            let magic = h[257..<263]
+            let prefix = magic.starts(with: Array("ustar".utf8)) && h[263] == 0x30 ? Self.cString(h[345..<500]) : ""
+            return prefix.isEmpty ? n : prefix + "/" + n
+        }()
+        let linkName = longLink ?? Self.cString(h[157..<257])
+        longName = nil
+        longLink = nil
+        if let p = Archive.pathProblem(name, budget: budget) { throw refuse(p) }
+        let isDirType = type == UInt8(ascii: "5")
+        while name.hasSuffix("/") { name.removeLast() }
+        name = HostRoot.normalize(name)
+        if name.isEmpty {
+            if isDirType { sink = .skip; if size == 0 { try endMember() }; return }   // "./"
+            throw refuse("a member named '.'")
+        }
+        current = name
+        // Parents: directories this archive made, never a link or a file.
+        let (parent, _) = HostRoot.parent(name)
+        var prefix = ""
+        for c in parent.split(separator: "/") {
+            prefix = prefix.isEmpty ? String(c) : prefix + "/" + c
+            if links[prefix] != nil { throw refuse("member '\(name)' lies below the symlink '\(prefix)'") }
+            if files.contains(prefix) { throw refuse("member '\(name)' lies below the file '\(prefix)'") }
+            if !directories.contains(prefix) { try makeDirectory(prefix) }
+        }
+        let full = dir + "/" + name
+        switch type {
+        case 0, UInt8(ascii: "0"), UInt8(ascii: "7"):
+            if directories.contains(name) || files.contains(name) || links[name] != nil {
+                throw refuse("member '\(name)' appears twice")
+            }
+            let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw BundleError("cannot unpack member '\(name)' of \(archive): \(Subprocess.errnoText())") }
+            files.insert(name)
+            sink = .file(fd)
+        case UInt8(ascii: "5"):
+            if files.contains(name) || links[name] != nil { throw refuse("member '\(name)' appears twice") }
+            if !directories.contains(name) { try makeDirectory(name) }
+            sink = .skip
+        case UInt8(ascii: "2"):
+            if linkName.isEmpty { throw refuse("symlink '\(name)' has no target") }
+            if linkName.hasPrefix("/") { throw refuse("symlink '\(name)' points to the absolute path '\(linkName)'") }
+            if directories.contains(name) || files.contains(name) || links[name] != nil {
+                throw refuse("member '\(name)' appears twice")
+            }
+            if Archive.resolve(linkName, at: name, links: links) == nil {
+                throw refuse("symlink '\(name)' -> '\(linkName)' leads out of the bundle")
+            }
+            guard symlink(linkName, full) == 0 else {
+                throw BundleError("cannot unpack symlink '\(name)' of \(archive): \(Subprocess.errnoText())")
+            }
+            links[name] = linkName
+            sink = .skip
+        case UInt8(ascii: "1"):
+            throw refuse("member '\(name)' is a hard link (to '\(linkName)')")
+        case UInt8(ascii: "3"), UInt8(ascii: "4"):
+            throw refuse("member '\(name)' is a device file")
+        case UInt8(ascii: "6"):
+            throw refuse("member '\(name)' is a FIFO")
+        default:
+            throw refuse("member '\(name)' is a special file (type '\(String(UnicodeScalar(type)))')")
+        }
+        if size == 0 { try endMember() }
+    }
+
+    /// Closes the file being written when the stream stopped inside it.
+    mutating func closeOpenFile() {
+        if case .file(let fd) = sink { close(fd) }
+        sink = .none
+    }
+
+    private mutating func makeDirectory(_ rel: String) throws {
+        if mkdir(dir + "/" + rel, 0o755) != 0 && errno != EEXIST {
+            let e = errno
+            if e == ENAMETOOLONG {
+                throw refuse("member '\(rel.prefix(80))…': path too long for this file system")
+            }
+            throw BundleError("cannot unpack directory '\(rel)' of \(archive): \(String(cString: strerror(e)))")
+        }
+        directories.insert(rel)
+    }
+
+    /// After the last member: every link resolves inside the root through the final set of links (a link
+    /// written before the one it goes through is checked again here).
+    func checkLinks() throws {
+        for (p, t) in links.sorted(by: { $0.key < $1.key }) where Archive.resolve(t, at: p, links: links) == nil {
+            throw refuse("symlink '\(p)' -> '\(t)' leads out of the bundle")
+        }
     }
 }

@@ -89,10 +89,10 @@ public enum SupportBundle {
 
     /// Unpacks a bundle into a new temporary directory (the caller removes it with
     /// `removeTemporaryDirectory`). Unsafe or unreadable archives are refused with a clear error.
-    public static func unpack(_ archive: String) throws -> String {
+    public static func unpack(_ archive: String, budget: Archive.Budget = Archive.Budget()) throws -> String {
         let dir = try makeTemporaryDirectory("spf-replay")
         do {
-            try Archive.extract(archive, into: dir)
+            try Archive.extract(archive, into: dir, budget: budget)
         } catch {
             removeTemporaryDirectory(dir)
             throw error
