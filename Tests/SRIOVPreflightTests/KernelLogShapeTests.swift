@@ -85,3 +85,41 @@ struct AcpidumpRootTests {
         }
     }
 }
+
+/// Lines of older kernels (3.x: `dmar:`, `IOMMU 0:`, `IR:`), and excerpts that start mid-boot.
+@Suite("Kernel log: older kernels and excerpts")
+struct KernelLogOlderTests {
+    static func snapshot(_ lines: [String], amd: Bool = false) -> HostSnapshot {
+        let text = lines.map { "[    0.100000] " + $0 }.joined(separator: "\n") + "\n"
+        return HostSnapshot.collect(ExampleHost("t").file("proc/cpuinfo", "vendor_id\t: \(amd ? "AuthenticAMD" : "GenuineIntel")\n")
+            .file("var/log/dmesg", text).root())
+    }
+
+    @Test("3.x unit lines and enable line")
+    func oldUnits() {
+        let s = Self.snapshot(["Linux version 3.10.0-1160.el7.x86_64 (mockbuild@kbuilder)",
+                               "ACPI: DMAR 000000007b7e4000 000C8 (v01 INTEL  EDK2     00000002      01000013)",
+                               "dmar: Host address width 46",
+                               "dmar: DRHD base: 0x000000fbffc000 flags: 0x1",
+                               "dmar: IOMMU 0: reg_base_addr fbffc000 ver 1:0 cap d2078c106f0466 ecap f020de",
+                               "IR: Enabled IRQ remapping in x2apic mode"])
+        #expect(s.ir.dmarUnits.map(\.name) == ["dmar0"])
+        #expect(s.ir.dmarUnits.first?.ecap == 0xF020DE)
+        let m = IRModel(s)
+        guard case .enabled(_, let mode) = m.decision else { Issue.record("not enabled: \(m.decision)"); return }
+        #expect(mode == "x2apic")
+        #expect(m.allUnitsIR == true)
+    }
+
+    @Test("an excerpt from the decision on, without any DMAR: no table; with 'Failed to enable irq remapping': decided")
+    func excerpts() {
+        let none = IRModel(Self.snapshot(["x2apic: IRQ remapping doesn't support X2APIC mode", "..TIMER: vector=0x30 apic1=0 pin1=2 apic2=-1 pin2=-1"]))
+        #expect(none.logShowsNoTable)
+        let failed = IRModel(Self.snapshot(["ACPI: DMAR 0x000000007B7E4000 0000C8 (v01 INTEL  EDK2     00000002      01000013)",
+                                            "Failed to enable irq remapping.  You are vulnerable to irq-injection attacks."]))
+        guard case .notEnabled = failed.decision else { Issue.record("\(failed.decision)"); return }
+        #expect(!failed.logShowsNoTable)
+        let rotated = IRModel(Self.snapshot(["iommu: Default domain type: Translated"]))
+        #expect(!rotated.logShowsNoTable)
+    }
+}

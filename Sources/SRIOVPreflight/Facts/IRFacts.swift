@@ -101,7 +101,9 @@ public struct IRFacts: Sendable {
                 guard let k = words.firstIndex(of: key), k + 1 < words.count else { return nil }
                 return words[k + 1]
             }
-            let name = words[i - 1].trimmingCharacters(in: ":")
+            // "DMAR: dmar0: reg_base_addr …"; kernels before 4.x: "dmar: IOMMU 0: reg_base_addr …"
+            var name = words[i - 1].trimmingCharacters(in: ":")
+            if i >= 2, words[i - 2] == "IOMMU", name.allSatisfy(\.isNumber) { name = "dmar" + name }
             if fromLog.contains(where: { $0.name == name }) { continue }
             fromLog.append(DMARUnit(name: name, cap: after("cap")?.parseInteger(hex: true),
                                     ecap: after("ecap")?.parseInteger(hex: true), version: after("ver"),
@@ -157,7 +159,9 @@ extension IRFacts {
             if l.hasPrefix("ACPI: DMAR") || l.hasPrefix("ACPI: IVRS") || l.hasPrefix("ACPI: Reserving DMAR") || l.hasPrefix("ACPI: Reserving IVRS") {
                 tableLines.append(l)
             }
-            if l.hasPrefix("DMAR:") || l.hasPrefix("DMAR-IR:") { dmarLines.append(l) }
+            // "dmar:" and "IR:" are the prefixes of kernels before 4.x
+            let oldDMAR = l.hasPrefix("dmar:") || (l.hasPrefix("IR: ") && (l.contains("remapping") || l.contains("DRHD")))
+            if l.hasPrefix("DMAR:") || l.hasPrefix("DMAR-IR:") || oldDMAR { dmarLines.append(l) }
             if iommuRunningLine == nil, l.contains("Virtualization Technology for Directed I/O") || l.contains("Adding to iommu group")
                 || l.contains("AMD-Vi: Found IOMMU") {
                 iommuRunningLine = l
@@ -166,7 +170,7 @@ extension IRFacts {
             if l.contains("AMD-Vi:") && !l.contains("AMD-Vi: Unknown option") && !l.contains("not available on this system") {
                 amdLines.append(l)
             }
-            if l.contains("DMAR-IR: This system BIOS has enabled interrupt remapping") || l.contains("chipset that contains an erratum") {
+            if l.contains("This system BIOS has enabled interrupt remapping") || l.contains("chipset that contains an erratum") {
                 if erratumLine == nil { erratumLine = l }
             }
             if l.contains("DMAR reported at address 0") || l.contains("Parse DMAR table failure")
@@ -177,11 +181,15 @@ extension IRFacts {
             if l.contains("Copied IR table for") { kdumpCopiedLine = kdumpCopiedLine ?? l }
             if l.hasPrefix("x2apic: IRQ remapping doesn't support X2APIC mode") { x2apicNotRemappedLine = x2apicNotRemappedLine ?? l }
             if decisionIndex == nil, l.hasPrefix("x2apic: IRQ remapping doesn't support X2APIC mode") || l.hasPrefix("x2apic enabled")
+                || l.contains("Intr-remapping init failed") || l.contains("IRQ remapping init failed")
+                || l.contains("Failed to enable irq remapping") || l.contains("Not enabling interrupt remapping")
                 || l.hasPrefix("..TIMER:") || l.hasPrefix("smpboot: CPU0") || l.hasPrefix("iommu: Default domain type") {
                 decisionIndex = i
                 intelDecisionLine = l
             }
-            if hawIndex == nil, l.hasPrefix("DMAR: Host address width") { hawIndex = i }
+            if hawIndex == nil, l.lowercased().hasPrefix("dmar: host address width") || l.contains("DRHD base:") || l.contains(": reg_base_addr ") {
+                hawIndex = i
+            }
             if amdDecisionLine == nil, l.contains("AMD-Vi: Found IOMMU") || l.contains("AMD-Vi: Extended features") {
                 amdDecisionLine = l
             }
@@ -289,7 +297,10 @@ public struct IRModel: Sendable {
         if let l = ir.dmarLines.first(where: { $0.contains("reg_base_addr") }) ?? ir.dmarLines.first { tableEvidence.append(Evidence(logSrc, l)) }
         if let l = ir.amdLines.first { tableEvidence.append(Evidence(logSrc, l)) }
         if let l = ir.enabledLine, !tableEvidence.contains(where: { $0.observed == l }) { tableEvidence.append(Evidence(logSrc, l)) }
-        logShowsNoTable = s.kernelLog.isAvailable && ir.logHasBootStart && tableEvidence.isEmpty
+        // The kernel lists the ACPI tables before its IR decision: a log from the boot's start, or one that
+        // reaches the decision, would show a DMAR/IVRS the firmware has.
+        logShowsNoTable = s.kernelLog.isAvailable && tableEvidence.isEmpty
+            && (ir.logHasBootStart || ir.intelDecisionLine.map { $0.hasPrefix("x2apic:") || $0.hasPrefix("..TIMER") || $0.hasPrefix("smpboot") } == true)
 
         // The kernel's own decision.
         if let l = ir.enabledLine {
