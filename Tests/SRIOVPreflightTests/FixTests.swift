@@ -247,4 +247,14 @@ struct FixTests {
         let undone = FixSession.run(FixRequest(mode: .undo), root: HostRoot.disk(dir), base: dir)
         #expect(undone.exitCode == 0 && undone.stdout.contains("undone"), "\(undone.stderr)")
     }
+
+    @Test("runtime commands run without a shell, output and errors captured, exit status kept")
+    func processRunner() {
+        let (status, out) = ProcessRunner.run(["/bin/sh", "-c", "echo out; echo err >&2; exit 3"])
+        #expect(status == 3)
+        #expect(out == "out\nerr\n")
+        let (missing, why) = ProcessRunner.run(["/nonexistent/tool"])
+        #expect(missing == 127 && why.contains("/nonexistent/tool"))
+        #expect(CommandRunner.system.run(["true"]).0 == 0)
+    }
 }

@@ -25,10 +25,10 @@ extension Checks {
             .passes("Intel with vmx", .intelReady),
             .passes("AMD with svm", .amdReady),
             .warns("VM with nested virtualization",
-                   .intelReady.editing("proc/cpuinfo") { $0.replacingOccurrences(of: "vmx", with: "vmx hypervisor") }),
+                   .intelReady.editing("proc/cpuinfo") { $0.replacing("vmx", with: "vmx hypervisor") }),
             .fails("VM without nested virtualization",
-                   .intelReady.editing("proc/cpuinfo") { $0.replacingOccurrences(of: " vmx", with: " hypervisor") }),
-            .fails("VT-x off in BIOS", .intelReady.editing("proc/cpuinfo") { $0.replacingOccurrences(of: " vmx", with: "") }),
+                   .intelReady.editing("proc/cpuinfo") { $0.replacing(" vmx", with: " hypervisor") }),
+            .fails("VT-x off in BIOS", .intelReady.editing("proc/cpuinfo") { $0.replacing(" vmx", with: "") }),
             .errors("cpuinfo unreadable", .intelReady.unreadable("proc/cpuinfo")),
         ])) { s in
         let cpu = s.system

@@ -53,10 +53,10 @@ extension Checks {
             .fails("kernel log only: chipset erratum", .fieldIntelErratum),
             .fails("kernel log only: DMAR parsed late (kernel without CONFIG_IRQ_REMAP)", .fieldIntelParsedLate),
             .fails("kernel built without CONFIG_IRQ_REMAP", .intelReady.withoutIREnableLine.removing("proc/interrupts")
-                .editing("boot/config-\(ExampleHost.release)") { $0.replacingOccurrences(of: "CONFIG_IRQ_REMAP=y", with: "# CONFIG_IRQ_REMAP is not set") }),
+                .editing("boot/config-\(ExampleHost.release)") { $0.replacing("CONFIG_IRQ_REMAP=y", with: "# CONFIG_IRQ_REMAP is not set") }),
             .skips("kernel log from boot shows no DMAR", .fieldIntelNoTable),
             .passes("kernel log only: xAPIC mode without the opt-out line", .fieldIntelReady.editing("var/log/dmesg") {
-                $0.replacingOccurrences(of: "in x2apic mode", with: "in xapic mode") }),
+                $0.replacing("in x2apic mode", with: "in xapic mode") }),
             .fails("kernel log only: the kernel could not parse the DMAR", .fieldIntelDMARRejected),
             .fails("kernel log only: an I/O APIC under no VT-d unit", .fieldIntelIOAPICNotCovered),
             .fails("kernel log only: a unit without queued invalidation", .fieldIntelUnitWithoutQI),
@@ -64,11 +64,11 @@ extension Checks {
                 .file("proc/interrupts", ExampleHost.remappedInterrupts(ioapic: "IO-APIC", msi: "PCI-MSI"))),
             .fails("kernel built without CONFIG_INTEL_IOMMU", .intelReady.withoutIREnableLine
                 .file("proc/interrupts", ExampleHost.remappedInterrupts(ioapic: "IO-APIC", msi: "PCI-MSI"))
-                .editing("boot/config-\(ExampleHost.release)") { $0.replacingOccurrences(of: "CONFIG_INTEL_IOMMU=y", with: "# CONFIG_INTEL_IOMMU is not set") }),
+                .editing("boot/config-\(ExampleHost.release)") { $0.replacing("CONFIG_INTEL_IOMMU=y", with: "# CONFIG_INTEL_IOMMU is not set") }),
             .fails("AMD kernel built without CONFIG_AMD_IOMMU", .amdReady
                 .file("proc/interrupts", ExampleHost.remappedInterrupts(ioapic: "IO-APIC", msi: "PCI-MSI"))
-                .editing("var/log/dmesg") { $0.replacingOccurrences(of: "AMD-Vi: Interrupt remapping enabled", with: "") }
-                .editing("boot/config-\(ExampleHost.release)") { $0.replacingOccurrences(of: "CONFIG_AMD_IOMMU=y", with: "# CONFIG_AMD_IOMMU is not set") }),
+                .editing("var/log/dmesg") { $0.replacing("AMD-Vi: Interrupt remapping enabled", with: "") }
+                .editing("boot/config-\(ExampleHost.release)") { $0.replacing("CONFIG_AMD_IOMMU=y", with: "# CONFIG_AMD_IOMMU is not set") }),
             .errors("neither ACPI tables nor a kernel log in the capture", .fieldIntelUndecided.removing("var/log/dmesg")),
             .errors("kernel log excerpt ends before the decision", .fieldIntelUndecided),
             .errors("no log, no proc/interrupts", .intelReady.removing("var/log/dmesg").unreadable("proc/interrupts")),

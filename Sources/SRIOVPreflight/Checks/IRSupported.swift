@@ -63,7 +63,7 @@ extension Checks {
             .fails("hardware without IR", .intelNoIRHardware),
             .passes("no sysfs, kernel log only", .intelReady.removing("sys/class/iommu/dmar0/intel-iommu")),
             .fails("no sysfs, kernel log says no IR", .intelReady.withoutIREnableLine.removing("sys/class/iommu/dmar0/intel-iommu")
-                .editing("var/log/dmesg") { $0.replacingOccurrences(of: "ecap f050da", with: "ecap f050d2") }),
+                .editing("var/log/dmesg") { $0.replacing("ecap f050da", with: "ecap f050d2") }),
             .passes("kernel log only: every unit has IR, the kernel enabled it", .fieldIntelReady),
             .passes("kernel log only, journalctl -k shape", .fieldIntelJournal),
             .passes("kernel log only: BIOS x2APIC opt-out, IR in xAPIC mode", .fieldIntelOptOut),

@@ -33,13 +33,13 @@ extension Checks {
         examples: [
             .passes("intel_iommu=on iommu=pt", .intelReady),
             .passes("AMD with iommu=pt", .amdReady),
-            .passes("intel_iommu=on without iommu=pt", .intelReady.editing("proc/cmdline") { $0.replacingOccurrences(of: " iommu=pt", with: "") }),
-            .passes("AMD on by default, no arguments", .amdReady.editing("proc/cmdline") { $0.replacingOccurrences(of: " iommu=pt", with: "") }),
+            .passes("intel_iommu=on without iommu=pt", .intelReady.editing("proc/cmdline") { $0.replacing(" iommu=pt", with: "") }),
+            .passes("AMD on by default, no arguments", .amdReady.editing("proc/cmdline") { $0.replacing(" iommu=pt", with: "") }),
             .passes("no arguments, IOMMU off", .intelKernelDefaultOff),
             .fails("intremap=off", .intelReady.editing("proc/cmdline") { $0.trimmingWhitespace() + " intremap=off\n" }),
-            .fails("intel_iommu=off", .intelReady.editing("proc/cmdline") { $0.replacingOccurrences(of: "intel_iommu=on", with: "intel_iommu=off") }),
+            .fails("intel_iommu=off", .intelReady.editing("proc/cmdline") { $0.replacing("intel_iommu=on", with: "intel_iommu=off") }),
             .warns("no-op amd_iommu=on", .amdReady.editing("proc/cmdline") { $0.trimmingWhitespace() + " amd_iommu=on\n" }),
-            .warns("iommu=soft", .intelReady.editing("proc/cmdline") { $0.replacingOccurrences(of: "iommu=pt", with: "iommu=soft") }),
+            .warns("iommu=soft", .intelReady.editing("proc/cmdline") { $0.replacing("iommu=pt", with: "iommu=soft") }),
             .errors("cmdline unreadable", .intelReady.unreadable("proc/cmdline")),
         ])) { s in
         guard let c = s.system.cmdline.value else {

@@ -46,9 +46,9 @@ extension Checks {
             .errors("kernel log only: the log does not show the IOMMU starting", .fieldIntelReady),
             .fails("kernel default unknown (no build config)", .intelKernelDefaultOff.removing("boot/config-\(ExampleHost.release)")),
             .fails("units but no groups", .intelReady.removing("sys/kernel/iommu_groups").dir("sys/kernel/iommu_groups")),
-            .fails("intel_iommu=on, yet no IOMMU", .intelKernelDefaultOff.editing("proc/cmdline") { $0.replacingOccurrences(of: "\n", with: " intel_iommu=on\n") }),
+            .fails("intel_iommu=on, yet no IOMMU", .intelKernelDefaultOff.editing("proc/cmdline") { $0.replacing("\n", with: " intel_iommu=on\n") }),
             .fails("default-on kernel, yet no IOMMU", .intelKernelDefaultOff.editing("boot/config-\(ExampleHost.release)") {
-                $0.replacingOccurrences(of: "# CONFIG_INTEL_IOMMU_DEFAULT_ON is not set", with: "CONFIG_INTEL_IOMMU_DEFAULT_ON=y") }),
+                $0.replacing("# CONFIG_INTEL_IOMMU_DEFAULT_ON is not set", with: "CONFIG_INTEL_IOMMU_DEFAULT_ON=y") }),
             .fails("AMD IVRS, yet no IOMMU", .amdReady.removing("sys/class/iommu/ivhd0").removing("sys/kernel/iommu_groups").dir("sys/kernel/iommu_groups")),
             .errors("groups unreadable", .intelReady.unreadable("sys/kernel/iommu_groups", .io("Input/output error"))),
         ])) { s in

@@ -48,7 +48,7 @@ extension Checks {
             if d == "pci-stub" || d == "pci_stub" {
                 return .fail("stub-bound", ["driver": d], object: f.address, ev)
             }
-            if sriovPFDrivers.contains(d) || sriovPFDrivers.contains(d.replacingOccurrences(of: "_", with: "-")) {
+            if sriovPFDrivers.contains(d) || sriovPFDrivers.contains(d.replacing("_", with: "-")) {
                 return .pass("supports-vfs", ["driver": d], object: f.address, ev)
             }
             return .warn("unknown-driver", ["driver": d], object: f.address, ev)

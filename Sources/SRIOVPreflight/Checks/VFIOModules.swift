@@ -32,7 +32,7 @@ extension Checks {
             .passes("loaded", .intelReady),
             .passes("installed, not loaded", .intelReady.file("proc/modules", "ixgbe 380928 0 - Live 0x0\n")),
             .fails("vfio_pci missing", .intelReady.file("proc/modules", "vfio 1 0 - Live 0x0\n")
-                .editing("lib/modules/\(ExampleHost.release)/modules.dep") { $0.replacingOccurrences(of: "vfio-pci.ko:", with: "other.ko:") }),
+                .editing("lib/modules/\(ExampleHost.release)/modules.dep") { $0.replacing("vfio-pci.ko:", with: "other.ko:") }),
             .fails("vfio_pci not loaded, module tree missing", .intelReady.file("proc/modules", "vfio 1 0 - Live 0x0\n").removing("lib/modules")),
             .warns("blacklisted", .intelReady.file("proc/modules", "ixgbe 380928 0 - Live 0x0\n")
                 .file("etc/modprobe.d/blacklist-vfio.conf", "blacklist vfio_pci\n")),

@@ -1,4 +1,3 @@
-import Foundation
 
 /// Example hosts written in code, used by the check descriptions and the tests. They mirror what a
 /// Debian 12 host shows; each check's examples start from one and change the facts that matter.
@@ -175,11 +174,11 @@ extension ExampleHost {
     /// Intel hardware without interrupt remapping: DMAR INTR_REMAP clear, ECAP bit 3 clear.
     public static var intelNoIRHardware: ExampleHost {
         intelIntremapOff.named("intel-no-ir-hardware")
-            .editing("proc/cmdline") { $0.replacingOccurrences(of: " intremap=off", with: "") }
+            .editing("proc/cmdline") { $0.replacing(" intremap=off", with: "") }
             .file("etc/default/grub", "GRUB_CMDLINE_LINUX=\"intel_iommu=on iommu=pt\"\n")
             .bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(flags: 0x00))
             .file("sys/class/iommu/dmar0/intel-iommu/ecap", "f42\n")
-            .editing("var/log/dmesg") { $0.replacingOccurrences(of: "ecap f050da", with: "ecap f42") }
+            .editing("var/log/dmesg") { $0.replacing("ecap f050da", with: "ecap f42") }
     }
 
     /// Intel with VT-d on in BIOS, but the kernel did not turn it on (Debian's default-off kernel, no argument).

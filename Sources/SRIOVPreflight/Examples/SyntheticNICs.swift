@@ -170,7 +170,7 @@ extension ExampleHost {
         for s in slaves {
             // the slave's class link resolves to its device dir; `master` sits there
             if case .link(let t)? = h.nodes["sys/class/net/\(s)"] {
-                let nd = "sys/" + t.replacingOccurrences(of: "../../", with: "")
+                let nd = "sys/" + t.replacing("../../", with: "")
                 h = h.link("\(nd)/master", "../../../../../virtual/net/\(name)")
             }
         }

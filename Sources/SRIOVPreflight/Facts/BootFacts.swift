@@ -1,4 +1,3 @@
-import Foundation
 
 /// Where the next boot's kernel command line is configured, and what it says.
 public struct BootFacts: Sendable {
@@ -69,7 +68,7 @@ public struct BootFacts: Sendable {
                 if parts[0] == "linux" { linux = String(parts[1]) }
             }
             guard var opts = options else { continue }
-            if let ko = kernelopts { opts = opts.replacingOccurrences(of: "$kernelopts", with: ko) }
+            if let ko = kernelopts { opts = opts.replacing("$kernelopts", with: ko) }
             let src = Source(file: path, key: "options", value: opts)
             if let r = release, linux.hasSuffix(r) { blsChosen = [src]; break }
             if blsChosen.isEmpty { blsChosen = [src] }

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Applies plans with a journal and backups under ROOT/var/lib/sriov-preflight/, and undoes the last one.
 public enum FixEngine {
@@ -36,9 +38,9 @@ public enum FixEngine {
         let notRoot = geteuid() != 0
         func writable(_ rel: String) -> Bool {
             // The nearest directory that exists is the one a write (or the directories it creates) lands in.
-            var dir = (writer.full(rel) as NSString).deletingLastPathComponent
-            while !dir.isEmpty && dir != "/" && !FileManager.default.fileExists(atPath: dir) {
-                dir = (dir as NSString).deletingLastPathComponent
+            var dir = PathText.dirname(writer.full(rel))
+            while !dir.isEmpty && dir != "/" && access(dir, F_OK) != 0 {
+                dir = PathText.dirname(dir)
             }
             return access(dir.isEmpty ? "/" : dir, W_OK) == 0
         }
@@ -69,23 +71,26 @@ public enum FixEngine {
         let actions = plans.flatMap(\.actions)
         if files.isEmpty && actions.isEmpty { return outcome }
 
-        let stamp = journalStamp(existing: (try? FileManager.default.contentsOfDirectory(atPath: writer.full(journalDir))) ?? [])
+        let stamp = journalStamp(existing: PathText.entries(writer.full(journalDir)))
         let dir = "\(journalDir)/\(stamp)"
-        var record: [String: Any] = [
-            "id": stamp, "fixes": plans.map(\.fixID.rawValue), "complete": false,
-            "files": files.map { ["path": $0.path, "existed": $0.old != nil, "removed": $0.new == nil] },
-            "actions": actions.map { a -> [String: Any] in
+        func strings(_ a: [String]) -> JSON { .array(a.map { .string($0) }) }
+        var record: [String: JSON] = [
+            "id": .string(stamp), "fixes": strings(plans.map(\.fixID.rawValue)), "complete": .bool(false),
+            "files": .array(files.map { .object(["path": .string($0.path), "existed": .bool($0.old != nil), "removed": .bool($0.new == nil)]) }),
+            "actions": .array(actions.map { a -> JSON in
                 switch a.kind {
-                case .writeAttribute(let p, let v, let u): return ["attribute": p, "value": v, "undo": u ?? NSNull(), "run": live]
-                case .command(let argv, let u): return ["command": argv, "undo": u ?? NSNull(), "run": live]
+                case .writeAttribute(let p, let v, let u):
+                    return .object(["attribute": .string(p), "value": .string(v), "undo": .str(u), "run": .bool(live)])
+                case .command(let argv, let u):
+                    return .object(["command": strings(argv), "undo": u.map(strings) ?? .null, "run": .bool(live)])
                 }
-            },
+            }),
         ]
         for f in files {
             if let old = f.old { try writer.write("\(dir)/backup/\(f.path)", old, newMode: 0o600) }
             if let new = f.new { try writer.write("\(dir)/new/\(f.path)", new, newMode: 0o600) }
         }
-        try writer.write("\(dir)/journal.json", try jsonBytes(record), newMode: 0o600)
+        try writer.write("\(dir)/journal.json", jsonBytes(record), newMode: 0o600)
         outcome.journal = dir
         for f in files {
             if let new = f.new { try writer.write(f.path, new) } else { try writer.remove(f.path) }
@@ -99,9 +104,9 @@ public enum FixEngine {
                 outcome.actionsSkipped.append(a.shellText)
             }
         }
-        record["complete"] = true
-        record["created_directories"] = writer.createdDirectories.filter { !$0.hasPrefix(dir) }
-        try writer.write("\(dir)/journal.json", try jsonBytes(record), newMode: 0o600)
+        record["complete"] = .bool(true)
+        record["created_directories"] = strings(writer.createdDirectories.filter { !$0.hasPrefix(dir) })
+        try writer.write("\(dir)/journal.json", jsonBytes(record), newMode: 0o600)
         return outcome
     }
 
@@ -110,21 +115,22 @@ public enum FixEngine {
     public static func undo(base: String, live: Bool, force: Bool, writer: inout SafeWriter,
                             runner: CommandRunner = .system) throws -> Outcome {
         try writer.checkNoSymlinks(journalDir + "/x")
-        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: writer.full(journalDir))) ?? []).filter(isJournalStamp)
+        let entries = PathText.entries(writer.full(journalDir)).filter(isJournalStamp)
         guard let last = entries.max() else {
             throw Failure("nothing to undo: no applied fix is recorded in \(journalDir)")
         }
         let dir = "\(journalDir)/\(last)"
         guard let data = try writer.read("\(dir)/journal.json"),
-              let record = try JSONSerialization.jsonObject(with: Data(data)) as? [String: Any],
-              let files = record["files"] as? [[String: Any]] else {
+              case .object(let record)? = try? JSON.parse(data),
+              case .array(let fileList)? = record["files"] else {
             throw Failure("the journal \(dir)/journal.json is missing or unreadable")
         }
+        let files = fileList.compactMap { j -> [String: JSON]? in if case .object(let o) = j { return o }; return nil }
         var outcome = Outcome()
         outcome.journal = dir
         // Check first, change after: an undo that would overwrite later edits refuses as a whole.
         for f in files {
-            guard let path = f["path"] as? String else { continue }
+            guard let path = f["path"]?.stringValue else { continue }
             let expected = try writer.read("\(dir)/new/\(path)")
             let now = try writer.read(path)
             if now != expected && !force {
@@ -132,8 +138,8 @@ public enum FixEngine {
             }
         }
         for f in files.reversed() {
-            guard let path = f["path"] as? String else { continue }
-            if (f["existed"] as? Bool) == true {
+            guard let path = f["path"]?.stringValue else { continue }
+            if f["existed"] == .bool(true) {
                 guard let backup = try writer.read("\(dir)/backup/\(path)") else { throw Failure("backup of \(path) is missing") }
                 try writer.write(path, backup)
                 outcome.changedFiles.append(path)
@@ -142,11 +148,12 @@ public enum FixEngine {
                 outcome.removedFiles.append(path)
             }
         }
-        for a in ((record["actions"] as? [[String: Any]]) ?? []).reversed() where (a["run"] as? Bool) == true {
-            if let p = a["attribute"] as? String, let u = a["undo"] as? String {
+        let actionList = record["actions"]?.arrayValue ?? []
+        for case .object(let a) in actionList.reversed() where a["run"] == .bool(true) {
+            if let p = a["attribute"]?.stringValue, let u = a["undo"]?.stringValue {
                 let action = RuntimeAction.attribute(p, u, undo: nil, "undo")
                 if live { try run(action, base: base, runner: runner, undo: false); outcome.actionsRun.append(action.shellText) }
-            } else if let u = a["undo"] as? [String] {
+            } else if let u = a["undo"]?.arrayValue?.compactMap(\.stringValue), !u.isEmpty {
                 let action = RuntimeAction.command(u, "undo")
                 if live { try run(action, base: base, runner: runner, undo: false); outcome.actionsRun.append(action.shellText) }
             }
@@ -154,7 +161,7 @@ public enum FixEngine {
         // The journal goes, and so do the directories the apply created, when nothing else is in them.
         try writer.removeTree(dir)
         for d in [journalDir, stateDir] where !writer.removeIfEmpty(d) { break }
-        for d in ((record["created_directories"] as? [String]) ?? []).reversed() { writer.removeIfEmpty(d) }
+        for d in (record["created_directories"]?.arrayValue?.compactMap(\.stringValue) ?? []).reversed() { writer.removeIfEmpty(d) }
         return outcome
     }
 
@@ -162,24 +169,27 @@ public enum FixEngine {
         switch a.kind {
         case .writeAttribute(let p, let v, _):
             let path = base == "/" ? "/" + p : base + "/" + p
-            guard let h = FileHandle(forWritingAtPath: path) else { throw Failure("cannot open \(path) for writing") }
-            defer { try? h.close() }
-            do { try h.write(contentsOf: Data(v.utf8)) } catch { throw Failure("writing \(v) to \(path) failed: \(error)") }
+            let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { throw Failure("cannot open \(path) for writing: \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            let bytes = Array(v.utf8)
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n != bytes.count { throw Failure("writing \(v) to \(path) failed: \(String(cString: strerror(errno)))") }
         case .command(let argv, _):
             let (status, output) = runner.run(argv)
             if status != 0 { throw Failure("`\(argv.joined(separator: " "))` failed (exit \(status)): \(output.trimmingWhitespace())") }
         }
     }
 
-    static func jsonBytes(_ o: Any) throws -> [UInt8] {
-        Array(try JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys]))
+    static func jsonBytes(_ o: [String: JSON]) -> [UInt8] {
+        Array(JSON.object(o).serialized(pretty: true).utf8)
     }
 
     /// A name that sorts after every existing journal entry: today's stamp, or, when an entry already
     /// sorts after it (a clock that went back), that entry's stamp with the next sequence number.
     /// Names that are not journal stamps (a stray `notes.txt`) are not journal entries.
     static func journalStamp(existing: [String]) -> String {
-        let base = Report.wallClockStamp().replacingOccurrences(of: ":", with: "")
+        let base = String(Report.wallClockStamp().filter { $0 != ":" })
         let today = "\(base)-0000"
         guard let last = existing.filter(isJournalStamp).max(), last >= today else { return today }
         let n = Int(last.suffix(4))! + 1
@@ -211,18 +221,8 @@ public struct CommandRunner: Sendable {
 
     public init(run: @escaping @Sendable ([String]) -> (Int32, String)) { self.run = run }
 
-    public static let system = CommandRunner { argv in
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = argv
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch { return (127, "\(error)") }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: out, as: UTF8.self))
-    }
+    /// Runs `argv` through /usr/bin/env (PATH lookup), output and errors captured together.
+    public static let system = CommandRunner { argv in ProcessRunner.run(["/usr/bin/env"] + argv) }
 }
 
 extension Report {

@@ -73,7 +73,7 @@ public enum CheckDocs {
             md += "## Findings\n\nEvery result carries one of these codes; its message is the template with each `{name}` replaced by the "
             md += "result's param of that name (`params` in the JSON report).\n\n| code | message |\n|---|---|\n"
             for (code, template) in d.messages.sorted(by: { $0.key < $1.key }) {
-                md += "| `\(d.id).\(code)` | \(template.replacingOccurrences(of: "|", with: "\\|")) |\n"
+                md += "| `\(d.id).\(code)` | \(template.replacing("|", with: "\\|")) |\n"
             }
             md += "\n"
         }

@@ -84,3 +84,10 @@ public indirect enum JSON: Sendable, Equatable {
         out += "\""
     }
 }
+
+extension JSON {
+    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    public var arrayValue: [JSON]? { if case .array(let a) = self { return a }; return nil }
+    public var objectValue: [String: JSON]? { if case .object(let o) = self { return o }; return nil }
+    public subscript(key: String) -> JSON? { objectValue?[key] }
+}
