@@ -13,7 +13,8 @@ extension Checks {
             from the IVRS devices at boot (see ir.supported).
             """,
         remediation: "Enable \"Interrupt Remapping\" in the BIOS (VT-d settings); disable \"x2APIC opt-out\" if the BIOS offers it.",
-        reads: ["sys/firmware/acpi/tables/DMAR (flags)", "sys/firmware/acpi/tables/IVRS"],
+        reads: ["sys/firmware/acpi/tables/DMAR (flags)", "sys/firmware/acpi/tables/IVRS", "proc/cpuinfo (CPU vendor)",
+                "kernel log: x2apic opt-out and DMAR-IR lines"],
         manualCheck: "od -An -tx1 -j37 -N1 /sys/firmware/acpi/tables/DMAR    # bit 0 INTR_REMAP, bit 1 X2APIC_OPT_OUT",
         messages: [
             "intr-remap-set": "DMAR INTR_REMAP set",

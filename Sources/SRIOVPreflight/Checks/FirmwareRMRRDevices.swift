@@ -13,7 +13,8 @@ extension Checks {
             and their VFs may share the problem on some platforms.
             """,
         remediation: "Choose another NIC for SR-IOV, or disable the firmware feature using it (e.g. shared LOM / iLO / iDRAC NIC sharing, PXE on that port).",
-        reads: ["sys/firmware/acpi/tables/DMAR (RMRR device scopes)", "sys/bus/pci/devices/*/class", "sys/bus/pci/devices/*/secondary_bus_number"],
+        reads: ["sys/firmware/acpi/tables/DMAR (RMRR device scopes)", "sys/bus/pci/devices/*/class", "sys/bus/pci/devices/*/secondary_bus_number",
+                "proc/cpuinfo (CPU vendor)", "kernel log: DMAR lines"],
         messages: [
             "no-dmar": "no DMAR table: RMRRs are an Intel VT-d structure",
             "dmar-not-in-evidence": "not in this evidence: the DMAR table's RMRR device scopes (the kernel found a DMAR; its log prints RMRR ranges, not the devices)",

@@ -24,7 +24,7 @@ extension Checks {
             """,
         reads: ["sys/firmware/acpi/tables/DMAR (byte 37)", "sys/class/iommu/dmar*/intel-iommu/ecap",
                 "kernel log: DMAR: dmarN: reg_base_addr … ecap …", "kernel log: DMAR-IR and AMD-Vi lines, ACPI: DMAR/IVRS",
-                "boot/config-<release>", "proc/cmdline"],
+                "boot/config-<release>", "proc/cmdline", "proc/cpuinfo (CPU vendor)"],
         manualCheck: """
             Intel: the DMAR flags byte is the 38th byte of the table (offset 37); bit 0 is INTR_REMAP:
               od -An -tx1 -j37 -N1 /sys/firmware/acpi/tables/DMAR      # 01 or 03 → set

@@ -19,7 +19,8 @@ extension Checks {
             """,
         reads: ["sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
                 "sys/module/iommufd/parameters/allow_unsafe_interrupts", "etc/modprobe.d/*.conf",
-                "lib/modprobe.d/*.conf", "run/modprobe.d/*.conf", "proc/cmdline", "kernel log"],
+                "lib/modprobe.d/*.conf", "run/modprobe.d/*.conf", "proc/cmdline", "kernel log",
+                "sys/class/iommu/*/intel-iommu/ecap", "proc/interrupts", "sys/kernel/iommu_groups/*"],
         fixID: .unsafeInterrupts,
         messages: [
             "no-iommu": "no IOMMU is active, so vfio cannot assign devices at all (see kernel.iommu-enabled)",

@@ -17,7 +17,7 @@ extension Checks {
             --remove-args`), regenerate the boot configuration (update-grub / grub2-mkconfig) and reboot. Drop \
             `amd_iommu=on`; AMD-Vi is on by default.
             """,
-        reads: ["proc/cmdline", "kernel log"],
+        reads: ["proc/cmdline", "kernel log", "sys/class/iommu/* (active units)", "sys/kernel/iommu_groups/*"],
         fixID: .iommuCmdline,
         messages: [
             "cmdline-unreadable": "cannot tell: {path}: {problem}",

@@ -15,7 +15,7 @@ extension Checks {
             /etc/default/grub was edited by hand).
             """,
         reads: ["proc/cmdline", "etc/default/grub", "etc/default/grub.d/*.cfg", "boot/loader/entries/*.conf",
-                "boot/grub2/grubenv"],
+                "boot/grub2/grubenv", "sys/class/iommu/* (active units)", "sys/kernel/iommu_groups/*"],
         messages: [
             "no-boot-config": "no boot configuration to compare: {reason}",
             "cmdline-unreadable": "cannot tell: {path}: {problem}",
