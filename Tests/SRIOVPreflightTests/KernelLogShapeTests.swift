@@ -123,3 +123,19 @@ struct KernelLogOlderTests {
         #expect(!rotated.logShowsNoTable)
     }
 }
+
+@Suite("IR model: disagreements")
+struct IRModelDisagreementTests {
+    @Test("intremap=no_x2apic_optout predicts x2APIC mode; a kernel that enabled xAPIC mode wins, and the evidence says so")
+    func optOutOverride() {
+        let host = ExampleHost.fieldIntelOptOut.editing("proc/cmdline") { $0.replacingOccurrences(of: "\n", with: " intremap=no_x2apic_optout\n") }
+        let s = HostSnapshot.collect(host.root())
+        let m = IRModel(s)
+        #expect(m.predictedMode == "x2apic")
+        #expect(m.disagreements.contains { $0.observed.contains("the model predicts x2apic mode") })
+        #expect(m.notes.contains { $0.observed.hasPrefix("intremap=no_x2apic_optout") })
+        let r = Engine.run(s).first { $0.id == "ir.enabled" }
+        #expect(r?.status == .pass)
+        #expect(r?.evidence.contains { $0.observed.contains("the model predicts x2apic mode") } == true)
+    }
+}

@@ -338,6 +338,16 @@ public struct IRModel: Sendable {
                               evidence: [Evidence(cfgSrc, "\(name)=\(c[name] ?? "absent")", expected: "\(name)=y")], platform: false))
         }
         if let c = cmd {
+            let intremap = c.options("intremap")
+            if intremap.contains("nosid") {
+                notes.append(Evidence(cmdSrc, "intremap=nosid: remapping without source-id checks (interrupt isolation between devices is weaker)"))
+            }
+            if intremap.contains("no_x2apic_optout") {
+                notes.append(Evidence(cmdSrc, "intremap=no_x2apic_optout: the BIOS's x2APIC opt-out is overridden"))
+            }
+            if let mode = c.value("amd_iommu_intr") {
+                notes.append(Evidence(cmdSrc, "amd_iommu_intr=\(mode): AMD interrupt remapping mode chosen on the command line"))
+            }
             if let tok = c.interruptRemappingOffToken {
                 links.append(Link(code: "cmdline-off", params: ["token": tok],
                                   evidence: [Evidence(cmdSrc, c.raw, expected: "no \(tok)")], platform: false))
