@@ -58,5 +58,5 @@ let package = Package(
             dependencies: ["SRIOVPreflight", "CLibXML2"]
         ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -21,13 +21,7 @@ public struct IOMMUFacts: Sendable {
 
     static func collect(_ root: HostRoot) -> IOMMUFacts {
         let groups: Result<[String: [String]], FSError> = root.list(groupsDir).map { names in
-            var members = [[String]](repeating: [], count: names.count)
-            members.withUnsafeMutableBufferPointer { out in
-                let buffer = out
-                DispatchQueue.concurrentPerform(iterations: 2) { w in
-                    for k in stride(from: w, to: names.count, by: 2) { buffer[k] = root.entries("\(groupsDir)/\(names[k])/devices") }
-                }
-            }
+            let members = Parallel.map(names.count) { k in root.entries("\(groupsDir)/\(names[k])/devices") }
             return Dictionary(zip(names, members), uniquingKeysWith: { a, _ in a })
         }
         var f = IOMMUFacts(units: root.list(classDir), groups: groups)

@@ -174,16 +174,8 @@ public struct PCIFacts: Sendable {
         case .failure(let e): facts.problem = e; return facts
         }
         // Two workers read sysfs attributes while a third scans config spaces through libpci.
-        var viaLibpci: [String: [UInt8]]?
-        var slots = [PCIFunction?](repeating: nil, count: names.count)
-        let workers = 2
-        slots.withUnsafeMutableBufferPointer { out in
-            let buffer = out
-            DispatchQueue.concurrentPerform(iterations: workers + 1) { w in
-                if w == workers { viaLibpci = libpciConfigs(root); return }
-                for k in stride(from: w, to: names.count, by: workers) { buffer[k] = readFunction(root, names[k]) }
-            }
-        }
+        let (viaLibpci, slots) = Parallel.both({ libpciConfigs(root) },
+                                               { Parallel.map(names.count) { k in readFunction(root, names[k]) } })
         var functions: [PCIFunction] = []
         functions.reserveCapacity(names.count)
         for case var f? in slots {

@@ -50,7 +50,7 @@ public final class FileRecorder: @unchecked Sendable {
         var viaLibpci = false
     }
 
-    private let lock = Mutex()
+    private let lock = Lock(())
     private(set) var kinds: [String: NodeKind] = [:]
     private(set) var links: [String: String] = [:]
     private(set) var reads: [String: ReadRecord] = [:]
@@ -70,17 +70,17 @@ public final class FileRecorder: @unchecked Sendable {
 
     func kind(_ path: String, _ k: NodeKind?) {
         guard let k else { return }
-        lock.withLock { kinds[path] = k }
+        lock.locked { kinds[path] = k }
     }
 
     func link(_ path: String, _ target: String) {
-        lock.withLock { links[path] = target }
+        lock.locked { links[path] = target }
     }
 
     func read(_ path: String, _ result: Result<[UInt8], FSError>, probe: Bool = false, viaLibpci: Bool = false) {
         switch result {
         case .success(let bytes):
-            let known = lock.withLock { reads[path] }
+            let known = lock.locked { reads[path] }
             var rec = known ?? ReadRecord()
             if !probe { rec.probeOnly = false }
             if viaLibpci { rec.viaLibpci = true }
@@ -93,16 +93,16 @@ public final class FileRecorder: @unchecked Sendable {
                     if keepContents { rec.bytes = bytes }
                 }
             }
-            lock.withLock { reads[path] = rec }
+            lock.locked { reads[path] = rec }
         case .failure(let e):
-            lock.withLock {
+            lock.locked {
                 if reads[path] == nil { reads[path] = ReadRecord(error: e, probeOnly: probe) }
             }
         }
     }
 
     func list(_ path: String, _ result: Result<[String], FSError>) {
-        lock.withLock {
+        lock.locked {
             if case .success? = lists[path], case .failure = result { return }
             lists[path] = result
         }
@@ -110,20 +110,20 @@ public final class FileRecorder: @unchecked Sendable {
 
     func stat(_ path: String, _ k: NodeKind?) {
         guard let k else { return }
-        lock.withLock { stats[path] = k }
+        lock.locked { stats[path] = k }
     }
 
     func unresolved(_ path: String, _ kind: FileRead.Kind, _ e: FSError) {
-        lock.withLock { if unresolved[path] == nil { unresolved[path] = (kind, e) } }
+        lock.locked { if unresolved[path] == nil { unresolved[path] = (kind, e) } }
     }
 
     func handedOut(_ path: String) {
-        lock.withLock { _ = handedOut.insert(path) }
+        lock.locked { _ = handedOut.insert(path) }
     }
 
     /// A file read by libpci outside HostRoot (config spaces), with the bytes it gave.
     public func readByLibrary(_ path: String, _ bytes: [UInt8]) {
-        let known = lock.withLock { reads[path] }
+        let known = lock.locked { reads[path] }
         if let known, known.error == nil, !known.probeOnly { return }
         read(path, .success(bytes), viaLibpci: true)
     }
@@ -131,11 +131,11 @@ public final class FileRecorder: @unchecked Sendable {
     // MARK: the record
 
     /// The bytes read of `path` (with `keepContents`).
-    func contents(_ path: String) -> [UInt8]? { lock.withLock { reads[path]?.bytes } }
+    func contents(_ path: String) -> [UInt8]? { lock.locked { reads[path]?.bytes } }
 
     /// One entry per path, sorted by path.
     public var filesRead: [FileRead] {
-        lock.withLock {
+        lock.locked {
             var out: [String: FileRead] = [:]
             for (p, (kind, e)) in unresolved { out[p] = FileRead(path: p, kind: kind, error: e.description) }
             for (p, k) in stats where k == .file || k == .directory {

@@ -9,7 +9,7 @@ public final class HostRoot: @unchecked Sendable {
     /// True for the machine we run on (`/`): the kernel log then comes from /dev/kmsg, the release from uname.
     public let isLive: Bool
     private var dirCache: [String: Result<String, FSError>] = [:]
-    private let lock = Mutex()
+    private let lock = Lock(())
 
     public static let maxLinkHops = 40
     public static let defaultReadLimit = 16 << 20
@@ -82,10 +82,10 @@ public final class HostRoot: @unchecked Sendable {
 
     private func resolveDir(_ dir: String) -> Result<String, FSError> {
         if dir.isEmpty { return .success("") }
-        if let hit = lock.withLock({ dirCache[dir] }) { return hit }
+        if let hit = lock.locked({ dirCache[dir] }) { return hit }
         let comps = dir.split(separator: "/").map(String.init)
         let r = walk(start: "", components: comps, followLast: true, lastFileMayBeLink: true)
-        lock.withLock { dirCache[dir] = r }
+        lock.locked { dirCache[dir] = r }
         return r
     }
 

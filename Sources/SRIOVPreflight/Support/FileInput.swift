@@ -48,5 +48,12 @@ public enum FileInput {
 
 /// A line on standard error.
 public func printError(_ line: String) {
-    fputs(line.hasSuffix("\n") ? line : line + "\n", stderr)
+    let bytes = Array((line.hasSuffix("\n") ? line : line + "\n").utf8)
+    var off = 0
+    while off < bytes.count {
+        let n = bytes[off...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return }
+        off += n
+    }
 }

@@ -1,16 +1,16 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
-/// A plain lock for the few caches shared across threads.
-final class Mutex: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&m)
-        defer { pthread_mutex_unlock(&m) }
-        return try body()
+/// The one lock type of the project: the standard library's `Mutex` (PCIAccess uses it with its state
+/// inside); here it guards the few caches kept beside it in a class.
+typealias Lock = Mutex<Void>
+
+extension Mutex where Value == Void {
+    /// Runs `body` holding the lock.
+    borrowing func locked<T>(_ body: () throws -> T) rethrows -> T {
+        try withLock { _ in try body() }
     }
 }
 
