@@ -65,7 +65,7 @@ extension Checks {
             if !missing.isEmpty {
                 return .fail("unassigned", ["unassigned": String(missing.count)], object: f.address, ev)
             }
-            let bytes = wanted.reduce(UInt64(0)) { $0 + $1.size }
+            let bytes = wanted.reduce(UInt64(0)) { let (s, o) = $0.addingReportingOverflow($1.size); return o ? .max : s }
             return .pass("assigned", ["assigned": String(wanted.count), "bytes": bytesText(bytes), "total_vfs": String(f.totalVFs)],
                          object: f.address, ev)
         }

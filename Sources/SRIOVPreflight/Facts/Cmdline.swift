@@ -1,7 +1,16 @@
 /// A kernel command line split the way the kernel splits it (spaces, double quotes group).
 public struct KernelCmdline: Sendable, Equatable {
+    /// The most of a command line a fact keeps: the kernel's own limit (COMMAND_LINE_SIZE) is 2 KiB to 4 KiB
+    /// on x86 and below 64 KiB everywhere, so a longer file is not a command line the kernel booted with (a
+    /// hostile or broken root). What is kept is cut there, and `raw` says so wherever it is shown.
+    public static let maxBytes = 64 << 10
+    public static let cutNote = " … [cut: longer than \(maxBytes) bytes; the rest was not read]"
+
     public var raw: String
     public var tokens: [String]
+    /// True when the file was longer than `maxBytes`: `raw` ends with `cutNote`, and the last, partial
+    /// argument is not among `tokens`.
+    public var cut = false
 
     public init(_ raw: String) {
         self.raw = raw.trimmingWhitespace()
@@ -20,6 +29,21 @@ public struct KernelCmdline: Sendable, Equatable {
         }
         if has { out.append(cur) }
         tokens = out
+    }
+
+    /// A command line file (proc/cmdline), read at most `maxBytes` (+1, to tell a cut).
+    static func read(_ root: HostRoot, _ path: String) -> Fact<KernelCmdline> {
+        switch root.read(path, limit: maxBytes + 1) {
+        case .failure(let e):
+            return .unknown(source: path, reason: e.description)
+        case .success(let bytes):
+            guard bytes.count > maxBytes else { return .known(KernelCmdline(String(decoding: bytes, as: UTF8.self)), source: path) }
+            var c = KernelCmdline(String(decoding: bytes.prefix(maxBytes), as: UTF8.self))
+            if !c.tokens.isEmpty { c.tokens.removeLast() }
+            c.raw += cutNote
+            c.cut = true
+            return .known(c, source: path)
+        }
     }
 
     /// Value of the last `key=value` (the kernel takes the last); "" for a bare `key`.

@@ -100,10 +100,14 @@ public struct PCIFacts: Sendable {
     /// Network-class physical functions (VFs excluded).
     public var nics: [PCIFunction] { functions.filter { $0.isNetwork && !$0.isVF } }
 
-    /// Config spaces through libpci's sysfs method, where the tree on disk is one libpci can walk
-    /// (the live host, a capture that kept its symlinks); nil otherwise.
+    /// Config spaces through libpci's sysfs method: on the live host only. libpci opens the files itself,
+    /// blocking and following the operating system's links, so on any other root (a capture, an unpacked
+    /// bundle) a FIFO in place of `config` would hang it and a link whose target leaves the root (absolute, or
+    /// `../` past the top) would make it read the machine the tool runs on. There `config` is read through
+    /// HostRoot, confined to the root, non-blocking and refusing anything but a regular file.
     static func libpciConfigs(_ root: HostRoot) -> [String: [UInt8]]? {
-        guard let first = root.entries(devicesDir).first,
+        guard root.isLive,
+              let first = root.entries(devicesDir).first,
               root.backend.kind("\(devicesDir)/\(first)") == .link,
               let dir = root.absolutePath("sys/bus/pci"),
               let records = try? PCIAccess.scanSysfs(path: dir) else { return nil }
@@ -135,11 +139,13 @@ public struct PCIFacts: Sendable {
         f.linkSpeed = text("current_link_speed")
         f.linkWidth = text("current_link_width")
         f.ariEnabled = intValue("ari_enabled").map { $0 != 0 }
-        f.secondaryBus = intValue("secondary_bus_number")
+        f.secondaryBus = intValue("secondary_bus_number").flatMap { (0...0xFF).contains($0) ? $0 : nil }
+        // 16-bit fields of the SR-IOV capability: anything else in these files is garbage, not a count.
+        func u16Value(_ attr: String) -> Int? { intValue(attr).flatMap { (0...0xFFFF).contains($0) ? $0 : nil } }
         if entries.contains("sriov_totalvfs") {
             f.sriov = SRIOVAttributes(
-                totalVFs: intValue("sriov_totalvfs"), numVFs: intValue("sriov_numvfs"),
-                offset: intValue("sriov_offset"), stride: intValue("sriov_stride"),
+                totalVFs: u16Value("sriov_totalvfs"), numVFs: u16Value("sriov_numvfs"),
+                offset: u16Value("sriov_offset"), stride: u16Value("sriov_stride"),
                 vfDevice: hexValue("sriov_vf_device").map { UInt16(truncatingIfNeeded: $0) },
                 driversAutoprobe: intValue("sriov_drivers_autoprobe").map { $0 != 0 })
         }
@@ -173,15 +179,22 @@ public struct PCIFacts: Sendable {
         case .success(let n): names = n
         case .failure(let e): facts.problem = e; return facts
         }
-        // Two workers read sysfs attributes while a third scans config spaces through libpci.
-        let (viaLibpci, slots) = Parallel.both({ libpciConfigs(root) },
-                                               { Parallel.map(names.count) { k in readFunction(root, names[k]) } })
+        // Two workers read sysfs attributes (and, off the live host, config spaces through HostRoot) while,
+        // on the live host, a third scans config spaces through libpci.
+        let live = root.isLive
+        let (viaLibpci, slots) = Parallel.both({ live ? libpciConfigs(root) : nil },
+                                               { Parallel.map(names.count) { k in
+                                                   var f = readFunction(root, names[k])
+                                                   if !live { f.config = root.read("\(f.path)/config", limit: 4096) }
+                                                   return f
+                                               } })
         var functions: [PCIFunction] = []
         functions.reserveCapacity(names.count)
         for case var f? in slots {
             // libpci's read of the kernel's config file: as long as the file gives (64 bytes for non-root).
-            let config: Result<[UInt8], FSError> = viaLibpci?[f.address].map { .success($0) }
-                ?? root.read("\(f.path)/config", limit: 4096)
+            let config: Result<[UInt8], FSError> = live
+                ? (viaLibpci?[f.address].map { .success($0) } ?? root.read("\(f.path)/config", limit: 4096))
+                : f.config
             f.config = config
             if case .success(let b) = config { f.caps = PCICapabilities(b) }
             functions.append(f)

@@ -23,8 +23,9 @@ public enum Fact<T: Sendable>: Sendable {
         return nil
     }
 
-    static func read(_ root: HostRoot, _ path: String, _ transform: (String) -> T?) -> Fact<T> {
-        switch root.text(path) {
+    static func read(_ root: HostRoot, _ path: String, limit: Int = HostRoot.defaultReadLimit,
+                     _ transform: (String) -> T?) -> Fact<T> {
+        switch root.text(path, limit: limit) {
         case .success(let s):
             if let v = transform(s) { return .known(v, source: path) }
             return .unknown(source: path, reason: "unrecognised content")
@@ -61,14 +62,14 @@ public struct SystemFacts: Sendable {
             }
             release = .known(r, source: "uname")
         } else {
-            let fromSys = Fact<String>.read(root, "proc/sys/kernel/osrelease") { s in
+            let fromSys = Fact<String>.read(root, "proc/sys/kernel/osrelease", limit: 4096) { s in
                 let t = s.trimmingWhitespace()
                 return t.isEmpty ? nil : t
             }
             if fromSys.value != nil {
                 release = fromSys
             } else {
-                let fromVersion = Fact<String>.read(root, "proc/version") { s in
+                let fromVersion = Fact<String>.read(root, "proc/version", limit: 4096) { s in
                     // "Linux version 6.1.0-56-amd64 (debian-kernel@…) …"
                     let parts = s.split(separator: " ")
                     guard parts.count > 2, parts[0] == "Linux", parts[1] == "version" else { return nil }
@@ -98,8 +99,8 @@ public struct SystemFacts: Sendable {
                 let key = line[..<colon].trimmingCharacters()
                 let value = line[line.index(after: colon)...].trimmingCharacters()
                 switch key {
-                case "vendor_id": if vendor == nil { vendor = value }
-                case "model name": if model == nil { model = value }
+                case "vendor_id": if vendor == nil { vendor = String(value.prefix(256)) }
+                case "model name": if model == nil { model = String(value.prefix(256)) }
                 case "flags":
                     if !sawFlags { set = Set(value.split(separator: " ").map(String.init)); sawFlags = true }
                 default: break
@@ -133,7 +134,7 @@ public struct SystemFacts: Sendable {
 
         return SystemFacts(
             hostname: hostname, kernelRelease: release,
-            cmdline: Fact.read(root, "proc/cmdline") { KernelCmdline($0) },
+            cmdline: KernelCmdline.read(root, "proc/cmdline"),
             osPrettyName: pretty, cpuVendor: vendor, cpuModel: model, cpuFlags: flags, kernelConfig: config)
     }
 }

@@ -122,10 +122,38 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
         return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Special files a read may open: on the live host only, the kernel log. Anywhere else a FIFO, a socket or
+    /// a device in place of a file (an endless /dev/zero, a FIFO that never gets a writer, a device whose
+    /// open has effects) is refused before it is opened, with what it is.
+    public static let liveDevices: Set<String> = ["dev/kmsg"]
+
+    static func notRegular(_ mode: mode_t) -> FSError? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return .isADirectory
+        case S_IFIFO: return .io("not a regular file: a FIFO")
+        case S_IFCHR: return .io("not a regular file: a character device")
+        case S_IFBLK: return .io("not a regular file: a block device")
+        case S_IFSOCK: return .io("not a regular file: a socket")
+        case S_IFLNK: return .linkLoop   // as open(O_NOFOLLOW) says: the caller resolves the link
+        default: return .io("not a regular file")
+        }
+    }
+
     public func read(_ path: String, limit: Int) -> Result<[UInt8], FSError> {
-        let fd = open(full(path), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
+        let name = full(path)
+        let device = base == "/" && Self.liveDevices.contains(path)
+        var st = stat()
+        if lstat(name, &st) != 0 { return .failure(.fromErrno(errno)) }
+        if !device, let e = Self.notRegular(st.st_mode) { return .failure(e) }
+        let fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { return .failure(.fromErrno(errno)) }
         defer { close(fd) }
+        // The name may have been swapped between the lstat and the open: what was opened is what counts.
+        if !device {
+            if fstat(fd, &st) != 0 { return .failure(.fromErrno(errno)) }
+            if let e = Self.notRegular(st.st_mode) { return .failure(e) }
+        }
         var out: [UInt8] = []
         // Most host files (sysfs attributes, proc entries) are small: one 4 KiB stack chunk at a time.
         let failure: FSError? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk in

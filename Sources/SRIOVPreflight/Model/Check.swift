@@ -26,10 +26,22 @@ public struct Evidence: Sendable, Equatable, Codable {
     public var observed: String
     public var expected: String?
 
+    /// The most of one text a piece of evidence keeps (a 50 MB file echoed into every report is no evidence).
+    public static let maxText = 64 << 10
+
     public init(_ source: String, _ observed: String, expected: String? = nil) {
-        self.source = source
-        self.observed = observed
-        self.expected = expected
+        self.source = Self.capped(source)
+        self.observed = Self.capped(observed)
+        self.expected = expected.map(Self.capped)
+    }
+
+    /// `text`, or its first `maxText` bytes (on a character boundary) and a note saying it was cut.
+    static func capped(_ text: String) -> String {
+        guard text.utf8.count > maxText else { return text }
+        let bytes = Array(text.utf8.prefix(maxText + 1))
+        var n = maxText   // bytes[n] is the first byte left out: never cut inside a character
+        while n > 0 && bytes[n] & 0xC0 == 0x80 { n -= 1 }
+        return String(decoding: bytes[..<n], as: UTF8.self) + " … [cut: \(text.utf8.count) bytes, the first \(n) shown]"
     }
 }
 
