@@ -39,7 +39,8 @@ public enum SyntheticConfig {
         totalVFs: UInt16, initialVFs: UInt16? = nil, numVFs: UInt16,
         firstVFOffset: UInt16, vfStride: UInt16, vfDeviceID: UInt16, vfBARs: [VFBAR] = [],
         ariCapableHierarchy: Bool = true, functionDependencyLink: UInt8 = 0, ariNextFunction: UInt8 = 0,
-        acs: ACSCapability.Features? = nil, linkSpeed: UInt8 = 3, linkWidth: UInt8 = 8
+        acs: ACSCapability.Features? = nil, linkSpeed: UInt8 = 3, linkWidth: UInt8 = 8,
+        supportedPageSizes: UInt32 = 0x0000_0553, systemPageSize: UInt32 = 0x0000_0001
     ) -> [UInt8] {
         var config = ConfigBuilder()
         config.header(vendorID: vendorID, deviceID: deviceID, classCode: classCode, revision: revision,
@@ -63,8 +64,8 @@ public enum SyntheticConfig {
         config.set16(s + 0x14, firstVFOffset)
         config.set16(s + 0x16, vfStride)
         config.set16(s + 0x1A, vfDeviceID)
-        config.set32(s + 0x1C, 0x0000_0553) // 4K, 8K, 64K, 256K, 1M, 4M pages
-        config.set32(s + 0x20, 0x0000_0001) // 4K system pages
+        config.set32(s + 0x1C, supportedPageSizes) // default 0x553: 4K, 8K, 64K, 256K, 1M, 4M pages
+        config.set32(s + 0x20, systemPageSize)     // default 1: 4K system pages
         for bar in vfBARs where (0..<6).contains(bar.index) && (!bar.is64Bit || bar.index < 5) {
             let flags: UInt32 = (bar.is64Bit ? 0x4 : 0) | (bar.prefetchable ? 0x8 : 0)
             config.set32(s + 0x24 + 4 * bar.index, UInt32(truncatingIfNeeded: bar.baseAddress) & ~0xf | flags)

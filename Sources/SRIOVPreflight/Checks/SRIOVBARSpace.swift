@@ -36,6 +36,8 @@ extension Checks {
             .errors("resource file without IOV BAR lines", .intelWithNIC.file(
                 "sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/resource",
                 String(repeating: "0x0000000000000000 0x0000000000000000 0x0000000000000000\n", count: 7)), object: "0000:3b:00.0"),
+            .fails("real E810 as its lspci text shows it: both IOV BARs at 0 (not assigned)", .real(RealNICs.e810), object: "0000:e2:00.0"),
+            .passes("real X550 (ixgbe): IOV BARs 0 and 3 assigned", .real(RealNICs.x550, vfs: 2), object: "0000:01:00.0"),
         ] + perPFExamples)) { s in
         s.perPF { f in
             var ev: [Evidence] = []

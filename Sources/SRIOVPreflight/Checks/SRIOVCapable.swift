@@ -1,4 +1,7 @@
 extension Checks {
+    /// Mellanox/NVIDIA: SR-IOV and the VF count are set in the NIC's firmware (mlxconfig SRIOV_EN, NUM_OF_VFS).
+    static let mellanoxVendor: UInt16 = 0x15B3
+
     static let sriovCapable = Check(CheckDescription(
         id: .sriovCapable,
         title: "NIC can be split (SR-IOV capability)",
@@ -27,6 +30,8 @@ extension Checks {
             "no-sysfs-totalvfs": "the SR-IOV capability is present (TotalVFs {capability_total_vfs}) but the kernel exposes no sriov_totalvfs: SR-IOV is off in the BIOS, or the kernel could not set it up (see sriov.bar-space)",
             "totalvfs-zero": "SR-IOV capability present but TotalVFs is 0: SR-IOV is switched off in the BIOS or the NIC firmware",
             "no-capable-nic": "no SR-IOV capable NIC on this host: nothing can be split",
+            "mellanox-firmware-totalvfs-zero": "TotalVFs is 0 on this Mellanox/NVIDIA NIC: SR-IOV is off in the NIC firmware; enable it with mlxconfig -d {address} set SRIOV_EN=1 NUM_OF_VFS=N and power-cycle the host",
+            "mellanox-firmware-no-capability": "this Mellanox/NVIDIA NIC shows no SR-IOV capability: SR-IOV is off in the NIC firmware; enable it with mlxconfig -d {address} set SRIOV_EN=1 NUM_OF_VFS=N and power-cycle the host",
         ],
         examples: [
             .passes("82599 with 63 VFs", .intelWithNIC, object: "0000:3b:00.0"),
@@ -41,6 +46,12 @@ extension Checks {
             .errors("config unreadable (I/O error), no sysfs attributes", .intelReady.withNIC(NICSpec().with { $0.totalVFs = nil })
                 .unreadable("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/config", .io("input/output error")), object: "0000:3b:00.0"),
             .errors("PCI device list unreadable", .intelWithNIC.unreadable(PCIFacts.devicesDir)),
+            .passes("real E810 (ice), TotalVFs 64", .real(RealNICs.e810), object: "0000:e2:00.0"),
+            .passes("real ConnectX-7 (mlx5_core), TotalVFs 8", .real(RealNICs.cx7), object: "0000:b1:00.1"),
+            .fails("ConnectX-4 Lx with NUM_OF_VFS 0 in its firmware: capability with TotalVFs 0, no sysfs attributes",
+                   .real(RealNICs.cx4lx.with { $0.totalVFs = 0; $0.initialVFs = 0; $0.sysfsSRIOV = false }), object: "0000:0b:00.0"),
+            .warns("ConnectX-7 with SRIOV_EN 0 in its firmware: no SR-IOV capability", .real(RealNICs.cx7.with { $0.totalVFs = nil }),
+                   object: "0000:b1:00.1"),
         ])) { s in
         if let p = s.pci.problem { return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])] }
         var out: [Finding] = []
@@ -53,6 +64,10 @@ extension Checks {
             }
             let cls = hex(f.classCode ?? 0, 6)
             if !f.isNetwork { ev.append(Evidence("\(f.path)/class", "0x\(cls)", expected: "0x02xxxx (a network controller)")) }
+            let mellanox = f.vendorID == Self.mellanoxVendor
+            if mellanox {
+                ev.append(Evidence("\(f.path)/vendor", "0x15b3 (Mellanox/NVIDIA): TotalVFs is the firmware's NUM_OF_VFS (mlxconfig)"))
+            }
             if f.configNeedsRoot && f.sriov == nil {
                 out.append(.error("config-needs-root", ["config": "\(f.path)/config", "bytes": String((try? f.config.get().count) ?? 0)],
                                   object: f.address, ev))
@@ -62,6 +77,8 @@ extension Checks {
             case (nil, nil):
                 if case .failure(let e) = f.config {
                     out.append(.error("config-unreadable", ["config": "\(f.path)/config", "problem": "\(e)"], object: f.address, ev))
+                } else if mellanox && f.isNetwork {
+                    out.append(.warn("mellanox-firmware-no-capability", ["address": f.address], object: f.address, ev))
                 } else {
                     out.append(.skip("not-capable", [:], object: f.address, ev))
                 }
@@ -69,10 +86,12 @@ extension Checks {
                 let total = String(attrs.totalVFs!)
                 out.append(f.isNetwork ? .pass("capable", ["total_vfs": total], object: f.address, ev)
                                        : .pass("capable-not-nic", ["total_vfs": total, "class": cls], object: f.address, ev))
-            case (let cap?, nil):
+            case (let cap?, nil) where cap.totalVFs > 0:
                 out.append(.fail("no-sysfs-totalvfs", ["capability_total_vfs": String(cap.totalVFs)], object: f.address, ev))
             default:
-                out.append(.fail("totalvfs-zero", [:], object: f.address, ev))
+                // TotalVFs 0 (the kernel then sets SR-IOV up no further: no sysfs attributes)
+                out.append(mellanox ? .fail("mellanox-firmware-totalvfs-zero", ["address": f.address], object: f.address, ev)
+                                    : .fail("totalvfs-zero", [:], object: f.address, ev))
             }
         }
         if !candidates.contains(where: { $0.totalVFs > 0 }) && !out.contains(where: { $0.status == .error || $0.status == .fail }) {

@@ -28,6 +28,8 @@ extension Checks {
                     object: "0000:3b:00.0"),
             .errors("non-root read: no sriov_vf_device, capability unreadable", .intelReady.withNIC(NICSpec().with { $0.configSize = 64 })
                 .removing("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/sriov_vf_device"), object: "0000:3b:00.0"),
+            .passes("real ConnectX-7: mlx5_core claims VF 15b3:101e (the PF's own driver)", .real(RealNICs.cx7, vfs: 2), object: "0000:b1:00.1"),
+            .passes("real E810: iavf claims VF 8086:1889", .real(RealNICs.e810), object: "0000:e2:00.0"),
         ] + perPFExamples)) { s in
         s.perPF { f in
             let vfDev = f.sriov?.vfDevice ?? f.sriovCapability?.vfDeviceID

@@ -36,6 +36,7 @@ extension Checks {
                                         totalVFs: 63, numVFs: 0, firstVFOffset: 128, vfStride: 2, vfDeviceID: 0x10ED,
                                         vfBARs: [SyntheticConfig.VFBAR(index: 0, baseAddress: 0xC740_0000)])),
                    object: "0000:3b:00.0"),
+            .passes("real X722: 2 of 64 enabled, one on iavf, one on vfio-pci", .real(RealNICs.x722, vfs: 2), object: "0000:3e:00.0"),
         ] + perPFExamples)) { s in
         s.perPF { f in
             let total = f.totalVFs

@@ -32,6 +32,18 @@ public struct NICSpec: Sendable {
     public var bridgeACS = true
     /// Size of each VF's BAR0 (the IOV BAR spans this × TotalVFs).
     public var vfBARSize: UInt64 = 16 << 10
+    /// SR-IOV capability fields beyond the defaults (a real NIC's values, see RealNICs.swift).
+    /// nil: InitialVFs = TotalVFs.
+    public var initialVFs: Int?
+    /// IOVCtl ARIHierarchy (lspci `ARIHierarchy+`).
+    public var ariHierarchy = true
+    public var functionDependencyLink: UInt8 = 0
+    public var supportedPageSizes: UInt32 = 0x553
+    public var systemPageSize: UInt32 = 1
+    /// The VF BAR registers; nil: one 64-bit non-prefetchable BAR 0 at 0xC7400000.
+    public var vfBARs: [SyntheticConfig.VFBAR]?
+    public var subsystemVendor: UInt16?
+    public var subsystemDevice: UInt16 = 3
 
     public init() {}
 
@@ -84,25 +96,31 @@ extension ExampleHost {
         let pfConfig: [UInt8]
         if let total = n.totalVFs {
             pfConfig = SyntheticConfig.sriovPF(vendorID: n.vendor, deviceID: n.device, classCode: n.classCode,
-                                               subsystemVendorID: n.vendor, subsystemID: 3, totalVFs: UInt16(total),
+                                               subsystemVendorID: n.subsystemVendor ?? n.vendor, subsystemID: n.subsystemDevice, totalVFs: UInt16(total),
+                                               initialVFs: n.initialVFs.map(UInt16.init),
                                                numVFs: UInt16(n.numVFs), firstVFOffset: UInt16(n.vfOffset), vfStride: UInt16(n.vfStride),
-                                               vfDeviceID: n.vfDevice, vfBARs: [SyntheticConfig.VFBAR(index: 0, baseAddress: 0xC740_0000)])
+                                               vfDeviceID: n.vfDevice, vfBARs: n.vfBARs ?? [SyntheticConfig.VFBAR(index: 0, baseAddress: 0xC740_0000)],
+                                               ariCapableHierarchy: n.ariHierarchy, functionDependencyLink: n.functionDependencyLink,
+                                               supportedPageSizes: n.supportedPageSizes, systemPageSize: n.systemPageSize)
         } else {
-            var c = SyntheticConfig.sriovVF(classCode: n.classCode, subsystemVendorID: n.vendor, subsystemID: 3)
+            var c = SyntheticConfig.sriovVF(classCode: n.classCode, subsystemVendorID: n.subsystemVendor ?? n.vendor, subsystemID: n.subsystemDevice)
             c[0] = UInt8(n.vendor & 0xFF); c[1] = UInt8(n.vendor >> 8); c[2] = UInt8(n.device & 0xFF); c[3] = UInt8(n.device >> 8)
             pfConfig = c
         }
         h = h.file("\(d)/vendor", "0x\(hex(n.vendor, 4))\n").file("\(d)/device", "0x\(hex(n.device, 4))\n")
             .file("\(d)/class", "0x\(hex(n.classCode, 6))\n")
-            .file("\(d)/subsystem_vendor", "0x\(hex(n.vendor, 4))\n").file("\(d)/subsystem_device", "0x0003\n")
+            .file("\(d)/subsystem_vendor", "0x\(hex(n.subsystemVendor ?? n.vendor, 4))\n").file("\(d)/subsystem_device", "0x\(hex(n.subsystemDevice, 4))\n")
             .file("\(d)/numa_node", "0\n").file("\(d)/irq", "16\n")
             .file("\(d)/current_link_speed", "5.0 GT/s PCIe\n").file("\(d)/current_link_width", "8\n")
             .bytes("\(d)/config", Array(pfConfig.prefix(n.configSize)))
+        let iovBARs = n.vfBARs ?? [SyntheticConfig.VFBAR(index: 0, baseAddress: 0xC740_0000)]
         var resource = (0..<13).map { i -> String in
             if i == 0 { return "0x00000000c7000000 0x00000000c707ffff 0x0000000000140204" }
-            if i == 7 {
+            // IOV BAR i - 7: one resource line per VF BAR of the capability
+            if i >= 7, let bar = iovBARs.first(where: { $0.index == i - 7 }) {
                 let size = n.vfBARSize * UInt64(n.totalVFs ?? 0)
-                return n.iovBARsAssigned ? "0x00000000c7400000 0x\(hex(0xC740_0000 + size - 1, 16)) 0x000000000014220c"
+                let start = bar.baseAddress == 0 ? 0xC740_0000 : bar.baseAddress
+                return n.iovBARsAssigned ? "0x\(hex(start, 16)) 0x\(hex(start + size - 1, 16)) 0x000000000014220c"
                                          : "0x0000000000000000 0x\(hex(size - 1, 16)) 0x000000002014220c"
             }
             return "0x0000000000000000 0x0000000000000000 0x0000000000000000"
@@ -132,7 +150,8 @@ extension ExampleHost {
                 .file("\(vd)/vendor", "0x\(hex(n.vendor, 4))\n").file("\(vd)/device", "0x\(hex(n.vfDevice, 4))\n")
                 .file("\(vd)/class", "0x\(hex(n.classCode, 6))\n").file("\(vd)/irq", "0\n")
                 .file("\(vd)/resource", String(repeating: "0x0000000000000000 0x0000000000000000 0x0000000000000000\n", count: 13))
-                .bytes("\(vd)/config", Array(SyntheticConfig.sriovVF(classCode: n.classCode, subsystemVendorID: n.vendor, subsystemID: 3).prefix(n.configSize)))
+                .bytes("\(vd)/config", Array(SyntheticConfig.sriovVF(classCode: n.classCode, subsystemVendorID: n.subsystemVendor ?? n.vendor,
+                                                                      subsystemID: n.subsystemDevice).prefix(n.configSize)))
             if let g = n.iommuGroup, let base = Int(g) {
                 let vg = String(base + 100 + i)
                 h = h.link("\(vd)/iommu_group", "../../../../kernel/iommu_groups/\(vg)")
