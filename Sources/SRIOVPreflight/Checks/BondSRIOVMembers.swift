@@ -19,6 +19,7 @@ extension Checks {
             "none-split": "no member of {bond} is split",
             "one-split": "{member} is the only split member of {bond}",
             "single-nic-split": "{member} is the only split member of {bond} (a bond of one NIC)",
+            "members-not-in-evidence": "cannot tell whether members of {bond} are split: {members} not in this evidence (no sys/class/net entry)",
         ],
         examples: [
             .skips("no bonds", .intelWithNIC),
@@ -29,7 +30,9 @@ extension Checks {
             .warns("bond of two NICs, both split", .intelWithNIC
                 .withNIC(NICSpec().with { $0.address = "0000:3b:00.1"; $0.netdev = "ens1f1"; $0.numVFs = 4; $0.iommuGroup = "41"; $0.mac = "3c:fd:fe:a5:10:01" })
                 .withBond("bond0", slaves: ["ens1f0", "ens1f1"]), object: "bond0"),
-        ])) { s in
+            .skips("only /proc/net/bonding/bond0: its members are not in sys/class/net", .intelReady
+                .withProcBond("bond0", mode: "fault-tolerance (active-backup)", slaves: ["eth4", "eth5"]), object: "bond0"),
+        ] + Self.realBondExamples(.bondSRIOVMembers))) { s in
         if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
         if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
         return s.net.bonds.map { b in
@@ -40,6 +43,10 @@ extension Checks {
             if split.count >= 2 {
                 return .warn("several-split", ["count": String(split.count), "bond": b.name, "members": split.map(\.name).joined(separator: ", ")],
                              object: b.name, ev, fix: FixOffer(id: .sriovVFs))
+            }
+            let unknown = members.rows.filter(\.notInEvidence)
+            if !unknown.isEmpty {
+                return .skip("members-not-in-evidence", ["bond": b.name, "members": unknown.map(\.name).joined(separator: ", ")], object: b.name, ev)
             }
             guard let only = split.first else { return .pass("none-split", ["bond": b.name], object: b.name, ev) }
             return .pass(b.slaves.count == 1 ? "single-nic-split" : "one-split", ["member": only.name, "bond": b.name], object: b.name, ev)
@@ -55,8 +62,11 @@ struct BondMembers {
         var isVF: Bool
         var state: NICRow.SRIOVState?
         var vfsInUse: Int
+        /// The bond names it but sys/class/net has no such interface (a copy of /proc/net/bonding alone).
+        var notInEvidence = false
 
         var describe: String {
+            if notInEvidence { return "not in sys/class/net: not in this evidence" }
             guard let pf else { return "no PCI device (virtual)" }
             if isVF { return "\(pf.address): a VF" }
             return "\(pf.address) driver \(pf.driver ?? "none"), SR-IOV \(state?.rawValue ?? "?"), \(vfsInUse) VF(s) in use"
@@ -67,7 +77,10 @@ struct BondMembers {
 
     init(_ s: HostSnapshot, _ b: Bond) {
         rows = b.slaves.map { name in
-            guard let addr = s.net.interface(name)?.pciAddress, let f = s.pci.function(addr) else {
+            guard let i = s.net.interface(name) else {
+                return Row(name: name, pf: nil, isVF: false, state: nil, vfsInUse: 0, notInEvidence: true)
+            }
+            guard let addr = i.pciAddress, let f = s.pci.function(addr) else {
                 return Row(name: name, pf: nil, isVF: false, state: nil, vfsInUse: 0)
             }
             return Row(name: name, pf: f, isVF: f.isVF, state: f.isVF ? nil : s.sriovState(f), vfsInUse: s.vfsInUse(f).count)

@@ -30,7 +30,7 @@ extension Checks {
             .warns("bond of two VFs of one port", .intelReady
                 .withNIC(NICSpec().with { $0.numVFs = 2; $0.vfDrivers = ["ixgbevf", "ixgbevf"]; $0.vfNetdevs = true })
                 .withBond("bond1", slaves: ["ens1f0v0", "ens1f0v1"]), object: "bond1"),
-        ])) { s in
+        ] + Self.realBondExamples(.bondVFMembers))) { s in
         if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
         if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
         return s.net.bonds.map { b in

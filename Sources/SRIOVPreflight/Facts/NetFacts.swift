@@ -27,8 +27,63 @@ public struct Bond: Sendable, Equatable {
     public var miimon: Int?
     /// Where the facts came from: sysfs bonding/ or proc/net/bonding/.
     public var source: String
+    /// ARP monitoring: interval (ms, 0 = off) and targets.
+    public var arpInterval: Int?
+    public var arpTargets: [String] = []
+    public var primary: String?
+    public var xmitHashPolicy: String?
+
+    public init(name: String, mode: String? = nil, modeNumber: Int? = nil, slaves: [String] = [], activeSlave: String? = nil,
+                miimon: Int? = nil, source: String) {
+        self.name = name; self.mode = mode; self.modeNumber = modeNumber; self.slaves = slaves
+        self.activeSlave = activeSlave; self.miimon = miimon; self.source = source
+    }
 
     public var isLACP: Bool { mode == "802.3ad" || modeNumber == 4 }
+
+    /// The bonding driver's `Bonding Mode:` sentences (bond_mode_name()), as sysfs names and numbers.
+    static let procModes: [(sentence: String, name: String, number: Int)] = [
+        ("load balancing (round-robin)", "balance-rr", 0), ("fault-tolerance (active-backup)", "active-backup", 1),
+        ("load balancing (xor)", "balance-xor", 2), ("fault-tolerance (broadcast)", "broadcast", 3),
+        ("IEEE 802.3ad Dynamic link aggregation", "802.3ad", 4), ("transmit load balancing", "balance-tlb", 5),
+        ("adaptive load balancing", "balance-alb", 6),
+    ]
+
+    /// A bond from the text of `/proc/net/bonding/NAME` (any indentation; per-slave and 802.3ad blocks skipped but
+    /// for `Slave Interface`). Unknown lines and garbage are ignored: what is missing stays nil.
+    public static func parseProcBonding(name: String, text: String) -> Bond {
+        var bond = Bond(name: name, source: "proc/net/bonding/\(name)")
+        var inSlave = false
+        for line in text.lines.prefix(10_000) {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters() }
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "Bonding Mode":
+                let m = parts[1]
+                if let known = procModes.first(where: { m.hasPrefix($0.sentence) }) {
+                    bond.mode = known.name; bond.modeNumber = known.number
+                } else if m.contains("802.3ad") {
+                    bond.mode = "802.3ad"; bond.modeNumber = 4
+                } else if let open = m.firstIndex(of: "("), let close = m.firstIndex(of: ")"), open < close {
+                    bond.mode = String(m[m.index(after: open)..<close])
+                } else { bond.mode = m }
+            case "Slave Interface":
+                inSlave = true
+                if !parts[1].isEmpty { bond.slaves.append(parts[1]) }
+            case "Currently Active Slave" where !inSlave: bond.activeSlave = parts[1] == "None" ? nil : parts[1]
+            case "Primary Slave" where !inSlave:
+                bond.primary = parts[1].split(separator: " ").first.map(String.init).flatMap { $0 == "None" ? nil : $0 }
+            case "MII Polling Interval (ms)" where !inSlave: bond.miimon = Int(parts[1])
+            case "ARP Polling Interval (ms)" where !inSlave: bond.arpInterval = Int(parts[1])
+            case "ARP IP target/s (n.n.n.n form)" where !inSlave:
+                bond.arpTargets = parts[1].split(separator: ",").map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
+            case "Transmit Hash Policy" where !inSlave:
+                bond.xmitHashPolicy = parts[1].split(separator: " ").first.map(String.init)
+            default: break
+            }
+        }
+        return bond
+    }
 }
 
 /// Network interfaces and bonds.
@@ -55,7 +110,11 @@ public struct NetFacts: Sendable {
         let names: [String]
         switch root.list(classDir) {
         case .success(let n): names = n
-        case .failure(let e): facts.problem = e; return facts
+        case .failure(let e):
+            facts.problem = e
+            // no sys/class/net (a copy of /proc alone): the bonds still come from proc/net/bonding
+            guard e == .missing else { return facts }
+            names = []
         }
         for name in names where name != "bonding_masters" {
             let dir = "\(classDir)/\(name)"
@@ -83,26 +142,23 @@ public struct NetFacts: Sendable {
                     miimon: root.value("\(b)/miimon").flatMap { Int($0) }, source: b))
             }
         }
-        // proc/net/bonding fills in bonds sysfs did not show (an older capture, a partial copy).
-        for name in root.entries("proc/net/bonding") where !facts.bonds.contains(where: { $0.name == name }) {
+        // proc/net/bonding fills in bonds sysfs did not show (an older capture, a support engineer's copy of
+        // /proc/net/bonding/*), and what a sysfs bonding directory lacks.
+        for name in root.entries("proc/net/bonding") {
             guard case .success(let text) = root.text("proc/net/bonding/\(name)") else { continue }
-            var bond = Bond(name: name, source: "proc/net/bonding/\(name)")
-            for line in text.lines {
-                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters() }
-                guard parts.count == 2 else { continue }
-                switch parts[0] {
-                case "Bonding Mode":
-                    let m = parts[1]
-                    if m.contains("802.3ad") { bond.mode = "802.3ad" } else if let open = m.firstIndex(of: "("), let close = m.firstIndex(of: ")") {
-                        bond.mode = String(m[m.index(after: open)..<close])
-                    } else { bond.mode = m }
-                case "Slave Interface": bond.slaves.append(parts[1])
-                case "Currently Active Slave": bond.activeSlave = parts[1] == "None" ? nil : parts[1]
-                case "MII Polling Interval (ms)": bond.miimon = Int(parts[1])
-                default: break
-                }
+            let parsed = Bond.parseProcBonding(name: name, text: text)
+            if let i = facts.bonds.firstIndex(where: { $0.name == name }) {
+                var b = facts.bonds[i]
+                if b.mode == nil { b.mode = parsed.mode; b.modeNumber = parsed.modeNumber }
+                if b.slaves.isEmpty { b.slaves = parsed.slaves }
+                if b.activeSlave == nil { b.activeSlave = parsed.activeSlave }
+                if b.miimon == nil { b.miimon = parsed.miimon }
+                b.arpInterval = b.arpInterval ?? parsed.arpInterval
+                if b.arpTargets.isEmpty { b.arpTargets = parsed.arpTargets }
+                facts.bonds[i] = b
+            } else {
+                facts.bonds.append(parsed)
             }
-            facts.bonds.append(bond)
         }
         for b in facts.bonds {
             for s in b.slaves {
