@@ -145,6 +145,7 @@ public struct NetFacts: Sendable {
         // proc/net/bonding fills in bonds sysfs did not show (an older capture, a support engineer's copy of
         // /proc/net/bonding/*), and what a sysfs bonding directory lacks.
         for name in root.entries("proc/net/bonding") {
+            if let b = facts.bonds.first(where: { $0.name == name }), b.mode != nil, !b.slaves.isEmpty { continue }
             guard case .success(let text) = root.text("proc/net/bonding/\(name)") else { continue }
             let parsed = Bond.parseProcBonding(name: name, text: text)
             if let i = facts.bonds.firstIndex(where: { $0.name == name }) {
