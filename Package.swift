@@ -19,8 +19,10 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "CHostShim"),
-        // Pure-Swift ACPI DMAR / IVRS decoders (no dependencies; fuzzed by the Fuzz/ package).
-        .target(name: "ACPITables"),
+        // The one JSON writer and parser (and Codable to and from it), shared by every module.
+        .target(name: "JSONKit"),
+        // Pure-Swift ACPI DMAR / IVRS decoders (fuzzed by the Fuzz/ package).
+        .target(name: "ACPITables", dependencies: ["JSONKit"]),
         // libpci behind setjmp guards: its public header exposes only plain C types.
         .target(
             name: "CPCIShim",
@@ -32,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "SRIOVPreflight",
-            dependencies: ["CLibXML2", "CHostShim", "PCIAccess", "ACPITables"]
+            dependencies: ["CLibXML2", "CHostShim", "PCIAccess", "ACPITables", "JSONKit"]
         ),
         .executableTarget(
             name: "sriov-preflight",

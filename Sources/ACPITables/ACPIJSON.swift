@@ -38,7 +38,7 @@ extension DMARTable {
 
     /// Deterministic JSON: `{signature, length, ..., structures: [...], warnings: [...]}`.
     public func jsonString(pretty: Bool = false) -> String {
-        json.serialized(pretty: pretty)
+        json.serialized(pretty: pretty, trailingNewline: false)
     }
 }
 
@@ -115,7 +115,7 @@ extension IVRSTable {
 
     /// Deterministic JSON: `{signature, ..., iv_info: {...}, blocks: [...], warnings: [...]}`.
     public func jsonString(pretty: Bool = false) -> String {
-        json.serialized(pretty: pretty)
+        json.serialized(pretty: pretty, trailingNewline: false)
     }
 }
 

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// MANIFEST.json of a bundle: every member with its size and sha256 (symlinks with their target), the tool
 /// and its version, when and from which root it was made, and what could not be read and why (a replay
@@ -35,15 +37,15 @@ public enum Manifest {
 
     /// The `unreadable` entries of an unpacked bundle's manifest (path → error); empty when there is none.
     static func unreadable(in dir: String) -> [String: FSError] {
-        guard let data = FileManager.default.contents(atPath: "\(dir)/\(name)"), data.count < 64 << 20,
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let list = obj["unreadable"] as? [[String: Any]] else { return [:] }
+        guard let data = try? FileInput.read("\(dir)/\(name)", limit: 64 << 20),
+              let obj = try? JSON.parse(data),
+              let list = obj["unreadable"]?.arrayValue else { return [:] }
         var out: [String: FSError] = [:]
         for e in list {
-            guard let p = e["path"] as? String else { continue }
+            guard let p = e["path"]?.stringValue else { continue }
             let path = HostRoot.normalize(p)
             guard !path.isEmpty, !path.split(separator: "/").contains("..") else { continue }
-            out[path] = FSError(code: e["error"] as? String ?? "io", reason: e["reason"] as? String ?? "unreadable")
+            out[path] = FSError(code: e["error"]?.stringValue ?? "io", reason: e["reason"]?.stringValue ?? "unreadable")
         }
         return out
     }

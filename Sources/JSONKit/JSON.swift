@@ -1,4 +1,5 @@
-/// A JSON value with deterministic output: sorted keys, integers as integers (64-bit included).
+/// The one JSON writer of the project (reports, journals, manifests, decoded tables): a JSON value with
+/// deterministic output: sorted keys, integers as integers (64-bit included).
 public indirect enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -16,10 +17,10 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     /// Serialized text; `pretty` indents by two spaces.
-    public func serialized(pretty: Bool = true) -> String {
+    public func serialized(pretty: Bool = true, trailingNewline: Bool = true) -> String {
         var out = ""
         write(into: &out, pretty: pretty, indent: 0)
-        if pretty { out += "\n" }
+        if pretty && trailingNewline { out += "\n" }
         return out
     }
 
@@ -75,7 +76,7 @@ public indirect enum JSON: Sendable, Equatable {
             case "\t": out += "\\t"
             default:
                 if u.value < 0x20 || u.value == 0x7F {
-                    out += "\\u" + hex(u.value, 4)
+                    out += "\\u" + hex4(u.value)
                 } else {
                     out.unicodeScalars.append(u)
                 }
@@ -90,4 +91,15 @@ extension JSON {
     public var arrayValue: [JSON]? { if case .array(let a) = self { return a }; return nil }
     public var objectValue: [String: JSON]? { if case .object(let o) = self { return o }; return nil }
     public subscript(key: String) -> JSON? { objectValue?[key] }
+}
+
+/// Four lower-case hex digits.
+func hex4(_ v: UInt32) -> String {
+    let h = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, 4 - h.count)) + h
+}
+
+extension JSON {
+    public static func nums<T: BinaryInteger>(_ vs: [T]) -> JSON { .array(vs.map { num($0) }) }
+    public static func strings(_ vs: [String]) -> JSON { .array(vs.map { .string($0) }) }
 }
