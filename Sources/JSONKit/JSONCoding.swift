@@ -81,63 +81,39 @@ final class ValueEncoder: Encoder {
         }
     }
 
+    /// A keyed container; a nested one writes its object back into the parent after every change.
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let box: JSONBox
         let codingPath: [CodingKey]
+        var commit: () -> Void = {}
 
-        mutating func encodeNil(forKey key: Key) throws { box.object[key.stringValue] = .null }
+        mutating func set(_ key: Key, _ value: JSON) {
+            box.object[key.stringValue] = value
+            commit()
+        }
+        mutating func encodeNil(forKey key: Key) throws { set(key, .null) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            box.object[key.stringValue] = try ValueEncoder.encodeValue(value, path: codingPath + [key])
+            set(key, try ValueEncoder.encodeValue(value, path: codingPath + [key]))
         }
         mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
             if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
         }
-        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
-            box.object[key.stringValue] = value.map { .string($0) } ?? .null
-        }
-        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws {
-            box.object[key.stringValue] = value.map { .int(Int64($0)) } ?? .null
-        }
-        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws {
-            box.object[key.stringValue] = value.map { .double($0) } ?? .null
-        }
-        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws {
-            box.object[key.stringValue] = value.map { .bool($0) } ?? .null
-        }
+        // The standard library's defaults for these leave the key out when nil: a report writes null.
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { set(key, value.map { .string($0) } ?? .null) }
+        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { set(key, value.map { .int(Int64($0)) } ?? .null) }
+        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { set(key, value.map { .double($0) } ?? .null) }
+        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { set(key, value.map { .bool($0) } ?? .null) }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
             -> KeyedEncodingContainer<NestedKey> {
             let child = JSONBox(.object([:]))
             let parent = box
             let k = key.stringValue
-            parent.object[k] = .object([:])
-            return KeyedEncodingContainer(NestedKeyed<NestedKey>(box: child, codingPath: codingPath + [key]) {
+            let up = commit
+            set(key, .object([:]))
+            return KeyedEncodingContainer(Keyed<NestedKey>(box: child, codingPath: codingPath + [key]) {
                 parent.object[k] = child.value ?? .null
+                up()
             })
-        }
-        mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
-            fatalError("nested unkeyed containers are not used by report documents")
-        }
-        mutating func superEncoder() -> Encoder { ValueEncoder(path: codingPath) }
-        mutating func superEncoder(forKey key: Key) -> Encoder { ValueEncoder(path: codingPath + [key]) }
-    }
-
-    /// A nested keyed container writes its child back into the parent after every change.
-    struct NestedKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
-        let box: JSONBox
-        let codingPath: [CodingKey]
-        let commit: () -> Void
-
-        mutating func encodeNil(forKey key: Key) throws { box.object[key.stringValue] = .null; commit() }
-        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            box.object[key.stringValue] = try ValueEncoder.encodeValue(value, path: codingPath + [key])
-            commit()
-        }
-        mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
-            if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
-        }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
-            -> KeyedEncodingContainer<NestedKey> {
-            fatalError("doubly nested containers are not used by report documents")
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
             fatalError("nested unkeyed containers are not used by report documents")

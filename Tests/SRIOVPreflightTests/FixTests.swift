@@ -250,10 +250,10 @@ struct FixTests {
 
     @Test("runtime commands run without a shell, output and errors captured, exit status kept")
     func processRunner() {
-        let (status, out) = ProcessRunner.run(["/bin/sh", "-c", "echo out; echo err >&2; exit 3"])
+        let (status, out) = CommandRunner.system.run(["/bin/sh", "-c", "echo out; echo err >&2; exit 3"])
         #expect(status == 3)
         #expect(out == "out\nerr\n")
-        let (missing, why) = ProcessRunner.run(["/nonexistent/tool"])
+        let (missing, why) = CommandRunner.system.run(["/nonexistent/tool"])
         #expect(missing == 127 && why.contains("/nonexistent/tool"))
         #expect(CommandRunner.system.run(["true"]).0 == 0)
     }

@@ -30,12 +30,16 @@ public enum UnifiedDiff {
         return out
     }
 
+    /// The name unified diffs give the missing side of a created or deleted file: a label in the diff's
+    /// text, never a path this tool opens.
+    static let absentSide = "/dev/null"
+
     /// `--- a/PATH` / `+++ b/PATH` hunks with `context` lines around each change; "" when equal.
     public static func render(old: String?, new: String?, path: String, context: Int = 3) -> String {
         let a = lines(old ?? ""), b = lines(new ?? "")
         let script = ops(a, b)
         guard script.contains(where: { if case .same = $0 { return false }; return true }) else { return "" }
-        var out = "--- \(old == nil ? "/dev/null" : "a/" + path)\n+++ \(new == nil ? "/dev/null" : "b/" + path)\n"
+        var out = "--- \(old == nil ? absentSide : "a/" + path)\n+++ \(new == nil ? absentSide : "b/" + path)\n"
         // positions of each op in a and b
         var ai = [Int](), bi = [Int]()
         var x = 0, y = 0

@@ -221,8 +221,17 @@ public struct CommandRunner: Sendable {
 
     public init(run: @escaping @Sendable ([String]) -> (Int32, String)) { self.run = run }
 
-    /// Runs `argv` through /usr/bin/env (PATH lookup), output and errors captured together.
-    public static let system = CommandRunner { argv in ProcessRunner.run(["/usr/bin/env"] + argv) }
+    /// Runs `argv` (the tool looked up in the system directories) without a shell; its output, then its
+    /// errors, are what the operator is shown.
+    public static let system = CommandRunner { argv in
+        guard let tool = argv.first else { return (127, "no command") }
+        do {
+            let o = try Subprocess.run(tool, Array(argv.dropFirst()))
+            return (o.status, String(decoding: o.stdout, as: UTF8.self) + o.stderr)
+        } catch {
+            return (127, "\(error)")
+        }
+    }
 }
 
 extension Report {

@@ -3,7 +3,8 @@ import Glibc
 #endif
 import CHostShim
 
-/// Runs a system tool (tar, gzip, chmod) and collects or streams its output.
+/// Runs a system tool (tar, gzip for bundles; modprobe, grubby, update-grub for fixes) and collects or
+/// streams its output: the one way the project starts a program.
 ///
 /// The tool runs in our process group and dies with the thread that started it (PR_SET_PDEATHSIG);
 /// past `timeout` seconds, or when the consumer of its output stops, it is killed (SIGKILL) and reaped.
@@ -29,10 +30,12 @@ enum Subprocess {
     }
 
     /// Runs `tool`, handing each piece of its standard output to `consume` as it comes. `stdin` is a
-    /// descriptor the tool reads (default /dev/null). A `consume` that throws stops and kills the tool.
+    /// descriptor the tool reads (default: an empty pipe, end of input at once). A `consume` that throws
+    /// stops and kills the tool.
     static func stream(_ tool: String, _ arguments: [String], stdin: Int32 = -1, timeout: Double,
                        consume: (UnsafeRawBufferPointer) throws -> Void) throws -> (status: Int32, stderr: String) {
         let path = locate(tool)
+        guard access(path, X_OK) == 0 else { throw BundleError("cannot run \(tool): \(errnoText())") }
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         guard spf_pipe_cloexec(&outPipe) == 0 else { throw BundleError("cannot run \(tool): \(errnoText())") }
         guard spf_pipe_cloexec(&errPipe) == 0 else {
@@ -40,12 +43,16 @@ enum Subprocess {
             throw BundleError("cannot run \(tool): \(errnoText())")
         }
         var input = stdin
-        var devNull: Int32 = -1
+        var emptyInput: Int32 = -1
         if input < 0 {
-            devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
-            input = devNull
+            var inPipe: [Int32] = [-1, -1]
+            if spf_pipe_cloexec(&inPipe) == 0 {
+                close(inPipe[1])
+                emptyInput = inPipe[0]
+                input = emptyInput
+            }
         }
-        let env = ["LC_ALL=C", "PATH=/usr/bin:/bin"]
+        let env = ["LC_ALL=C", "PATH=" + searchPath.joined(separator: ":")]
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup($0) } + [nil]
         let pid = argv.withUnsafeBufferPointer { a in
@@ -57,7 +64,7 @@ enum Subprocess {
         for p in argv { free(p) }
         for p in envp { free(p) }
         close(outPipe[1]); close(errPipe[1])
-        if devNull >= 0 { close(devNull) }
+        if emptyInput >= 0 { close(emptyInput) }
         guard pid > 0 else {
             close(outPipe[0]); close(errPipe[0])
             throw BundleError("cannot run \(tool): \(String(cString: strerror(spawnErrno)))")
@@ -116,8 +123,13 @@ enum Subprocess {
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
 
+    /// Where tools are looked up (and the PATH they run with): system tools only, sbin included for the
+    /// fixes' modprobe, grubby, update-grub and grub2-mkconfig.
+    static let searchPath = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"]
+
     static func locate(_ tool: String) -> String {
-        for dir in ["/usr/bin", "/bin", "/usr/local/bin"] where access("\(dir)/\(tool)", X_OK) == 0 {
+        if tool.hasPrefix("/") { return tool }
+        for dir in searchPath where access("\(dir)/\(tool)", X_OK) == 0 {
             return "\(dir)/\(tool)"
         }
         return "/usr/bin/\(tool)"
