@@ -96,7 +96,7 @@ struct IOMMUDiagnosis {
         let fix = FixOffer(id: .iommuCmdline, rebootRequired: true)
         // The table as the kernel saw it: the file, else the kernel log's lines (a capture made without root).
         let m = IRModel(s)
-        let hasDMAR = s.hasIntelIOMMUTable
+        let hasDMAR = s.hasIntelIOMMUTable(m)
         let hasIVRS = s.firmware.ivrs.present || (m.tableKnown && m.vendor == .amd)
         if !s.firmware.dmar.present && !s.firmware.ivrs.present { ev += m.tableEvidence }
         if !hasDMAR && !hasIVRS {
@@ -109,7 +109,7 @@ struct IOMMUDiagnosis {
         }
         if hasDMAR {
             let intelOn = cmd?.options("intel_iommu").contains("on") ?? false
-            let diagnosis = s.intelIOMMUDefault
+            let diagnosis = s.intelIOMMUDefault(hasDMAR: hasDMAR)
             if let cfg = diagnosis.intelDefaultOnValue {
                 ev.append(Evidence(diagnosis.configSource, "CONFIG_INTEL_IOMMU_DEFAULT_ON=\(cfg)"))
             }

@@ -19,17 +19,20 @@ public struct IntelIOMMUDefault: Sendable, Equatable {
 }
 
 extension HostSnapshot {
-    /// The table as the kernel saw it: the DMAR file, else the kernel log's DMAR lines.
-    var hasIntelIOMMUTable: Bool {
+    /// The table as the kernel saw it: the DMAR file, else the kernel log's DMAR lines (`model` is the IR
+    /// model a caller already built, so the log is not read again).
+    func hasIntelIOMMUTable(_ model: IRModel? = nil) -> Bool {
         if firmware.dmar.present { return true }
-        let m = IRModel(self)
+        let m = model ?? IRModel(self)
         return m.tableKnown && m.vendor != .amd && !firmware.ivrs.present
     }
 
-    public var intelIOMMUDefault: IntelIOMMUDefault {
+    public var intelIOMMUDefault: IntelIOMMUDefault { intelIOMMUDefault(hasDMAR: hasIntelIOMMUTable()) }
+
+    func intelIOMMUDefault(hasDMAR: Bool) -> IntelIOMMUDefault {
         let config = system.kernelConfig.value
         let v = config?["CONFIG_INTEL_IOMMU_DEFAULT_ON"]
-        return IntelIOMMUDefault(hasDMAR: hasIntelIOMMUTable,
+        return IntelIOMMUDefault(hasDMAR: hasDMAR,
                               intelDefaultOn: config == nil ? nil : v == "y",
                               intelDefaultOnValue: v, configSource: system.kernelConfig.source)
     }
