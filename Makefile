@@ -9,7 +9,7 @@ BIN_RELEASE := .build/release/sriov-preflight
 DEB_PACKAGES := libpci-dev pciutils pci.ids libxml2-dev libxml2-utils pkg-config python3-jsonschema
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test docs bench lab lab-capture fuzz clean
+.PHONY: all deps build release run test docs bench lab lab-capture fuzz clean promtool
 
 all: build
 
@@ -47,6 +47,17 @@ lab: release
 
 lab-capture: release
 	bash Tests/Lab/lab.sh capture
+
+# promtool for the metrics tests (opt-in; .ci/run uses it): Debian's prometheus package unpacked under
+# .build/tools, not installed (installing it would also start a Prometheus server). 19 MB download, ~3 s.
+PROMTOOL := .build/tools/prometheus/usr/bin/promtool
+promtool: $(PROMTOOL)
+$(PROMTOOL):
+	mkdir -p .build/tools
+	cd .build/tools && rm -f prometheus_*.deb && \
+	  { apt-get download prometheus 2>/dev/null || { $(SUDO) apt-get update -qq && apt-get download prometheus; }; } && \
+	  dpkg -x prometheus_*.deb prometheus && rm -f prometheus_*.deb
+	$(PROMTOOL) --version | head -1
 
 clean:
 	rm -rf .build

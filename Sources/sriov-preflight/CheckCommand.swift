@@ -12,7 +12,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Replay a support bundle (.tar.gz written by `sriov-preflight bundle`).")
     var bundle: String?
 
-    @Option(name: .long, help: "Report format on stdout (or --output): text, json, junit.")
+    @Option(name: .long, help: "Report format on stdout (or --output): text, json, junit, prometheus.")
     var format: ReportFormat = .text
 
     @Option(name: [.short, .long], help: "Write the report to FILE instead of stdout.")
@@ -23,6 +23,15 @@ struct CheckCommand: ParsableCommand {
 
     @Option(name: .long, help: "Also write a JUnit XML report to FILE.")
     var junit: String?
+
+    @Option(name: .long, help: "Also write Prometheus metrics to FILE (atomically: temporary file beside it, fsync, rename).")
+    var prometheus: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Also write Prometheus metrics to DIR/\(PrometheusReporter.fileName) for node_exporter's textfile collector.",
+        discussion: "Debian's prometheus-node-exporter reads \(PrometheusReporter.debianTextfileDirectory).",
+        valueName: "DIR"))
+    var textfileDir: String?
 
     @Option(name: .long, parsing: .singleValue, help: "Run only these checks or categories (comma-separated).")
     var only: [String] = []
@@ -73,6 +82,9 @@ struct CheckCommand: ParsableCommand {
         try writeOutput(try format.reporter(color: color).render(report), to: output)
         if let json { try writeOutput(try ReportFormat.json.reporter().render(report), to: json) }
         if let junit { try writeOutput(try ReportFormat.junit.reporter().render(report), to: junit) }
+        for file in [prometheus, textfileDir.map { $0 + "/" + PrometheusReporter.fileName }].compactMap({ $0 }) {
+            try writeOutput(PrometheusReporter().render(report), to: file, durable: true)
+        }
         throw ExitCode(report.summary.exitCode.rawValue)
     }
 }

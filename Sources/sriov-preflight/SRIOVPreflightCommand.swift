@@ -29,13 +29,13 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 extension ReportFormat: ExpressibleByArgument {}
 
-func writeOutput(_ text: String, to path: String?) throws {
+func writeOutput(_ text: String, to path: String?, durable: Bool = false) throws {
     guard let path, path != "-" else {
         print(text, terminator: "")
         return
     }
     do {
-        try FileOutput.write(text, to: path)
+        try FileOutput.write(text, to: path, durable: durable)
     } catch {
         throw ValidationError("cannot write \(path): \(error)")
     }

@@ -49,6 +49,7 @@ struct GoldenTests {
         try Self.compare(try JSONReporter().render(doc), "\(host).json")
         try Self.compare(TextReporter(color: false).render(doc), "\(host).txt")
         try Self.compare(try JUnitReporter().render(doc), "\(host).xml")
+        try Self.compare(PrometheusReporter().render(doc), "\(host).prom")
     }
 
     @Test("a saved report renders the same text and JUnit as the run, and the same JSON byte for byte",

@@ -5,13 +5,14 @@ public protocol Reporter {
 
 /// The formats `check --format` and `report --format` offer.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, junit
+    case text, json, junit, prometheus
 
     public func reporter(color: Bool = false) -> any Reporter {
         switch self {
         case .text: return TextReporter(color: color)
         case .json: return JSONReporter()
         case .junit: return JUnitReporter()
+        case .prometheus: return PrometheusReporter()
         }
     }
 }

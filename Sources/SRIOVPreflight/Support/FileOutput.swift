@@ -10,11 +10,13 @@ public enum FileOutput {
         public var description: String
     }
 
-    public static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws {
-        try write(Array(text.utf8), to: path, mode: mode)
+    /// `durable`: fsync the temporary file before the rename and the directory after it, so a crash leaves
+    /// the old file or the new one, whole (what a metrics textfile read by another process needs).
+    public static func write(_ text: String, to path: String, mode: mode_t = 0o644, durable: Bool = false) throws {
+        try write(Array(text.utf8), to: path, mode: mode, durable: durable)
     }
 
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = false) throws {
         let tmp = path + ".tmp-\(getpid())"
         unlink(tmp)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
@@ -31,11 +33,23 @@ public enum FileOutput {
             }
             off += n
         }
+        if durable && fsync(fd) != 0 {
+            let e = String(cString: strerror(errno))
+            close(fd)
+            unlink(tmp)
+            throw Failure(description: "fsync: \(e)")
+        }
         close(fd)
         if rename(tmp, path) != 0 {
             let e = String(cString: strerror(errno))
             unlink(tmp)
             throw Failure(description: e)
+        }
+        if durable {
+            let slash = path.lastIndex(of: "/")
+            let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+            let d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if d >= 0 { _ = fsync(d); close(d) }
         }
     }
 }
