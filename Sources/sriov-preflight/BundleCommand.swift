@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SRIOVPreflight
 
 struct BundleCommand: ParsableCommand {
@@ -25,14 +27,14 @@ struct BundleCommand: ParsableCommand {
         let summary: SupportBundle.Summary
         do {
             summary = try SupportBundle.create(root: rootOptions.hostRoot(), output: output, redact: redact) { step in
-                if tty { FileHandle.standardError.write(Data("bundle: \(step)…\n".utf8)) }
+                if tty { printError("bundle: \(step)…") }
             }
         } catch let e as BundleError {
-            FileHandle.standardError.write(Data("sriov-preflight bundle: \(e)\n".utf8))
+            printError("sriov-preflight bundle: \(e)")
             throw ExitCode(1)
         }
         var line = "wrote \(summary.output): \(summary.files) files, \(summary.bytes) bytes"
-        line += String(format: " in %.0f ms", summary.durationMs)
+        line += " in \(Int(summary.durationMs.rounded())) ms"
         if summary.unreadable > 0 { line += "; \(summary.unreadable) unreadable (see MANIFEST.json)" }
         if let map = summary.redactionMap { line += "; redaction map: \(map)" }
         print(line)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SRIOVPreflight
 
 struct CheckCommand: ParsableCommand {
@@ -69,7 +68,7 @@ struct CheckCommand: ParsableCommand {
             do {
                 unpacked = try SupportBundle.unpack(bundle)
             } catch let e as BundleError {
-                FileHandle.standardError.write(Data("sriov-preflight check: \(e)\n".utf8))
+                printError("sriov-preflight check: \(e)")
                 throw ExitCode(64)
             }
             root = SupportBundle.root(ofUnpacked: unpacked!)

@@ -1,6 +1,5 @@
 import ACPITables
 import ArgumentParser
-import Foundation
 import SRIOVPreflight
 
 /// `decode dmar` and `decode ivrs`: a support engineer's view of a table (default: the host's own under --root).
@@ -14,8 +13,11 @@ struct DecodeACPICommand: ParsableCommand {
             let label = path ?? "\(root.root == "/" ? "/" : root.root + "/")sys/firmware/acpi/tables/\(kind.signature)"
             var bytes: [UInt8]
             if let path {
-                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-                bytes = Array(data)
+                do {
+                    bytes = try FileInput.read(path, limit: FileInput.reportLimit)
+                } catch {
+                    throw ValidationError("cannot read \(path): \(error)")
+                }
             } else {
                 switch root.hostRoot().read("sys/firmware/acpi/tables/\(kind.signature)", limit: 1 << 20) {
                 case .success(let b): bytes = b
@@ -25,11 +27,11 @@ struct DecodeACPICommand: ParsableCommand {
             if AcpidumpText.looks(bytes) {
                 // acpidump text (what customers are usually asked for): pick the table out of it.
                 guard let t = AcpidumpText.table(kind.signature, in: bytes) else {
-                    FileHandle.standardError.write(Data("\(label): acpidump text holds no \(kind.signature) table\n".utf8))
+                    printError("\(label): acpidump text holds no \(kind.signature) table")
                     failed = true
                     continue
                 }
-                if let p = t.problem { FileHandle.standardError.write(Data("\(label): \(kind.signature): \(p)\n".utf8)) }
+                if let p = t.problem { printError("\(label): \(kind.signature): \(p)") }
                 bytes = t.bytes
             }
             do {
@@ -37,7 +39,7 @@ struct DecodeACPICommand: ParsableCommand {
                 if paths.count > 1 && format == .text { print("== \(label)") }
                 print(format == .json ? table.jsonString(pretty: true) : table.textDescription())
             } catch {
-                FileHandle.standardError.write(Data("\(label): \(error)\n".utf8))
+                printError("\(label): \(error)")
                 failed = true
             }
         }

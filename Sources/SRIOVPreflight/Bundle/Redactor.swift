@@ -1,5 +1,3 @@
-import Foundation
-
 /// `--redact`: deterministic replacement of host identities in the text of a bundle and in its file names.
 ///
 /// Hostnames → `host-N`, MAC addresses → `02:00:00:00:HH:LL` (a locally administered MAC), IPv4 →
@@ -23,15 +21,6 @@ public final class Redactor {
         "00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "0.0.0.0", "127.0.0.1", "255.255.255.255", "::", "::1",
         "localhost", "localhost.localdomain", "(none)",
     ]
-
-    static let mac = try! NSRegularExpression(
-        pattern: "(?<![0-9A-Fa-f:])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}(?![0-9A-Fa-f:])")
-    static let ipv6 = try! NSRegularExpression(
-        pattern: "(?<![0-9A-Fa-f:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:]|\\.[0-9])")
-    static let ipv4 = try! NSRegularExpression(
-        pattern: "(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?![0-9]|\\.[0-9])")
-    static let serialLine = try! NSRegularExpression(
-        pattern: "(?i)serial[ _]?(?:number|no\\.?)\\s*[:=]\\s*([A-Za-z0-9][A-Za-z0-9._-]{2,})")
 
     public init() {}
 
@@ -75,11 +64,7 @@ public final class Redactor {
                 let v = text.trimmingWhitespace()
                 if v.count >= 3 && !serials.contains(v) { serials.append(v) }
             }
-            let ns = text as NSString
-            for m in Self.serialLine.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-                let v = ns.substring(with: m.range(at: 1))
-                if !serials.contains(v) { serials.append(v) }
-            }
+            for v in TextScan.serialNumbers(Array(text.utf8)) where !serials.contains(v) { serials.append(v) }
         }
         serials.sort { $0.count > $1.count }
     }
@@ -109,9 +94,9 @@ public final class Redactor {
         var s = text
         for h in hostnames { s = replaceLiteral(h, in: s, kind: .hostname) }
         for v in serials { s = replaceLiteral(v, in: s, kind: .serial) }
-        s = replace(Self.mac, in: s, kind: .mac, key: { $0.lowercased() })
-        s = replace(Self.ipv6, in: s, kind: .ipv6, accept: Self.looksLikeIPv6, key: { $0.lowercased() })
-        s = replace(Self.ipv4, in: s, kind: .ipv4)
+        s = replace(TextScan.macs, in: s, kind: .mac, key: { $0.lowercased() })
+        s = replace(TextScan.ipv6s, in: s, kind: .ipv6, accept: Self.looksLikeIPv6, key: { $0.lowercased() })
+        s = replace(TextScan.ipv4s, in: s, kind: .ipv4)
         return s
     }
 
@@ -129,7 +114,7 @@ public final class Redactor {
         switch kind {
         case .hostname: t = "host-\(n)"
         case .serial: t = "serial-\(n)"
-        case .mac: t = String(format: "02:00:00:00:%02x:%02x", (n >> 8) & 0xff, n & 0xff)
+        case .mac: t = "02:00:00:00:\(hex((n >> 8) & 0xff, 2)):\(hex(n & 0xff, 2))"
         case .ipv6: t = "2001:db8::\(String(n, radix: 16))"
         case .ipv4:
             let nets = ["192.0.2", "198.51.100", "203.0.113"]
@@ -139,31 +124,31 @@ public final class Redactor {
         return t
     }
 
-    private func replace(_ re: NSRegularExpression, in s: String, kind: Kind,
+    /// Replaces the accepted matches of `scan` (byte ranges of the UTF-8 text) by tokens.
+    private func replace(_ scan: ([UInt8]) -> [Range<Int>], in s: String, kind: Kind,
                          accept: (String) -> Bool = { _ in true }, key: (String) -> String = { $0 }) -> String {
-        let ns = s as NSString
-        let matches = re.matches(in: s, range: NSRange(location: 0, length: ns.length))
+        let bytes = Array(s.utf8)
+        let matches = scan(bytes)
         if matches.isEmpty { return s }
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
         var last = 0
         for m in matches {
-            let v = ns.substring(with: m.range)
+            let v = String(decoding: bytes[m], as: UTF8.self)
             let k = key(v)
             guard accept(v), !Self.keptValues.contains(k) else { continue }
-            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
-            out += token(kind, k)
-            last = m.range.location + m.range.length
+            out += bytes[last..<m.lowerBound]
+            out += token(kind, k).utf8
+            last = m.upperBound
         }
-        out += ns.substring(from: last)
-        return out
+        out += bytes[last...]
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whole-word, case-insensitive occurrences of a literal value.
+    /// Whole-word, case-insensitive (ASCII letters) occurrences of a literal value.
     private func replaceLiteral(_ value: String, in s: String, kind: Kind) -> String {
-        guard s.range(of: value, options: .caseInsensitive) != nil else { return s }
-        let pattern = "(?<![A-Za-z0-9_-])" + NSRegularExpression.escapedPattern(for: value) + "(?![A-Za-z0-9_-])"
-        guard let re = try? NSRegularExpression(pattern: pattern, options: .caseInsensitive) else { return s }
-        return replace(re, in: s, kind: kind, key: { _ in value })
+        let needle = Array(value.utf8)
+        return replace({ TextScan.words(needle, in: $0) }, in: s, kind: kind, key: { _ in value })
     }
 
     /// The mapping as JSON: {"hostname": {"original": "host-1"}, …}.

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PCIAccess
 
 /// `sriov-preflight bundle`: a host root holding every file the catalog reads, with the reports of the
@@ -110,7 +112,7 @@ public enum SupportBundle {
     }
 
     public static func makeTemporaryDirectory(_ tag: String) throws -> String {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(base)/\(tag).XXXXXX".utf8CString)
         guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw BundleError("cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
@@ -119,10 +121,10 @@ public enum SupportBundle {
     }
 
     public static func removeTemporaryDirectory(_ dir: String) {
-        if (try? FileManager.default.removeItem(atPath: dir)) == nil {
+        if !PathText.removeTree(dir) {
             // An archive may have carried read-only directories: make them writable, then remove.
             _ = try? Subprocess.run("chmod", ["-R", "u+rwX", "--", dir])
-            try? FileManager.default.removeItem(atPath: dir)
+            _ = PathText.removeTree(dir)
         }
     }
 }

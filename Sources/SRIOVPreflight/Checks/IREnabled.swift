@@ -46,7 +46,7 @@ extension Checks {
             .passes("kernel log only, journalctl -k shape", .fieldIntelJournal),
             .passes("kernel log only: BIOS x2APIC opt-out, IR in xAPIC mode", .fieldIntelOptOut),
             .passes("intremap=no_x2apic_optout, yet xAPIC mode: the kernel's line wins, the model's disagreement is evidence",
-                    .fieldIntelOptOut.editing("proc/cmdline") { $0.replacingOccurrences(of: "\n", with: " intremap=no_x2apic_optout\n") }),
+                    .fieldIntelOptOut.editing("proc/cmdline") { $0.replacing("\n", with: " intremap=no_x2apic_optout\n") }),
             .passes("AMD: IR enabled despite 'IRQ remapping doesn't support X2APIC mode'", .fieldAMDX2apicLine),
             .fails("AMD: the IOMMU initialised without IR", .fieldAMDNotEnabled),
             .fails("kernel log only: a unit without IR, ..TIMER reached", .fieldIntelUnitWithoutIR),

@@ -26,4 +26,18 @@ public enum PathText {
         }
         return names
     }
+
+    /// Removes `path` and, for a directory (never followed through a symbolic link), everything in it.
+    /// True when nothing is left; a missing path counts as removed.
+    @discardableResult
+    public static func removeTree(_ path: String) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return errno == ENOENT }
+        if st.st_mode & S_IFMT == S_IFDIR {
+            var ok = true
+            for name in entries(path) where !removeTree(path + "/" + name) { ok = false }
+            return ok && rmdir(path) == 0
+        }
+        return unlink(path) == 0
+    }
 }
