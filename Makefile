@@ -7,9 +7,11 @@ BIN_DEBUG := .build/debug/sriov-preflight
 BIN_RELEASE := .build/release/sriov-preflight
 # Debian packages the build and the tests need.
 DEB_PACKAGES := libpci-dev pciutils pci.ids libxml2-dev libxml2-utils pkg-config python3-jsonschema
+# What `make html-test` adds: a headless browser, a CJK font for the Chinese report, pdftotext for the print check.
+HTML_TEST_PACKAGES := chromium fonts-wqy-microhei poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test docs bench lab lab-capture fuzz clean promtool
+.PHONY: all deps build release run test html-test docs bench lab lab-capture fuzz clean promtool
 
 all: build
 
@@ -35,6 +37,20 @@ run: release
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+# The HTML report in a real browser: installs Chromium (Debian), renders fixture reports to PNG and prints one to
+# PDF; the pictures are in .build/screenshots/ for a person to look at.
+html-test: deps
+	@missing=""; for p in $(HTML_TEST_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	$(SWIFT) build
+	SRIOV_REQUIRE_BROWSER=1 $(SWIFT) test --filter HTMLBrowserTests
+	@ls -l .build/screenshots/*.png
 
 docs: build
 	$(BIN_DEBUG) docs --output checks

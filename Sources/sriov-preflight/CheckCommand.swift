@@ -11,7 +11,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Replay a support bundle (.tar.gz written by `sriov-preflight bundle`).")
     var bundle: String?
 
-    @Option(name: .long, help: "Report format on stdout (or --output): text, json, junit, prometheus.")
+    @Option(name: .long, help: "Report format on stdout (or --output): text, json, junit, prometheus, html.")
     var format: ReportFormat = .text
 
     @Option(name: [.short, .long], help: "Write the report to FILE instead of stdout.")
@@ -31,6 +31,9 @@ struct CheckCommand: ParsableCommand {
         discussion: "Debian's prometheus-node-exporter reads \(PrometheusReporter.debianTextfileDirectory).",
         valueName: "DIR"))
     var textfileDir: String?
+
+    @Option(name: .long, help: "Also write a self-contained HTML report to FILE.")
+    var html: String?
 
     @Option(name: .long, parsing: .singleValue, help: "Run only these checks or categories (comma-separated).")
     var only: [String] = []
@@ -84,6 +87,7 @@ struct CheckCommand: ParsableCommand {
         for file in [prometheus, textfileDir.map { $0 + "/" + PrometheusReporter.fileName }].compactMap({ $0 }) {
             try writeOutput(PrometheusReporter().render(report), to: file, durable: true)
         }
+        if let html { try writeOutput(try ReportFormat.html.reporter().render(report), to: html) }
         throw ExitCode(report.summary.exitCode.rawValue)
     }
 }

@@ -52,6 +52,14 @@ struct GoldenTests {
         try Self.compare(PrometheusReporter().render(doc), "\(host).prom")
     }
 
+    /// Hosts whose HTML report is kept as a golden file: a ready one, two not ready ones (one with a fix plan).
+    static let htmlHosts = ["intel-igb-ready", "intel-intremap-off", "no-iommu"]
+
+    @Test("the HTML report of a ready and of not-ready fixture hosts equals the golden file", arguments: htmlHosts)
+    func goldenHTML(_ host: String) throws {
+        try Self.compare(HTMLReporter().render(Self.document(host)), "\(host).html")
+    }
+
     @Test("a saved report renders the same text and JUnit as the run, and the same JSON byte for byte",
           arguments: Paths.committedFixtureHosts)
     func readBack(_ host: String) throws {
@@ -61,5 +69,6 @@ struct GoldenTests {
         #expect(try JSONReporter().render(back) == json)
         #expect(TextReporter(color: false).render(back) == TextReporter(color: false).render(doc))
         #expect(try JUnitReporter().render(back) == (try JUnitReporter().render(doc)))
+        #expect(HTMLReporter().render(back) == HTMLReporter().render(doc))
     }
 }

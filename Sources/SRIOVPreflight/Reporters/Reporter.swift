@@ -5,7 +5,7 @@ public protocol Reporter {
 
 /// The formats `check --format` and `report --format` offer.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, junit, prometheus
+    case text, json, junit, prometheus, html
 
     public func reporter(color: Bool = false) -> any Reporter {
         switch self {
@@ -13,6 +13,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .json: return JSONReporter()
         case .junit: return JUnitReporter()
         case .prometheus: return PrometheusReporter()
+        case .html: return HTMLReporter()
         }
     }
 }

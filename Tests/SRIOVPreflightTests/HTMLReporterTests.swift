@@ -1,0 +1,195 @@
+import Foundation
+@testable import SRIOVPreflight
+import Testing
+
+/// The HTML report: escaping, self-containment and nesting (Python's html.parser through
+/// Tests/tools/check_html.py), the localization hook, and the command line. The browser renders it in
+/// HTMLBrowserTests; golden files are in GoldenTests.
+@Suite("HTML report")
+struct HTMLReporterTests {
+    /// Markup that would run, fetch or restyle if it were not escaped.
+    static let injection = "\"'><script>alert(1)</script><img src=http://evil.example/x.png onerror=alert(2)>"
+        + "<a href='//evil.example/'>x</a><style>@import url(http://evil.example/s.css)</style><!-- {verdict} &amp;"
+
+    /// The elements a report is made of; anything else in a parsed report came from a value.
+    static let allowedTags: Set<String> = [
+        "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section", "h1", "h2", "h3",
+        "h4", "p", "ul", "li", "b", "a", "code", "span", "div", "details", "summary", "table", "thead", "tbody",
+        "tr", "th", "td", "dl", "dt", "dd", "br",
+    ]
+
+    struct Parsed: Decodable {
+        var file: String
+        var errors: [String]
+        var tags: [String: Int]
+        var text: String
+    }
+
+    /// Runs check_html.py over the pages; nil when python3 is missing.
+    static func parse(_ pages: [String]) throws -> [Parsed]? {
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
+        let dir = temporaryDirectory("html")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var files: [String] = []
+        for (i, p) in pages.enumerated() {
+            files.append("\(dir)/\(i).html")
+            try p.write(toFile: files.last!, atomically: true, encoding: .utf8)
+        }
+        let r = try run([python, Paths.repo + "/Tests/tools/check_html.py"] + files)
+        #expect(r.err.isEmpty, "\(r.err)")
+        return try r.out.split(separator: "\n").map { try JSONDecoder().decode(Parsed.self, from: Data($0.utf8)) }
+    }
+
+    /// A report with the injection in every text a document carries.
+    static func hostile() -> ReportDocument {
+        var (doc, _) = Report.run(root: ExampleHost.intelBIOSOff.root())
+        let x = injection
+        doc.host.hostname = x
+        doc.host.kernelRelease = x
+        doc.host.cmdline = x
+        doc.host.cpuVendor = x
+        doc.host.root = x
+        doc.tool.version = x
+        doc.generatedAt = x
+        doc.selection = SelectionInfo(only: [x], ignore: [x])
+        for i in doc.results.indices {
+            doc.results[i].id = x
+            doc.results[i].object = x
+            doc.results[i].message = x
+            doc.results[i].title = x
+            doc.results[i].code = x
+            doc.results[i].remediation = x
+            doc.results[i].evidence.append(Evidence(x, x, expected: x))
+        }
+        doc.results[0].category = x
+        doc.results[0].status = .fail
+        doc.results[0].fix = FixOffer(id: .iommuCmdline)
+        doc.nics.append(NICRow(name: x, pciAddress: x, model: x, driver: x, link: x, speed: 1, bond: x,
+                               state: .split, vfsTotal: 1, vfsEnabled: 1, vfsInUse: 0))
+        doc.filesRead.append(FileRead(path: x, kind: .file, error: x))
+        return doc
+    }
+
+    @Test("HTML.text escapes the markup characters and shows control characters and non-characters")
+    func escaping() {
+        #expect(HTML.text("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        let nonCharacter = String(Character(Unicode.Scalar(0xFDD0)!))
+        #expect(HTML.text("a\u{00}b\u{1B}[31m\u{7F}\u{85}\u{FFFE}" + nonCharacter + "\tc\nd é ✓ 𝄞 物理机")
+                == "a\\x00b\\x1b[31m\\x7f\\x85\\u{fffe}\\u{fdd0}\tc\nd é ✓ 𝄞 物理机")
+        #expect(HTML.inlineCode("add `intel_iommu=on` <b>") == "add <code>intel_iommu=on</code> &lt;b&gt;")
+        #expect(HTML.inlineCode("one ` only <i>") == "one ` only &lt;i&gt;")
+        #expect(HTML.inlineCode("`<x>` and `y") == "<code>&lt;x&gt;</code> and `y")
+        // One pass: a value holding a placeholder stays as it is.
+        #expect(HTMLReporter.fill("{a}-{b}-{c}", ["a": "{b}", "b": "B"]) == "{b}-B-{c}")
+    }
+
+    @Test("hostile values stay text: no element, attribute, URL or style comes from the document")
+    func hostileValues() throws {
+        let html = HTMLReporter().render(Self.hostile())
+        guard let parsed = try Self.parse([html]) else {
+            print("python3 missing: the parser half of this test skipped")
+            return
+        }
+        let p = parsed[0]
+        #expect(p.errors.isEmpty, "\(p.errors)")
+        #expect(Set(p.tags.keys).isSubset(of: Self.allowedTags), "\(p.tags.keys.sorted())")
+        #expect(p.tags["style"] == 1)
+        #expect(p.tags["script"] == nil && p.tags["img"] == nil)
+        // Every value shows as what it was: the text holds the injection, whole, many times.
+        #expect(p.text.components(separatedBy: Self.injection).count > 20)
+        #expect(!html.contains("<script") && !html.contains("<img") && !html.contains("<!--"))
+        // The title's {host} placeholder filled once: the hostname's own "{verdict}" stays literal.
+        #expect(html.contains("<title>&quot;&#39;&gt;&lt;script&gt;"))
+        #expect(html.contains("{verdict} &amp;amp;: NOT READY"))
+    }
+
+    @Test("every fixture host and every sample report: self-contained, well nested, only the report's elements")
+    func selfContained() throws {
+        var pages = Paths.committedFixtureHosts.map { HTMLReporter().render(GoldenTests.document($0)) }
+        pages += ReporterTests.reports().map { HTMLReporter().render($0.1) }
+        pages.append(HTMLReporter(language: "zh-CN").render(GoldenTests.document("no-iommu")))
+        #expect(pages.count >= 15)
+        guard let parsed = try Self.parse(pages) else {
+            print("python3 missing: the parser half of this test skipped")
+            return
+        }
+        #expect(parsed.count == pages.count)
+        for p in parsed {
+            #expect(p.errors.isEmpty, "\(p.file): \(p.errors)")
+            #expect(Set(p.tags.keys).isSubset(of: Self.allowedTags), "\(p.file): \(p.tags.keys.sorted())")
+            #expect(p.tags["style"] == 1 && p.tags["html"] == 1 && p.tags["body"] == 1)
+        }
+        // No scheme of any kind appears in an attribute: the only links are fragments.
+        for page in pages {
+            #expect(!page.contains("http://") && !page.contains("https://") && !page.contains("url("))
+        }
+    }
+
+    @Test("readiness at a glance: the banner's class, verdict and counts follow the summary")
+    func banner() {
+        let ready = HTMLReporter().render(GoldenTests.document("intel-igb-ready"))
+        #expect(ready.contains("<header class=\"banner ready\">"))
+        #expect(ready.contains("<span class=\"verdict\">READY</span>"))
+        let off = GoldenTests.document("no-iommu")
+        let notReady = HTMLReporter().render(off)
+        #expect(notReady.contains("<header class=\"banner not-ready\">"))
+        #expect(notReady.contains("<li class=\"n-fail\"><b>\(off.summary.fail)</b> fail</li>"))
+        // Failures and errors start open, the rest folded.
+        let failing = off.results.filter { $0.status == .fail }.count
+        #expect(notReady.components(separatedBy: " open>").count - 1 == failing)
+        var undecided = off
+        for i in undecided.results.indices where undecided.results[i].status == .fail { undecided.results[i].status = .error }
+        undecided.summary = Summary(undecided.results, strict: false)
+        let u = HTMLReporter().render(undecided)
+        #expect(u.contains("<header class=\"banner undecided\">") && u.contains("UNDECIDED"))
+        #expect(u.components(separatedBy: " open>").count - 1 == failing)
+    }
+
+    @Test("the fix plan lists each offered fix once, with the results it answers and whether it reboots")
+    func fixPlan() {
+        let doc = GoldenTests.document("intel-intremap-off")
+        let html = HTMLReporter().render(doc)
+        #expect(html.contains("<section id=\"fixes\""))
+        #expect(html.components(separatedBy: "<td><code>sriov-preflight fix iommu-cmdline</code></td>").count == 2)
+        #expect(html.contains("Kernel arguments for the IOMMU"))
+        #expect(!HTMLReporter().render(GoldenTests.document("intel-igb-ready")).contains("id=\"fixes\""))
+    }
+
+    @Test("people-facing words go through the lookup; the page says its language; ids and codes stay as they are")
+    func localization() {
+        let doc = GoldenTests.document("intel-intremap-off")
+        let html = HTMLReporter(language: "zh-CN", localize: { "⟦" + $0 + "⟧" }).render(doc)
+        #expect(html.contains("<html lang=\"zh-CN\">"))
+        for w in [HTMLReporter.Words.attention, HTMLReporter.Words.nics, HTMLReporter.Words.remediation,
+                  HTMLReporter.Words.categoryIR, HTMLReporter.Words.notReady] {
+            #expect(html.contains("⟦\(HTML.text(w))⟧"), "\(w)")
+        }
+        // Placeholders are filled after translation, wherever the translation puts them.
+        let reordered = HTMLReporter(language: "zh-CN", localize: {
+            $0 == HTMLReporter.Words.exitCode ? "退出码（{code}）" : $0
+        }).render(doc)
+        #expect(reordered.contains("退出码（1）"))
+        #expect(html.contains("<code class=\"id\">kernel.iommu-cmdline</code>"))
+        #expect(html.contains("<code>kernel.iommu-cmdline.intremap-off</code>"))
+        // The CJK fonts are in the stack, first under lang zh.
+        #expect(HTMLReporter.css.contains(":lang(zh){--font:\"PingFang SC\",\"Noto Sans CJK SC\""))
+    }
+
+    @Test("check --html, check --format html and report --from --format html write the same page",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: Paths.binary), "run `swift build` first"))
+    func commandLine() throws {
+        let out = temporaryDirectory("htmlcli")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let root = Paths.fixtureHosts + "/no-iommu"
+        let r = try run([Paths.binary, "check", "--root", root, "--json", out + "/r.json", "--html", out + "/r.html"])
+        #expect(r.status == 1)
+        let page = try String(contentsOfFile: out + "/r.html", encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("NOT READY"))
+        let again = try run([Paths.binary, "report", "--from", out + "/r.json", "--format", "html"])
+        #expect(again.status == 1)
+        #expect(again.out == page)
+        let stdout = try run([Paths.binary, "check", "--root", root, "--format", "html"])
+        #expect(stdout.out.hasPrefix("<!DOCTYPE html>"))
+    }
+}
