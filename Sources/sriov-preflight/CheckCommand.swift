@@ -42,6 +42,12 @@ struct CheckCommand: ParsableCommand {
             help: "Ignore results: ID, ID@OBJECT or CATEGORY (comma-separated), or 'all'.")
     var ignore: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Waive known exceptions listed in FILE (TOML: [[waiver]] check, justification, expires, who).",
+        discussion: "A waived result keeps its status, is marked waived and does not count against readiness until the end (UTC) of its expires day; an expired waiver has no effect and gives a warning.",
+        valueName: "FILE"))
+    var waivers: String?
+
     @Flag(name: .long, help: "Warnings count as failures (exit 1; JUnit failures).")
     var strict = false
 
@@ -64,6 +70,15 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        var waiverList: [Waiver] = []
+        if let waivers {
+            do {
+                waiverList = try WaiverFile.load(waivers)
+            } catch {
+                printError("sriov-preflight check: --waivers \(error)")
+                throw ExitCode(64)
+            }
+        }
         var root = rootOptions.hostRoot()
         var unpacked: String?
         if let bundle {
@@ -77,8 +92,10 @@ struct CheckCommand: ParsableCommand {
             root = SupportBundle.root(ofUnpacked: unpacked!)
         }
         defer { if let unpacked { SupportBundle.removeTemporaryDirectory(unpacked) } }
-        let (report, _) = Report.run(root: root, selection: selection, strict: strict,
+        var (report, _) = Report.run(root: root, selection: selection, strict: strict,
                                      source: bundle != nil ? .bundle : nil)
+        if let waivers { report.apply(waiverList, file: waivers, now: report.timings.startedAt) }
+        for w in report.warnings { printError("sriov-preflight check: warning: \(w)") }
         let toTTY = output == nil || output == "-"
         let color = !noColor && toTTY && Terminal.supportsColor(fd: 1)
         try writeOutput(try format.reporter(color: color).render(report), to: output)

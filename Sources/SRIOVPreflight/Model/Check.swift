@@ -79,6 +79,8 @@ public struct CheckResult: Sendable, Equatable, Codable {
     public var durationMs: Double = 0
     /// Reported, but not counted against readiness (`--ignore`).
     public var ignored = false
+    /// Reported with its real status, but not counted against readiness: the waiver that covers it (`--waivers`).
+    public var waiver: AppliedWaiver?
     // Copied from the description so a result stands alone in reports.
     public var title = ""
     public var category = ""
@@ -89,7 +91,7 @@ public struct CheckResult: Sendable, Equatable, Codable {
     public var checkID: CheckID? { CheckID(rawValue: id) }
 
     enum CodingKeys: String, CodingKey {
-        case id, object, status, code, params, message, evidence, fix, ignored, title, category, severity, remediation
+        case id, object, status, code, params, message, evidence, fix, ignored, waiver, title, category, severity, remediation
         case durationMs = "duration_ms"
     }
 

@@ -15,15 +15,29 @@ public enum ExitCode: Int32, Sendable, Codable {
     case usage = 64
 }
 
-/// Counts per status; ignored results are counted apart and never affect readiness.
+/// Counts per status; ignored and waived results are counted apart and never affect readiness.
 public struct Summary: Sendable, Equatable, Codable {
-    public var pass = 0, warn = 0, fail = 0, skip = 0, error = 0, ignored = 0
+    public var pass = 0, warn = 0, fail = 0, skip = 0, error = 0, ignored = 0, waived = 0
     public var ready: Bool
     public var exitCode: ExitCode
 
     enum CodingKeys: String, CodingKey {
-        case pass, warn, fail, skip, error, ignored, ready
+        case pass, warn, fail, skip, error, ignored, waived, ready
         case exitCode = "exit_code"
+    }
+
+    // A report written before waivers has no `waived`: 0.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pass = try c.decode(Int.self, forKey: .pass)
+        warn = try c.decode(Int.self, forKey: .warn)
+        fail = try c.decode(Int.self, forKey: .fail)
+        skip = try c.decode(Int.self, forKey: .skip)
+        error = try c.decode(Int.self, forKey: .error)
+        ignored = try c.decode(Int.self, forKey: .ignored)
+        waived = try c.decodeIfPresent(Int.self, forKey: .waived) ?? 0
+        ready = try c.decode(Bool.self, forKey: .ready)
+        exitCode = try c.decode(ExitCode.self, forKey: .exitCode)
     }
 
     public init(_ results: [CheckResult], strict: Bool) {
@@ -31,6 +45,7 @@ public struct Summary: Sendable, Equatable, Codable {
         ready = true
         for r in results {
             if r.ignored { ignored += 1; continue }
+            if r.waiver != nil { waived += 1; continue }
             switch r.status {
             case .pass: pass += 1
             case .warn: warn += 1
@@ -130,9 +145,11 @@ public struct ReportDocument: Sendable, Equatable, Codable {
     public var results: [CheckResult]
     /// The files the facts read (path, size, sha256 of small files, or why it could not be read).
     public var filesRead: [FileRead]
+    /// The waivers of the run (`--waivers`), each with its state; nil without a waiver file.
+    public var waivers: WaiverReport?
 
     enum CodingKeys: String, CodingKey {
-        case tool, strict, host, selection, summary, timings, nics, results
+        case tool, strict, host, selection, summary, timings, nics, results, waivers
         case schemaVersion = "schema_version"
         case generatedAt = "generated_at"
         case filesRead = "files_read"

@@ -91,6 +91,7 @@ public struct JUnitReporter: Reporter {
 
         func outcome(_ r: CheckResult, strict: Bool) -> (element: String, type: String)? {
             if r.ignored { return ("skipped", "ignored") }
+            if r.waiver != nil && r.status != .pass && r.status != .skip { return ("skipped", "waived") }
             switch r.status {
             case .pass: return nil
             case .fail: return ("failure", "fail")
@@ -138,6 +139,7 @@ public struct JUnitReporter: Reporter {
                 .joined(separator: "\n"))
             try end()
             try start("system-err")
+            if !report.warnings.isEmpty { try text(report.warnings.map { "warning: \($0)" }.joined(separator: "\n")) }
             try end()
             try end()
         }
@@ -149,7 +151,10 @@ public struct JUnitReporter: Reporter {
             try attr("time", JUnitReporter.seconds(r.durationMs))
             if let o = outcome(r, strict: strict) {
                 try start(o.element)
-                let prefix = (o.type == "warn" || o.type == "ignored") && o.element == "skipped" ? "\(o.type): " : ""
+                var prefix = (o.type == "warn" || o.type == "ignored") && o.element == "skipped" ? "\(o.type): " : ""
+                if o.type == "waived", let w = r.waiver {
+                    prefix = "waived: \(w.justification) (until \(w.expires)\(w.who.map { ", \($0)" } ?? "")): \(r.status.rawValue): "
+                }
                 if o.element != "skipped" { try attr("type", o.type) }
                 try attr("message", prefix + r.message)
                 if o.element != "skipped" {

@@ -41,10 +41,9 @@ public struct PrometheusReporter: Reporter {
                [([], Self.number(report.timings.startedAt))])
         family("run_duration_seconds", "How long the run took, in seconds.",
                [([], Self.number(report.timings.durationMs / 1000))])
-        var counts: [(String, Int)] = [("pass", s.pass), ("warn", s.warn), ("fail", s.fail), ("skip", s.skip),
-                                       ("error", s.error), ("ignored", s.ignored)]
-        counts.append(contentsOf: Self.extraCounts(report))
-        family("results", "Results of the run by status; ignored results are counted apart, not by status.",
+        let counts: [(String, Int)] = [("pass", s.pass), ("warn", s.warn), ("fail", s.fail), ("skip", s.skip),
+                                       ("error", s.error), ("ignored", s.ignored), ("waived", s.waived)]
+        family("results", "Results of the run by status; ignored and waived results are counted apart, not by status.",
                counts.map { ([("status", $0.0)], String($0.1)) })
 
         // One entry per (check, object): the worse result when a check named an object twice.
@@ -69,7 +68,7 @@ public struct PrometheusReporter: Reporter {
             }
         }
         family("check_status",
-               "Result of one check on one object: one series per status, 1 on the current one, 0 on the others. disposition: counted, or ignored (--ignore).",
+               "Result of one check on one object: one series per status, 1 on the current one, 0 on the others. disposition: counted, ignored (--ignore) or waived (--waivers).",
                statusSamples)
 
         family("nic_info", "One physical NIC (always 1): interface, PCI address, driver and SR-IOV state.",
@@ -95,14 +94,28 @@ public struct PrometheusReporter: Reporter {
 
     static func disposition(_ r: CheckResult) -> String {
         if r.ignored { return "ignored" }
+        if r.waiver != nil { return "waived" }
         return "counted"
     }
 
-    /// Counts beyond the summary's statuses (none yet).
-    static func extraCounts(_ report: ReportDocument) -> [(String, Int)] { [] }
-
-    /// Families beyond the result and NIC ones (none yet).
-    func extraFamilies(_ report: ReportDocument) -> String { "" }
+    /// With a waiver file: its entries by state, and one series naming each expired waiver (the warning).
+    func extraFamilies(_ report: ReportDocument) -> String {
+        guard let w = report.waivers else { return "" }
+        var out = ""
+        out += "# HELP \(Self.prefix)_waivers Entries of the waiver file by state (an expired waiver has no effect).\n"
+        out += "# TYPE \(Self.prefix)_waivers gauge\n"
+        for st in [WaiverReport.State.active, .expired] {
+            out += "\(Self.prefix)_waivers{state=\"\(st.rawValue)\"} \(w.entries.filter { $0.state == st }.count)\n"
+        }
+        out += "# HELP \(Self.prefix)_waiver_expired An expired waiver (always 1): it waives nothing, renew or remove it.\n"
+        out += "# TYPE \(Self.prefix)_waiver_expired gauge\n"
+        var seen: Set<String> = []
+        for e in w.entries where e.state == .expired {
+            let line = "\(Self.prefix)_waiver_expired{waiver=\"\(Self.escapeLabel(e.waiver))\",expires=\"\(Self.escapeLabel(e.expires))\"} 1\n"
+            if seen.insert(line).inserted { out += line }
+        }
+        return out
+    }
 
     /// A sample value: integers without a fraction, others in Swift's shortest round-trip form.
     static func number(_ v: Double) -> String {

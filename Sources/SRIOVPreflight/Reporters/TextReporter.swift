@@ -9,7 +9,7 @@ public struct TextReporter: Reporter {
 
     func label(_ r: CheckResult) -> String {
         let text = r.status.rawValue.uppercased().rightPadded(5)
-        if r.ignored { return paint(text, "2") }
+        if r.ignored || r.waiver != nil { return paint(text, "2") }
         switch r.status {
         case .pass: return paint(text, "32")
         case .warn: return paint(text, "33")
@@ -46,7 +46,10 @@ public struct TextReporter: Reporter {
         for cat in categories {
             out += "\n" + paint(cat, "1") + "\n"
             for r in report.results where r.category == cat {
-                let ign = r.ignored ? " (ignored)" : ""
+                var ign = r.ignored ? " (ignored)" : ""
+                if let w = r.waiver {
+                    ign += Self.oneLine(" (waived: \(w.justification); until \(w.expires)\(w.who.map { ", \($0)" } ?? ""))")
+                }
                 out += "  \(label(r)) \(r.id.rightPadded(idWidth))  \(r.object.rightPadded(objWidth))  \(Self.oneLine(r.message))\(ign)\n"
                 if r.status == .fail || r.status == .warn || r.status == .error {
                     for e in r.evidence {
@@ -65,6 +68,8 @@ public struct TextReporter: Reporter {
         for t in trailer(report) { out += t + (t.hasSuffix("\n") ? "" : "\n") }
         var parts = ["\(s.pass) pass", "\(s.warn) warn", "\(s.fail) fail", "\(s.skip) skip", "\(s.error) error"]
         if s.ignored > 0 { parts.append("\(s.ignored) ignored") }
+        if s.waived > 0 { parts.append("\(s.waived) waived") }
+        for w in report.warnings { out += paint("warning: ", "1;33") + Self.oneLine(w) + "\n" }
         let verdict: String
         switch s.exitCode {
         case .ready: verdict = paint("READY", "1;32")
