@@ -48,6 +48,7 @@ struct ReadsTests {
             }
         }),
         Family(name: "net", remove: { $0.net = $1.net }, collect: { r, _ in _ = NetFacts.collect(r) }),
+        Family(name: "guests", remove: { $0.guests = $1.guests }, collect: { r, _ in _ = GuestFacts.collect(r) }),
     ]
 
     static func paths(_ rec: FileRecorder) -> Set<String> { Set(rec.filesRead.map(\.path)) }

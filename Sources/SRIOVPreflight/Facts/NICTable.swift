@@ -26,9 +26,12 @@ public struct NICRow: Sendable, Equatable, Codable {
     public var vfsEnabled: Int
     public var vfsInUse: Int
     public var vfsAvailable: Int
+    /// The guests holding its VFs, where the evidence names them (libvirt domain status, QEMU command lines).
+    public var vfHolders: [VFHolder] = []
 
     enum CodingKeys: String, CodingKey {
         case name, model, driver, link, bond
+        case vfHolders = "vf_holders"
         case pciAddress = "pci_address"
         case speed = "speed_mbps"
         case state = "sriov_state"
@@ -53,6 +56,24 @@ public struct NICRow: Sendable, Equatable, Codable {
         self.vfsInUse = vfsInUse
         vfsAvailable = max(vfsEnabled - vfsInUse, 0)
     }
+
+    // A report written before `vf_holders` (same schema version: the field is optional there) reads back.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        pciAddress = try c.decode(String.self, forKey: .pciAddress)
+        model = try c.decode(String.self, forKey: .model)
+        driver = try c.decodeIfPresent(String.self, forKey: .driver)
+        link = try c.decode(String.self, forKey: .link)
+        speed = try c.decodeIfPresent(Int.self, forKey: .speed)
+        bond = try c.decodeIfPresent(String.self, forKey: .bond)
+        state = try c.decode(SRIOVState.self, forKey: .state)
+        vfsTotal = try c.decode(Int.self, forKey: .vfsTotal)
+        vfsEnabled = try c.decode(Int.self, forKey: .vfsEnabled)
+        vfsInUse = try c.decode(Int.self, forKey: .vfsInUse)
+        vfsAvailable = try c.decode(Int.self, forKey: .vfsAvailable)
+        vfHolders = try c.decodeIfPresent([VFHolder].self, forKey: .vfHolders) ?? []
+    }
 }
 
 extension HostSnapshot {
@@ -65,9 +86,33 @@ extension HostSnapshot {
         return f.totalVFs > 0 ? .splittable : .notSplittable
     }
 
-    /// VFs of a PF bound to a passthrough driver (given to guests).
+    /// VFs of a PF in use: bound to a passthrough driver (given to guests or userspace), or held by a guest
+    /// the evidence names.
     public func vfsInUse(_ f: PCIFunction) -> [PCIFunction] {
-        f.virtfns.compactMap { pci.function($0) }.filter { $0.driver.map(Self.passthroughDrivers.contains) ?? false }
+        f.virtfns.compactMap { pci.function($0) }.filter {
+            ($0.driver.map(Self.passthroughDrivers.contains) ?? false) || !guests.holders(of: $0.address).isEmpty
+        }
+    }
+
+    /// The guests holding a PF's VFs, in VF order.
+    public func vfHolders(_ f: PCIFunction) -> [VFHolder] {
+        f.virtfns.flatMap { guests.holders(of: $0) }
+    }
+
+    /// Who uses each in-use VF, for a finding: "0000:3b:10.2 by guest vm1 (run/libvirt/qemu/vm1.xml); 0000:3b:10.4
+    /// on vfio-pci, no guest named: …".
+    public func vfUsersText(_ f: PCIFunction) -> String {
+        vfsInUse(f).map { vf in
+            let hs = guests.holders(of: vf.address)
+            if hs.isEmpty { return "\(vf.address) on \(vf.driver ?? "no driver"), \(guests.unnamedReason)" }
+            return "\(vf.address) by " + hs.map { "\($0.label) (\($0.evidence))" }.joined(separator: " and ")
+        }.joined(separator: "; ")
+    }
+
+    /// The evidence of who holds a PF's VFs: one line per holder, and the caps and unreadable files of the scan.
+    public func vfHolderEvidence(_ f: PCIFunction) -> [Evidence] {
+        vfHolders(f).map { Evidence($0.evidence, "\($0.device) given to \($0.label)") }
+            + guests.notes.map { Evidence("guests", $0) }
     }
 
     public var nicTable: [NICRow] {
@@ -80,6 +125,7 @@ extension HostSnapshot {
                 driver: f.driver, link: ifs.isEmpty ? "no netdev" : (up ? "up" : (ifs.first?.operstate ?? "down")),
                 speed: ifs.compactMap(\.speed).max(), bond: ifs.compactMap(\.master).first,
                 state: sriovState(f), vfsTotal: f.totalVFs, vfsEnabled: f.numVFs, vfsInUse: vfsInUse(f).count)
+                .with { $0.vfHolders = vfHolders(f) }
         }
     }
 }
@@ -99,6 +145,21 @@ public enum NICTableRenderer {
                 let cell = TextReporter.oneLine(row[i])
                 return i == row.count - 1 ? cell : String(cell.prefix(40)).rightPadded(widths[i])
             }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        }.joined(separator: "\n") + "\n" + holders(rows)
+    }
+
+    /// One line per VF a guest holds, below the table.
+    static func holders(_ rows: [NICRow]) -> String {
+        rows.flatMap { r in
+            r.vfHolders.map { "  VF \($0.device) of \(r.name == "-" ? r.pciAddress : r.name) held by \(TextReporter.oneLine($0.label)) (\($0.evidence))\n" }
+        }.joined()
+    }
+}
+
+extension NICRow {
+    func with(_ edit: (inout NICRow) -> Void) -> NICRow {
+        var r = self
+        edit(&r)
+        return r
     }
 }

@@ -25,10 +25,16 @@ extension FixDefinition {
                 guard total > 0 else { return .refused("\(pfName) (\(address)) is not SR-IOV capable (TotalVFs 0)") }
                 guard n >= 0 && n <= total else { return .refused("\(pfName) (\(address)): \(n) VFs requested but TotalVFs is \(total)") }
                 let inUse = s.vfsInUse(pf)
-                if !inUse.isEmpty && !ctx.options.force {
-                    return .refused("\(pfName) (\(address)): \(inUse.count) VF(s) are in use (\(inUse.map { "\($0.address) on \($0.driver ?? "?")" }.joined(separator: ", "))): changing the count would pull them from their guests; use --force to do it anyway")
-                }
                 let current = pf.numVFs
+                // Any new count goes through 0 (the kernel accepts a count only from 0): every VF is torn out.
+                if !inUse.isEmpty && current != n {
+                    let guests = Set(s.vfHolders(pf).map(\.label)).sorted()
+                    let named = guests.isEmpty ? "" : " Running guests lose them: \(guests.joined(separator: ", ")); shut them down or detach the VFs first (virsh detach-device / virsh shutdown)."
+                    if !ctx.options.force {
+                        return .refused("\(pfName) (\(address)): \(inUse.count) VF(s) are in use (\(s.vfUsersText(pf))): changing the count from \(current) to \(n) goes through 0 VFs and would tear them out of their guests.\(named) Use --force to do it anyway")
+                    }
+                    notes.append("\(address): --force: \(inUse.count) VF(s) in use are torn out (\(s.vfUsersText(pf))).")
+                }
                 if pf.driver == nil && current != n && !ctx.options.force {
                     return .refused("\(pfName) (\(address)) has no driver bound: the kernel refuses a new sriov_numvfs until the PF driver is loaded (see sriov.pf-driver); load it first, or use --force to write the udev rule anyway")
                 }

@@ -13,6 +13,8 @@ public struct HostSnapshot: Sendable {
     public var ir: IRFacts
     public var pci: PCIFacts
     public var net: NetFacts
+    /// Who holds the PCI functions given to guests (libvirt domain status, QEMU command lines).
+    public var guests: GuestFacts
     /// pci.ids names (the root's own database when it has one), loaded on first use.
     public var names = PCINames()
     /// Every path the facts touched, sorted by path: files read (size, sha256), directories listed,
@@ -53,6 +55,7 @@ public struct HostSnapshot: Sendable {
             ir: IRFacts.collect(root, log: log),
             pci: PCIFacts.collect(root),
             net: NetFacts.collect(root),
+            guests: GuestFacts.collect(root),
             names: PCINames(root: root))
     }
 }
