@@ -133,7 +133,7 @@ struct WaiverTests {
         #expect(ign.results.allSatisfy { $0.waiver == nil })
     }
 
-    @Test("waived in every format: JSON field (schema-valid, read back), JUnit skipped \"waived: …\", text mark, metrics disposition")
+    @Test("waived in every format: JSON field (schema-valid, read back), JUnit skipped \"waived: …\", text mark, metrics disposition, HTML tag")
     func formats() throws {
         let doc = try Self.waived(at: Self.lastSecond)
         let json = try JSONReporter().render(doc)
@@ -157,9 +157,12 @@ struct WaiverTests {
         #expect(prom.contains("sriov_preflight_results{status=\"waived\"} 2\n"))
         #expect(prom.contains("sriov_preflight_waivers{state=\"active\"} 2\n"))
         if Promtool.path != nil { #expect(try Promtool.check(prom) == nil) }
+        let html = HTMLReporter().render(doc)
+        #expect(html.contains("<span class=\"tag\">waived until 2026-06-30: lab box: &quot;VT-d&quot; off until the BIOS update é (alice)</span>"))
+        #expect(html.contains("<b>2</b> waived"))
     }
 
-    @Test("the expired warning appears in every format: text, JSON, JUnit, metrics")
+    @Test("the expired warning appears in every format: text, JSON, JUnit, metrics, HTML")
     func expiredEverywhere() throws {
         let doc = try Self.waived(at: Self.oneSecondLater)
         let warning = "waiver kernel.iommu-enabled@host (lab.toml line 8) expired on 2026-06-30: it has no effect"
@@ -180,6 +183,7 @@ struct WaiverTests {
         #expect(prom.contains("sriov_preflight_waiver_expired{waiver=\"kernel.iommu-enabled@host\",expires=\"2026-06-30\"} 1\n"))
         #expect(prom.contains("sriov_preflight_waivers{state=\"expired\"} 2\n"))
         if Promtool.path != nil { #expect(try Promtool.check(prom) == nil) }
+        #expect(HTMLReporter().render(doc).contains("<p class=\"note warning\">Warning: \(warning)</p>"))
     }
 
     @Test("a report written before waivers (no waived, waiver or waivers keys) still reads")

@@ -50,6 +50,8 @@ public struct HTMLReporter: Reporter {
         public static let fixUnavailable = "A fix exists ({fix}) but cannot be applied on this host."
         public static let rebootRequired = "reboot required"
         public static let ignored = "ignored"
+        public static let waived = "waived until {expires}: {justification}"
+        public static let waiverWarning = "Warning: {warning}"
         public static let fixes = "Fix plan"
         public static let fixesIntro = "The failures offer these fixes. `sriov-preflight fix` shows each plan with the diff of every file it would change; nothing changes without --apply."
         public static let fixColumn = "Fix"
@@ -106,6 +108,7 @@ public struct HTMLReporter: Reporter {
         public static let countSkip = "skip"
         public static let countError = "error"
         public static let countIgnored = "ignored"
+        public static let countWaived = "waived"
         public static let categoryCPU = "CPU virtualization"
         public static let categoryFirmware = "Firmware (ACPI tables)"
         public static let categoryKernel = "Kernel IOMMU"
@@ -169,7 +172,7 @@ public struct HTMLReporter: Reporter {
 
     /// Whether a result needs a reader's eye (and its details start open).
     static func needsAttention(_ r: CheckResult) -> Bool {
-        !r.ignored && (r.status == .fail || r.status == .error || r.status == .warn)
+        !r.ignored && r.waiver == nil && (r.status == .fail || r.status == .error || r.status == .warn)
     }
 
     public func render(_ report: ReportDocument) -> String {
@@ -219,12 +222,14 @@ public struct HTMLReporter: Reporter {
         }
         if report.strict { notes.append(t(Words.strictNote)) }
         out += "<p class=\"note\">\(notes.joined(separator: " "))</p>\n"
+        for w in report.warnings { out += "<p class=\"note warning\">\(t(Words.waiverWarning, ["warning": w]))</p>\n" }
         out += "<ul class=\"counts\">"
         let counts: [(String, String, Int)] = [
             ("fail", Words.countFail, s.fail), ("error", Words.countError, s.error), ("warn", Words.countWarn, s.warn),
             ("pass", Words.countPass, s.pass), ("skip", Words.countSkip, s.skip), ("ignored", Words.countIgnored, s.ignored),
+            ("waived", Words.countWaived, s.waived),
         ]
-        for (cls, word, n) in counts where n > 0 || cls != "ignored" {
+        for (cls, word, n) in counts where n > 0 || (cls != "ignored" && cls != "waived") {
             out += "<li class=\"n-\(cls)\(n == 0 ? " zero" : "")\"><b>\(n)</b> \(t(word))</li>"
         }
         out += "<li class=\"exit\">\(t(Words.exitCode, ["code": String(s.exitCode.rawValue)]))</li></ul>\n"
@@ -298,7 +303,7 @@ public struct HTMLReporter: Reporter {
         let indexed = Array(report.results.enumerated())
         for (ci, cat) in categories.enumerated() {
             let rs = indexed.filter { $0.element.category == cat }
-            let counted = rs.map(\.element).filter { !$0.ignored }
+            let counted = rs.map(\.element).filter { !$0.ignored && $0.waiver == nil }
             // The category's colour: its worst verdict, a skip only when nothing else was decided.
             let worst = counted.map(\.status).filter { $0 != .skip }.max() ?? .skip
             out += "<section class=\"category\" id=\"c\(ci)\">\n<h3><span class=\"dot \(worst.rawValue)\"></span>\(categoryTitle(cat)) <code class=\"cat-id\">\(HTML.text(cat))</code>"
@@ -307,8 +312,10 @@ public struct HTMLReporter: Reporter {
                 let n = counted.filter { $0.status == st }.count
                 if n > 0 { tally.append("\(n) \(t(countWord(st)))") }
             }
-            let ign = rs.count - counted.count
+            let ign = rs.filter { $0.element.ignored }.count
             if ign > 0 { tally.append("\(ign) \(t(Words.countIgnored))") }
+            let waived = rs.count - counted.count - ign
+            if waived > 0 { tally.append("\(waived) \(t(Words.countWaived))") }
             out += " <span class=\"tally\">\(tally.joined(separator: " · "))</span></h3>\n"
             for (i, r) in rs { out += result(r, index: i) }
             out += "</section>\n"
@@ -327,10 +334,13 @@ public struct HTMLReporter: Reporter {
     }
 
     func result(_ r: CheckResult, index: Int) -> String {
-        let open = !r.ignored && (r.status == .fail || r.status == .error)
-        var out = "<details class=\"result \(r.status.rawValue)\(r.ignored ? " ignored" : "")\" id=\"r\(index)\"\(open ? " open" : "")>\n"
+        let open = !r.ignored && r.waiver == nil && (r.status == .fail || r.status == .error)
+        var out = "<details class=\"result \(r.status.rawValue)\(r.ignored ? " ignored" : "")\(r.waiver != nil ? " waived" : "")\" id=\"r\(index)\"\(open ? " open" : "")>\n"
         out += "<summary>\(badge(r))<code class=\"id\">\(HTML.text(r.id))</code><code class=\"obj\">\(HTML.text(r.object))</code><span class=\"msg\">\(HTML.text(r.message))"
         if r.ignored { out += " <span class=\"tag\">\(t(Words.ignored))</span>" }
+        if let w = r.waiver {
+            out += " <span class=\"tag\">\(t(Words.waived, ["expires": w.expires, "justification": w.justification + (w.who.map { " (\($0))" } ?? "")]))</span>"
+        }
         out += "</span></summary>\n<div class=\"body\">\n"
         if !r.title.isEmpty || !r.code.isEmpty {
             out += "<p class=\"check-title\">\(HTML.text(localize(r.title)))"
@@ -482,6 +492,8 @@ public struct HTMLReporter: Reporter {
     details.result.fail>summary{background:var(--fail-bg)}
     details.result.error>summary{background:var(--error-bg)}
     details.result.ignored{opacity:.6}
+    details.result.waived{opacity:.75}
+    .banner .note.warning{font-weight:600}
     .id,.obj{overflow-wrap:anywhere}
     .obj{color:var(--muted)}
     .msg{overflow-wrap:anywhere}
