@@ -110,7 +110,7 @@ struct HostileRootTests {
                 defer { close(fd) }
                 guard fd >= 0, ftruncate(fd, 2 << 30) == 0 else { throw POSIXError(.EIO) }
             }
-        }),
+        }, named: ["var/log/dmesg", "\"file_size\": 2147483648"]),
         Case(name: "character devices (/dev/zero) in place of proc/cmdline and a PF's config", make: { r, _ in
             try charDevice("\(r)/proc/cmdline")
             try charDevice("\(r)/\(pf)/config")
@@ -148,7 +148,8 @@ struct HostileRootTests {
                 let fd = name.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_WRONLY | O_CREAT, 0o644) }
                 if fd >= 0 { _ = Glibc.write(fd, "x", 1); close(fd) }
             }
-        }),
+        }, named: ["sys/class/net/\u{FFFD}\u{FFFD}A\u{FFFD}.conf", "sys/bus/pci/devices/\u{FFFD}\u{FFFD}A\u{FFFD}.conf",
+                   "skipped: its name is not UTF-8 (bytes ff fe 41 c3 2e 63 6f 6e 66)"]),
         Case(name: "symlink loops", make: { r, _ in
             try link("\(r)/sys/bus/pci/devices/0000:97:00.0", "0000:97:00.0")
             try link("\(r)/sys/class/net/loop0", "../net/loop1")
@@ -272,6 +273,35 @@ struct HostileRootTests {
 
         #expect(!watch.touched(), "something under \(outside) (outside the root) was opened or read")
         print("hostile root '\(c.name)': check \(String(format: "%.2f", r.seconds)) s (exit \(r.status)), JSON \(size) B, JUnit \(xmlSize) B; nics \(String(format: "%.2f", nics.seconds)) s")
+    }
+
+    @Test("a log read only in part and entries skipped for their names are in the document and the text report")
+    func cutAndSkippedReported() throws {
+        for name in ["a 2 GB sparse kernel log", "non-UTF-8 names"] {
+            let c = Self.cases.first { $0.name.hasPrefix(name) }!
+            let (work, root, _) = try Self.build(c)
+            defer { removeTemporary(work) }
+            let (report, snapshot) = Report.run(root: HostRoot.disk(root))
+            let text = TextReporter(color: false).render(report)
+            if name.hasPrefix("a 2 GB") {
+                let log = report.filesRead.first { $0.path == "var/log/dmesg" }
+                #expect(log?.size == KernelLog.readLimit && log?.fileSize == 2 << 30, "\(String(describing: log))")
+                #expect(snapshot.kernelLog.cutFrom == 2 << 30)
+                #expect(snapshot.kernelLog.sourceNote.contains("cut: only the first \(KernelLog.readLimit) of its \(2 << 30) bytes"))
+                #expect(text.contains("read only in part:\n") && text.contains("\n  var/log/dmesg: the first \(KernelLog.readLimit) of \(2 << 30) bytes"), "\(text)")
+                let back = try ReportDocument.read(json: JSONReporter().render(report))
+                #expect(back.filesRead == report.filesRead, "file_size survives report --from")
+            } else {
+                for dir in ["sys/bus/pci/devices", "sys/class/net", "sys/firmware/acpi/tables"] {
+                    let path = "\(dir)/\u{FFFD}\u{FFFD}A\u{FFFD}.conf"
+                    let entry = report.filesRead.first { $0.path == path }
+                    #expect(entry?.error?.hasPrefix(FSError.undecodableNamePrefix) == true, "\(dir): \(String(describing: entry))")
+                    #expect(text.contains("  \(path): skipped: its name is not UTF-8"), "\(dir)")
+                }
+                // the rest of the host reads as before: the NIC is still there
+                #expect(snapshot.pci.function("0000:01:00.0")?.vendorID == 0x8086)
+            }
+        }
     }
 
     @Test("bundle of a root with links out of it reads nothing outside and stores nothing from there")

@@ -36,10 +36,17 @@ public enum Manifest {
     }
 
     /// The `unreadable` entries of an unpacked bundle's manifest (path → error); empty when there is none.
-    static func unreadable(in dir: String) -> [String: FSError] {
+    static func unreadable(in dir: String) -> [String: FSError] { read(in: dir).unreadable }
+
+    /// The root a bundle was recorded from (`/` for the live host) and its `unreadable` entries.
+    static func read(in dir: String) -> (root: String?, unreadable: [String: FSError]) {
         guard let data = try? FileInput.read("\(dir)/\(name)", limit: 64 << 20),
-              let obj = try? JSON.parse(data),
-              let list = obj["unreadable"]?.arrayValue else { return [:] }
+              let obj = try? JSON.parse(data) else { return (nil, [:]) }
+        return (obj["root"]?.stringValue, unreadable(obj))
+    }
+
+    static func unreadable(_ obj: JSON) -> [String: FSError] {
+        guard let list = obj["unreadable"]?.arrayValue else { return [:] }
         var out: [String: FSError] = [:]
         for e in list {
             guard let p = e["path"]?.stringValue else { continue }

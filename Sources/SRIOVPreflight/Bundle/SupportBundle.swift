@@ -106,9 +106,13 @@ public enum SupportBundle {
     /// answering with the error the host gave.
     public static func root(ofUnpacked dir: String) -> HostRoot {
         let disk = DiskBackend(base: dir)
-        let errors = Manifest.unreadable(in: dir)
-        if errors.isEmpty { return HostRoot(backend: disk) }
-        return HostRoot(backend: MemoryBackend(label: dir, nodes: errors.mapValues { .unreadable($0) }, over: disk))
+        let (recordedRoot, errors) = Manifest.read(in: dir)
+        // A bundle recorded from the live host holds every path its facts asked for: what is not in it was
+        // not on the host. A bundle of a capture is as complete as that capture was.
+        let fromLive = recordedRoot == "/"
+        if errors.isEmpty { return HostRoot(backend: disk, evidence: .bundle, absenceIsVerdict: fromLive) }
+        return HostRoot(backend: MemoryBackend(label: dir, nodes: errors.mapValues { .unreadable($0) }, over: disk),
+                        evidence: .bundle, absenceIsVerdict: fromLive)
     }
 
     public static func makeTemporaryDirectory(_ tag: String) throws -> String {

@@ -19,7 +19,7 @@ extension Checks {
             "none-split": "no member of {bond} is split",
             "one-split": "{member} is the only split member of {bond}",
             "single-nic-split": "{member} is the only split member of {bond} (a bond of one NIC)",
-            "members-not-in-evidence": "cannot tell whether members of {bond} are split: {members} not in this evidence (no sys/class/net entry)",
+            "members-not-in-evidence": "cannot tell whether members of {bond} are split: {members} not in this evidence ({why})",
         ],
         examples: [
             .skips("no bonds", .intelWithNIC),
@@ -34,7 +34,12 @@ extension Checks {
                 .withProcBond("bond0", mode: "fault-tolerance (active-backup)", slaves: ["eth4", "eth5"]), object: "bond0"),
         ] + Self.realBondExamples(.bondSRIOVMembers))) { s in
         if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
-        if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
+        if s.net.bonds.isEmpty {
+            if s.notCaptured(s.net.problem) {
+                return [HostSnapshot.notCapturedFinding(.skip, path: NetFacts.classDir, fact: "whether the host has bonds")]
+            }
+            return [.skip("no-bonds", [:])]
+        }
         return s.net.bonds.map { b in
             let members = BondMembers(s, b)
             let ev = [Evidence(b.source, "mode \(b.mode ?? "?"); slaves \(b.slaves.joined(separator: " "))")]
@@ -46,7 +51,8 @@ extension Checks {
             }
             let unknown = members.rows.filter(\.notInEvidence)
             if !unknown.isEmpty {
-                return .skip("members-not-in-evidence", ["bond": b.name, "members": unknown.map(\.name).joined(separator: ", ")], object: b.name, ev)
+                return .skip("members-not-in-evidence", ["bond": b.name, "members": unknown.map(\.name).joined(separator: ", "),
+                                                         "why": unknown.map { "\($0.name): \($0.missing!)" }.joined(separator: "; ")], object: b.name, ev)
             }
             guard let only = split.first else { return .pass("none-split", ["bond": b.name], object: b.name, ev) }
             return .pass(b.slaves.count == 1 ? "single-nic-split" : "one-split", ["member": only.name, "bond": b.name], object: b.name, ev)
@@ -62,11 +68,13 @@ struct BondMembers {
         var isVF: Bool
         var state: NICRow.SRIOVState?
         var vfsInUse: Int
-        /// The bond names it but sys/class/net has no such interface (a copy of /proc/net/bonding alone).
-        var notInEvidence = false
+        /// Why the member is not in this evidence: the bond names it but sys/class/net has no such interface (a
+        /// copy of /proc/net/bonding alone), or its PCI function is not among the PCI functions read.
+        var missing: String?
+        var notInEvidence: Bool { missing != nil }
 
         var describe: String {
-            if notInEvidence { return "not in sys/class/net: not in this evidence" }
+            if let missing { return "\(missing): not in this evidence" }
             guard let pf else { return "no PCI device (virtual)" }
             if isVF { return "\(pf.address): a VF" }
             return "\(pf.address) driver \(pf.driver ?? "none"), SR-IOV \(state?.rawValue ?? "?"), \(vfsInUse) VF(s) in use"
@@ -78,10 +86,13 @@ struct BondMembers {
     init(_ s: HostSnapshot, _ b: Bond) {
         rows = b.slaves.map { name in
             guard let i = s.net.interface(name) else {
-                return Row(name: name, pf: nil, isVF: false, state: nil, vfsInUse: 0, notInEvidence: true)
+                return Row(name: name, pf: nil, isVF: false, state: nil, vfsInUse: 0, missing: "not in sys/class/net")
             }
-            guard let addr = i.pciAddress, let f = s.pci.function(addr) else {
+            guard let addr = i.pciAddress else {
                 return Row(name: name, pf: nil, isVF: false, state: nil, vfsInUse: 0)
+            }
+            guard let f = s.pci.function(addr) else {
+                return Row(name: name, pf: nil, isVF: false, state: nil, vfsInUse: 0, missing: "\(addr) not in \(PCIFacts.devicesDir)")
             }
             return Row(name: name, pf: f, isVF: f.isVF, state: f.isVF ? nil : s.sriovState(f), vfsInUse: s.vfsInUse(f).count)
         }

@@ -32,7 +32,12 @@ extension Checks {
                 .withBond("bond1", slaves: ["ens1f0v0", "ens1f0v1"]), object: "bond1"),
         ] + Self.realBondExamples(.bondVFMembers))) { s in
         if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
-        if s.net.bonds.isEmpty { return [.skip("no-bonds", [:])] }
+        if s.net.bonds.isEmpty {
+            if s.notCaptured(s.net.problem) {
+                return [HostSnapshot.notCapturedFinding(.skip, path: NetFacts.classDir, fact: "whether the host has bonds")]
+            }
+            return [.skip("no-bonds", [:])]
+        }
         return s.net.bonds.map { b in
             let rows = BondMembers(s, b).rows
             let vfs = rows.filter(\.isVF)

@@ -33,6 +33,9 @@ extension Checks {
         ])) { s in
         let cpu = s.system
         guard let flags = cpu.cpuFlags.value else {
+            if s.notCaptured(cpu.cpuFlags) {
+                return [HostSnapshot.notCapturedFinding(.error, path: cpu.cpuFlags.source, fact: "the CPU's virtualization extensions")]
+            }
             return [.error("cpuinfo-unreadable", ["path": cpu.cpuFlags.source, "problem": cpu.cpuFlags.reason ?? "unreadable"])]
         }
         let ext = flags.contains("vmx") ? "Intel VT-x (vmx)" : flags.contains("svm") ? "AMD-V (svm)" : nil

@@ -101,7 +101,7 @@ extension Checks {
                 return [.fail("no-table-in-log", [:],
                               [Evidence(s.kernelLog.sourceNote, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line", expected: "ACPI: DMAR (Intel) or ACPI: IVRS (AMD)")])]
             }
-            if !s.isLive && fw.tablesDirProblem == .missing {
+            if !s.absenceIsVerdict && fw.tablesDirProblem == .missing {
                 return [.error("not-in-evidence", ["path": FirmwareFacts.tablesDir])]
             }
             return [.fail("no-table", [:],

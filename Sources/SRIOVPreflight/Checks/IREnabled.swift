@@ -100,7 +100,7 @@ extension Checks {
             if m.logShowsNoTable {
                 return [.skip("no-table-in-log", [:], [Evidence(src, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line")])]
             }
-            if s.isLive || s.firmware.tablesDirProblem == nil { return [.skip("no-table", [:])] }
+            if s.absenceIsVerdict || s.firmware.tablesDirProblem == nil { return [.skip("no-table", [:])] }
             return [.error("tables-not-in-evidence", ["path": FirmwareFacts.tablesDir, "reason": "\(s.firmware.tablesDirProblem!)"])]
         }
         if !s.kernelLog.isAvailable && !ir.interruptsReadable {

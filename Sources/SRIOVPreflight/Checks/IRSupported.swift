@@ -128,7 +128,7 @@ extension Checks {
             if m.logShowsNoTable {
                 return [.skip("no-table-in-log", [:], [Evidence(logSrc, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line")])]
             }
-            if s.isLive || fw.tablesDirProblem == nil { return [.skip("no-table", [:], ev)] }
+            if s.absenceIsVerdict || fw.tablesDirProblem == nil { return [.skip("no-table", [:], ev)] }
             return [.error("tables-not-in-evidence", ["path": FirmwareFacts.tablesDir, "reason": "\(fw.tablesDirProblem!)"], ev)]
         }
         if let f = fw.dmarFlags {

@@ -43,6 +43,9 @@ extension Checks {
             .errors("cmdline unreadable", .intelReady.unreadable("proc/cmdline")),
         ])) { s in
         guard let c = s.system.cmdline.value else {
+            if s.notCaptured(s.system.cmdline) {
+                return [HostSnapshot.notCapturedFinding(.error, path: s.system.cmdline.source, fact: "the running kernel command line")]
+            }
             return [.error("cmdline-unreadable", ["path": s.system.cmdline.source, "problem": s.system.cmdline.reason ?? "unreadable"])]
         }
         let ev = [Evidence("proc/cmdline", c.raw)]

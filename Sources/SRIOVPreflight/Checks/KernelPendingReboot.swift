@@ -52,6 +52,9 @@ extension Checks {
             return [.skip("no-boot-config", ["reason": why])]
         }
         guard let running = s.system.cmdline.value else {
+            if s.notCaptured(s.system.cmdline) {
+                return [HostSnapshot.notCapturedFinding(.error, path: s.system.cmdline.source, fact: "the running kernel command line")]
+            }
             return [.error("cmdline-unreadable", ["path": s.system.cmdline.source, "problem": s.system.cmdline.reason ?? "unreadable"])]
         }
         let configured = boot.configured

@@ -24,8 +24,11 @@ extension Checks {
         examples: [
             .passes("link up at 10 Gb/s", .intelWithNIC, object: "0000:3b:00.0"),
             .warns("link down", .intelReady.withNIC(NICSpec().with { $0.linkUp = false }), object: "0000:3b:00.0"),
-            .skips("PF without a netdev (driver not bound)", .intelReady.withNIC(NICSpec().with { $0.driver = nil; $0.netdev = nil }),
+            .skips("PF without a netdev (driver not bound)", .intelReady.withNIC(NICSpec().with { $0.driver = nil; $0.netdev = nil })
+                .file("sys/class/net/lo/operstate", "unknown\n"), object: "0000:3b:00.0"),
+            .skips("live host: no sys/class/net at all", .intelReady.withNIC(NICSpec().with { $0.driver = nil; $0.netdev = nil }).live(),
                    object: "0000:3b:00.0"),
+            .skips("capture without sys/class/net: not in this evidence", .intelWithNIC.removing("sys/class/net"), object: "0000:3b:00.0"),
             .warns("link up, speed unknown", .intelWithNIC.file("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/net/ens1f0/speed", "-1\n"),
                    object: "0000:3b:00.0"),
             .skips("an SR-IOV PF that is not a NIC (NVMe)", .intelReady.withNIC(.nvme), object: "0000:3b:00.0"),
@@ -33,7 +36,10 @@ extension Checks {
             .errors("PCI device list unreadable", .intelWithNIC.unreadable(PCIFacts.devicesDir)),
             .errors("sys/class/net unreadable", .intelWithNIC.removing("sys/class/net").unreadable("sys/class/net"), object: "0000:3b:00.0"),
         ])) { s in
-        if let p = s.pci.problem { return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])] }
+        if let p = s.pci.problem {
+            if s.notCaptured(p) { return [HostSnapshot.notCapturedFinding(.error, path: PCIFacts.devicesDir, fact: "the PCI functions")] }
+            return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])]
+        }
         let pfs = s.pci.sriovPFs
         if pfs.isEmpty { return [.skip("no-sriov-pf", [:])] }
         return pfs.map { f in
@@ -42,6 +48,9 @@ extension Checks {
             }
             let ifs = s.net.interfaces(of: f.address)
             guard !ifs.isEmpty else {
+                if f.isNetwork && s.notCaptured(s.net.problem) {
+                    return HostSnapshot.notCapturedFinding(.skip, path: NetFacts.classDir, fact: "the link of \(f.address)'s interfaces", object: f.address)
+                }
                 return .skip(f.isNetwork ? "no-netdev" : "not-netdev", [:], object: f.address)
             }
             let ev = ifs.map { Evidence("\(NetFacts.classDir)/\($0.name)", "operstate=\($0.operstate ?? "?") carrier=\($0.carrier.map { $0 ? "1" : "0" } ?? "?") speed=\($0.speed.map(String.init) ?? "unknown")") }

@@ -53,7 +53,10 @@ extension Checks {
             .warns("ConnectX-7 with SRIOV_EN 0 in its firmware: no SR-IOV capability", .real(RealNICs.cx7.with { $0.totalVFs = nil }),
                    object: "0000:b1:00.1"),
         ])) { s in
-        if let p = s.pci.problem { return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])] }
+        if let p = s.pci.problem {
+            if s.notCaptured(p) { return [HostSnapshot.notCapturedFinding(.error, path: PCIFacts.devicesDir, fact: "the PCI functions")] }
+            return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])]
+        }
         var out: [Finding] = []
         let candidates = s.pci.functions.filter { !$0.isVF && ($0.isNetwork || $0.sriov != nil || $0.hasSRIOVCapability) }
         for f in candidates {
@@ -75,7 +78,9 @@ extension Checks {
             }
             switch (f.sriovCapability, f.sriov) {
             case (nil, nil):
-                if case .failure(let e) = f.config {
+                if case .failure(let e) = f.config, s.notCaptured(e) {
+                    out.append(HostSnapshot.notCapturedFinding(.error, path: "\(f.path)/config", fact: "whether \(f.address) has the SR-IOV capability", object: f.address))
+                } else if case .failure(let e) = f.config {
                     out.append(.error("config-unreadable", ["config": "\(f.path)/config", "problem": "\(e)"], object: f.address, ev))
                 } else if mellanox && f.isNetwork {
                     out.append(.warn("mellanox-firmware-no-capability", ["address": f.address], object: f.address, ev))

@@ -25,7 +25,10 @@ extension Checks {
 extension HostSnapshot {
     /// Results for checks that run per SR-IOV PF; a single host-level skip when there is none.
     func perPF(_ body: (PCIFunction) -> Finding) -> [Finding] {
-        if let p = pci.problem { return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])] }
+        if let p = pci.problem {
+            if notCaptured(p) { return [HostSnapshot.notCapturedFinding(.error, path: PCIFacts.devicesDir, fact: "the PCI functions")] }
+            return [.error("pci-unlisted", ["path": PCIFacts.devicesDir, "problem": "\(p)"])]
+        }
         let pfs = pci.sriovPFs
         if pfs.isEmpty { return [.skip("no-sriov-pf", [:])] }
         return pfs.map(body)

@@ -37,10 +37,17 @@ extension Checks {
             .warns("blacklisted", .intelReady.file("proc/modules", "ixgbe 380928 0 - Live 0x0\n")
                 .file("etc/modprobe.d/blacklist-vfio.conf", "blacklist vfio_pci\n")),
             .errors("no module lists at all", .intelReady.unreadable("proc/modules").removing("lib/modules")),
-            .fails("kernel without loadable modules, vfio not built in",
-                   .intelReady.removing("proc/modules").removing("lib/modules").removing("sys/module/vfio_iommu_type1")),
-            .passes("kernel without loadable modules, vfio built in",
-                    .intelReady.removing("proc/modules").removing("lib/modules").dir("sys/module/vfio_pci/parameters")),
+            .fails("live host: kernel without loadable modules, vfio not built in",
+                   .intelReady.removing("proc/modules").removing("lib/modules").removing("sys/module/vfio_iommu_type1").live()),
+            .passes("live host: kernel without loadable modules, vfio built in",
+                    .intelReady.removing("proc/modules").removing("lib/modules").dir("sys/module/vfio_pci/parameters").live()),
+            .passes("capture without proc/modules: installed per modules.dep (not a kernel without modules)",
+                    .intelReady.removing("proc/modules")),
+            .errors("capture without proc/modules nor lib/modules: cannot tell",
+                    .intelReady.removing("proc/modules").removing("lib/modules").removing("sys/module/vfio_iommu_type1")),
+            .fails("capture with CONFIG_MODULES unset, vfio not built in",
+                   .intelReady.removing("proc/modules").removing("lib/modules").removing("sys/module/vfio_iommu_type1")
+                .editing("boot/config-\(ExampleHost.release)") { $0 + "# CONFIG_MODULES is not set\n" }),
         ])) { s in
         let m = s.modules
         let wanted = ["vfio", "vfio_pci", "vfio_iommu_type1"]

@@ -49,6 +49,9 @@ extension Checks {
             ev.append(Evidence("proc/cmdline", "\(key)=\(cmd!)"))
             return [.warn("cmdline", [:], ev)]
         }
+        if p?.value == nil && s.notCaptured(s.modules.sysModuleProblem) {
+            return [HostSnapshot.notCapturedFinding(.skip, path: "sys/module", fact: "whether vfio runs in no-IOMMU mode")]
+        }
         return [.pass("off", [:], ev)]
     }
 }

@@ -59,7 +59,7 @@ public struct FirmwareFacts: Sendable {
         var problem: FSError?
         if case .failure(let e) = root.list(tablesDir) { problem = e }
         var f = FirmwareFacts(dmar: table("DMAR"), ivrs: table("IVRS"), tablesDirProblem: problem)
-        if !root.isLive, !f.dmar.present && !f.ivrs.present {
+        if !root.absenceIsVerdict, !f.dmar.present && !f.ivrs.present {
             let top = Set(root.entries(""))
             for name in acpidumpFiles where top.contains(name) {
                 guard case .success(let bytes) = root.read(name, limit: 64 << 20), AcpidumpText.looks(bytes) else { continue }

@@ -25,7 +25,7 @@ public struct IOMMUFacts: Sendable {
             return Dictionary(zip(names, members), uniquingKeysWith: { a, _ in a })
         }
         var f = IOMMUFacts(units: root.list(classDir), groups: groups)
-        f.sysfsCaptured = root.isLive || ["sys/class", "sys/kernel", "sys/bus", "sys/module", "sys/devices"].contains { root.isDirectory($0) }
+        f.sysfsCaptured = root.absenceIsVerdict || ["sys/class", "sys/kernel", "sys/bus", "sys/module", "sys/devices"].contains { root.isDirectory($0) }
         return f
     }
 }

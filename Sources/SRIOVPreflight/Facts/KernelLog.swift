@@ -23,6 +23,10 @@ public struct KernelLog: Sendable {
     /// The kept lines include the start of the boot (`Linux version …`): what the kernel printed early
     /// (the ACPI tables it found, the IOMMU set-up) is in the log, not rotated away.
     public var hasBootStart = false
+    /// The log file's size when only its first `readLimit` bytes were read (nil: read whole).
+    public var cutFrom: Int?
+    /// The most of a log file that is read.
+    public static let readLimit = 64 << 20
 
     public static let needles = ["AMD-Vi", "iommu", "IOMMU", "remapping", "x2apic", "IOV", "vfio",
                                  "Command line", "pci=realloc", "BAR", "sriov", "DMA", "IVRS", "..TIMER",
@@ -30,7 +34,10 @@ public struct KernelLog: Sendable {
 
     /// Where the evidence comes from, saying which boot of a log with several was read.
     public var sourceNote: String {
-        boots > 1 ? "\(source) (last of \(boots) boots in the log)" : source
+        var notes: [String] = []
+        if let size = cutFrom { notes.append("cut: only the first \(Self.readLimit) of its \(size) bytes read") }
+        if boots > 1 { notes.append("last of \(boots) boots in the log") }
+        return notes.isEmpty ? source : "\(source) (\(notes.joined(separator: "; ")))"
     }
 
     public var isAvailable: Bool { unavailable == nil }
@@ -237,9 +244,13 @@ public struct KernelLog: Sendable {
             case .failure(let e): reasons.append(e.reason)
             }
         }
-        switch root.read("var/log/dmesg", limit: 64 << 20) {
-        case .success(let b): return KernelLog(source: "var/log/dmesg", bytes: b)
-        case .failure(let e): reasons.append("var/log/dmesg: \(e)")
+        switch root.read("var/log/dmesg", limit: readLimit) {
+        case .success(let b):
+            var log = KernelLog(source: "var/log/dmesg", bytes: b)
+            if b.count >= readLimit, let size = root.size("var/log/dmesg"), size > b.count { log.cutFrom = size }
+            return log
+        case .failure(let e):
+            reasons.append(e == .missing && !root.absenceIsVerdict ? "var/log/dmesg: not in this capture" : "var/log/dmesg: \(e)")
         }
         return KernelLog(source: root.isLive ? "dev/kmsg" : "var/log/dmesg",
                          unavailable: reasons.joined(separator: "; "))

@@ -18,6 +18,8 @@ public struct ModuleFacts: Sendable {
     public var builtin: Set<String> = []
     /// Entries of sys/module: loaded modules and built-in ones that have parameters.
     public var sysModules: Set<String> = []
+    /// Why sys/module could not be listed (nil when it could).
+    public var sysModuleProblem: FSError?
     public var installed: Set<String> = []
     /// Why lib/modules/<release> could not be read (nil when it could).
     public var moduleTreeProblem: String?
@@ -64,9 +66,14 @@ public struct ModuleFacts: Sendable {
                                                source: "proc/modules"), loadableModules: true)
         case .failure(let e):
             facts = ModuleFacts(loaded: .unknown(source: "proc/modules", reason: e.description))
-            if e == .missing && root.exists("proc/cmdline") { facts.loadableModules = false }
+            // On the live host (or a record of it) a kernel without loadable modules has no proc/modules; a
+            // capture without it says nothing.
+            if e == .missing && root.absenceIsVerdict && root.exists("proc/cmdline") { facts.loadableModules = false }
         }
-        facts.sysModules = Set(root.entries("sys/module").map(normalize))
+        switch root.list("sys/module") {
+        case .success(let names): facts.sysModules = Set(names.map(normalize))
+        case .failure(let e): facts.sysModuleProblem = e
+        }
         if let r = release {
             let dir = "lib/modules/\(r)"
             func names(_ file: String, _ line: (Substring) -> Substring?) -> Set<String>? {

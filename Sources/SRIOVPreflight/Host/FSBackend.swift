@@ -53,6 +53,14 @@ public enum FSError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// How the reason of an entry skipped for its name starts.
+    public static let undecodableNamePrefix = "skipped: its name is not UTF-8"
+
+    /// An entry whose name is not UTF-8 (`raw`: its bytes): it is not read, and the report says so.
+    static func undecodableName(_ raw: [UInt8]) -> FSError {
+        .io("\(undecodableNamePrefix) (bytes \(raw.prefix(64).map { hex($0, 2) }.joined(separator: " "))\(raw.count > 64 ? " …" : "")); nothing under it is read")
+    }
+
     static func fromErrno(_ e: Int32) -> FSError {
         switch e {
         case ENOENT: return .missing
@@ -65,6 +73,19 @@ public enum FSError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// The entries of a directory: the names, and the entries skipped because their name is not UTF-8 (with
+/// the name decoded lossily, its bytes, and what it is).
+public struct DirectoryListing: Sendable {
+    public struct Undecodable: Sendable {
+        public var name: String
+        public var raw: [UInt8]
+        public var kind: NodeKind?
+    }
+
+    public var names: [String]
+    public var undecodable: [Undecodable] = []
+}
+
 /// The primitive operations on a host tree. Paths are canonical and root-relative ("sys/class/iommu"):
 /// no link is followed by a backend; `HostRoot` resolves links itself so that nothing escapes the root.
 public protocol FSBackend: AnyObject, Sendable {
@@ -74,10 +95,18 @@ public protocol FSBackend: AnyObject, Sendable {
     func readLink(_ path: String) -> String?
     func read(_ path: String, limit: Int) -> Result<[UInt8], FSError>
     func list(_ path: String) -> Result<[String], FSError>
+    /// `list`, with the entries whose names are not UTF-8 (which `list` leaves out).
+    func listEntries(_ path: String) -> Result<DirectoryListing, FSError>
     /// Size in bytes as stat reports it (sysfs reports 4096 for most attributes).
     func size(_ path: String) -> Int?
     /// An absolute path a C library can open for this canonical path, where one exists.
     func absolutePath(_ path: String) -> String?
+}
+
+extension FSBackend {
+    public func listEntries(_ path: String) -> Result<DirectoryListing, FSError> {
+        list(path).map { DirectoryListing(names: $0) }
+    }
 }
 
 /// A directory on disk (`/` on a live host, a captured host root, an unpacked bundle).
@@ -178,17 +207,37 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
     }
 
     public func list(_ path: String) -> Result<[String], FSError> {
+        listEntries(path).map(\.names)
+    }
+
+    /// Entry names, sorted; a name that is not UTF-8 cannot be named in a path (nor in a report, a bundle
+    /// member): it is set apart, decoded lossily, with its bytes.
+    public func listEntries(_ path: String) -> Result<DirectoryListing, FSError> {
         guard let dir = opendir(full(path)) else { return .failure(.fromErrno(errno)) }
         defer { closedir(dir) }
-        var names: [String] = []
+        var listing = DirectoryListing(names: [])
         while let ent = readdir(dir) {
-            let name = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            let raw: [UInt8] = withUnsafePointer(to: ent.pointee.d_name) {
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { p in Array(UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)))) }
             }
-            if name == "." || name == ".." { continue }
-            names.append(name)
+            if raw == [0x2E] || raw == [0x2E, 0x2E] { continue }
+            if let name = String(validating: raw, as: UTF8.self) {
+                listing.names.append(name)
+            } else {
+                let kind: NodeKind?
+                switch Int32(ent.pointee.d_type) {
+                case Int32(DT_DIR): kind = .directory
+                case Int32(DT_LNK): kind = .link
+                case Int32(DT_REG): kind = .file
+                case Int32(DT_UNKNOWN): kind = nil
+                default: kind = .other
+                }
+                listing.undecodable.append(.init(name: String(decoding: raw, as: UTF8.self), raw: raw, kind: kind))
+            }
         }
-        return .success(names.sorted())
+        listing.names.sort()
+        listing.undecodable.sort { $0.raw.lexicographicallyPrecedes($1.raw) }
+        return .success(listing)
     }
 }
 
@@ -268,6 +317,17 @@ public final class MemoryBackend: FSBackend, @unchecked Sendable {
         case .link?: return .failure(.linkLoop)   // as open(O_NOFOLLOW) says: the caller resolves it
         case .removed?: return .failure(.missing)
         case nil: return under?.read(path, limit: limit) ?? .failure(.missing)
+        }
+    }
+
+    public func listEntries(_ path: String) -> Result<DirectoryListing, FSError> {
+        list(path).map { names in
+            var l = DirectoryListing(names: names)
+            if let under, case .success(let base) = under.listEntries(path) {
+                let prefix = path.isEmpty ? "" : path + "/"
+                l.undecodable = base.undecodable.filter { nodes[prefix + $0.name] == nil }
+            }
+            return l
         }
     }
 

@@ -17,15 +17,40 @@ public struct FileRead: Sendable, Equatable, Codable {
     public var target: String?
     /// Why it could not be read; nil when it was.
     public var error: String?
+    /// The file's size when the read stopped short of it: the fact kept only the first `size` bytes (a
+    /// 2 GB log, a 50 MB command line). Nil when the whole file was read.
+    public var fileSize: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case path, kind, size, sha256, target, error
+        case fileSize = "file_size"
+    }
 
     public init(path: String, kind: Kind, size: Int? = nil, sha256: String? = nil, target: String? = nil,
-                error: String? = nil) {
+                error: String? = nil, fileSize: Int? = nil) {
         self.path = path
         self.kind = kind
         self.size = size
         self.sha256 = sha256
         self.target = target
         self.error = error
+        self.fileSize = fileSize
+    }
+
+    /// The read was cut: the file is longer than what was read.
+    public var isCut: Bool { fileSize != nil }
+
+    /// Every field is written (null when absent) but `file_size`, written only for a read that was cut: the
+    /// files_read of a report whose reads were whole are as before it existed.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeIfPresent(size, forKey: .size)
+        try c.encodeIfPresent(sha256, forKey: .sha256)
+        try c.encodeIfPresent(target, forKey: .target)
+        try c.encodeIfPresent(error, forKey: .error)
+        if let fileSize { try c.encode(fileSize, forKey: .fileSize) }
     }
 }
 
@@ -59,6 +84,8 @@ public final class FileRecorder: @unchecked Sendable {
     private(set) var stats: [String: NodeKind] = [:]
     /// Paths asked for that did not resolve (a missing or unreadable component on the way).
     private(set) var unresolved: [String: (FileRead.Kind, FSError)] = [:]
+    /// Files read only in part (path → the file's size): the read hit its limit.
+    private(set) var cuts: [String: Int] = [:]
     /// Paths handed to a C library (libpci) that reads the disk itself.
     private(set) var handedOut: Set<String> = []
 
@@ -117,6 +144,11 @@ public final class FileRecorder: @unchecked Sendable {
         lock.locked { if unresolved[path] == nil { unresolved[path] = (kind, e) } }
     }
 
+    /// `path` was read only in part: the file holds `fileSize` bytes.
+    func cut(_ path: String, fileSize: Int) {
+        lock.locked { cuts[path] = max(cuts[path] ?? 0, fileSize) }
+    }
+
     func handedOut(_ path: String) {
         lock.locked { _ = handedOut.insert(path) }
     }
@@ -147,7 +179,8 @@ public final class FileRecorder: @unchecked Sendable {
                     continue
                 }
                 out[p] = FileRead(path: p, kind: .file, size: r.error == nil ? r.count : nil, sha256: r.sha256,
-                                  error: r.error?.description)
+                                  error: r.error?.description,
+                                  fileSize: r.error == nil ? cuts[p].flatMap { $0 > r.count ? $0 : nil } : nil)
             }
             for (p, r) in lists {
                 switch r {
@@ -194,6 +227,12 @@ public final class RecordingBackend: FSBackend, @unchecked Sendable {
     public func list(_ path: String) -> Result<[String], FSError> {
         let r = inner.list(path)
         recorder.list(path, r)
+        return r
+    }
+
+    public func listEntries(_ path: String) -> Result<DirectoryListing, FSError> {
+        let r = inner.listEntries(path)
+        recorder.list(path, r.map(\.names))
         return r
     }
 

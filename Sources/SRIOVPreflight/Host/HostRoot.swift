@@ -8,15 +8,24 @@ public final class HostRoot: @unchecked Sendable {
     public let backend: FSBackend
     /// True for the machine we run on (`/`): the kernel log then comes from /dev/kmsg, the release from uname.
     public let isLive: Bool
+    /// How the evidence was obtained: the live host, a captured host root, a replayed bundle.
+    public let evidence: EvidenceSource
+    /// Absence in this root is a verdict: a file or directory that is not here is not on the host (the live
+    /// host; an example host written as a live one; a bundle recorded from the live host, which holds every
+    /// path the facts asked for). False for a capture, where absence means "not in this evidence".
+    public let absenceIsVerdict: Bool
     private var dirCache: [String: Result<String, FSError>] = [:]
     private let lock = Lock(())
 
     public static let maxLinkHops = 40
     public static let defaultReadLimit = 16 << 20
 
-    public init(backend: FSBackend, isLive: Bool = false) {
+    public init(backend: FSBackend, isLive: Bool = false, evidence: EvidenceSource? = nil, absenceIsVerdict: Bool? = nil) {
         self.backend = backend
         self.isLive = isLive
+        let source = evidence ?? (isLive ? .live : .hostRoot)
+        self.evidence = source
+        self.absenceIsVerdict = absenceIsVerdict ?? (isLive || source == .live)
         self.recordingBackend = backend as? RecordingBackend
         self.recorder = recordingBackend?.recorder
     }
@@ -37,7 +46,8 @@ public final class HostRoot: @unchecked Sendable {
     /// it already records).
     public func recording(into recorder: FileRecorder) -> HostRoot {
         if self.recorder === recorder { return self }
-        return HostRoot(backend: RecordingBackend(backend, recorder: recorder), isLive: isLive)
+        return HostRoot(backend: RecordingBackend(backend, recorder: recorder), isLive: isLive, evidence: evidence,
+                        absenceIsVerdict: absenceIsVerdict)
     }
 
     private func unresolved(_ path: String, _ kind: FileRead.Kind, _ e: FSError) {
@@ -191,6 +201,11 @@ public final class HostRoot: @unchecked Sendable {
                 result = backend.read(full, limit: limit)
             }
         }
+        // A read that filled its limit may have left the rest of a longer file: the record says so.
+        if case .success(let bytes) = result, bytes.count >= limit, let rec = recorder,
+           let size = backend.size(full), size > bytes.count {
+            rec.cut(full, fileSize: size)
+        }
         return result
     }
 
@@ -205,10 +220,21 @@ public final class HostRoot: @unchecked Sendable {
         return s.trimmingWhitespace()
     }
 
-    /// Entry names of a directory, sorted.
+    /// Entry names of a directory, sorted. An entry whose name is not UTF-8 is left out (no path can name
+    /// it); the record keeps it, decoded lossily, with the reason, so the report says what was skipped.
     public func list(_ path: String) -> Result<[String], FSError> {
         switch canonical(path) {
-        case .success(let c): return backend.list(c)
+        case .success(let c):
+            guard let rec = recorder else { return backend.list(c) }
+            switch backend.listEntries(c) {
+            case .success(let l):
+                for u in l.undecodable {
+                    rec.unresolved(c.isEmpty ? u.name : c + "/" + u.name, u.kind == .directory ? .directory : .file,
+                                   .undecodableName(u.raw))
+                }
+                return .success(l.names)
+            case .failure(let e): return .failure(e)
+            }
         case .failure(let e): unresolved(Self.normalize(path), .directory, e); return .failure(e)
         }
     }

@@ -95,6 +95,7 @@ public enum Engine {
     /// Findings the engine itself gives for any check.
     public static let messages: [String: String] = [
         "root-unreadable": "cannot decide: {problem}",
+        "not-captured": "not in this evidence: {path} is not in this capture, so {fact} cannot be told",
     ]
 
     public static func run(_ snapshot: HostSnapshot, checks: [Check] = Checks.all,

@@ -5,6 +5,9 @@ public struct ExampleHost: Sendable {
     /// Name of a captured host root the example is layered over (resolved by the caller, see `root(baseDir:)`).
     public var base: String?
     public var nodes: [String: MemoryBackend.Node] = [:]
+    /// The example stands for the live host: what it does not hold is absent from the host (a verdict),
+    /// not missing from a capture. Its files are still read from memory: no /dev/kmsg, uname or libpci.
+    public var isLiveEvidence = false
 
     public init(_ label: String, base: String? = nil) {
         self.label = label
@@ -45,6 +48,13 @@ public struct ExampleHost: Sendable {
         return h
     }
 
+    /// The same host as the live host would show it: absence becomes a verdict (see `isLiveEvidence`).
+    public func live() -> ExampleHost {
+        var h = self
+        h.isLiveEvidence = true
+        return h
+    }
+
     /// Removes a path and everything below it.
     public func removing(_ path: String) -> ExampleHost {
         var h = self
@@ -65,7 +75,8 @@ public struct ExampleHost: Sendable {
     public func root(baseDir: String? = nil) -> HostRoot {
         var under: FSBackend?
         if let base, let baseDir { under = DiskBackend(base: baseDir + "/" + base) }
-        return HostRoot(backend: MemoryBackend(label: "example host '\(label)'", nodes: nodes, over: under))
+        return HostRoot(backend: MemoryBackend(label: "example host '\(label)'", nodes: nodes, over: under),
+                        evidence: isLiveEvidence ? .live : .hostRoot)
     }
 }
 

@@ -161,7 +161,7 @@ public struct ReportDocument: Sendable, Equatable, Codable {
         tool = ToolInfo(name: Tool.name, version: Tool.version)
         generatedAt = Self.utcStamp(timings.startedAt) + "Z"
         self.strict = strict
-        host = HostInfo(snapshot, source: source ?? (snapshot.isLive ? .live : .hostRoot))
+        host = HostInfo(snapshot, source: source ?? snapshot.evidence)
         self.selection = SelectionInfo(only: selection.only, ignore: selection.ignore)
         // Times are kept to the microsecond the JSON form holds, so a report read back renders exactly the same.
         func r(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }

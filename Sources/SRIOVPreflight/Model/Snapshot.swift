@@ -1,7 +1,13 @@
 /// Every fact the checks use, read once from the host root. Checks are pure functions of it.
 public struct HostSnapshot: Sendable {
     public var rootLabel: String
+    /// The root is the machine the tool runs on (its kernel log, uname, libpci were read).
     public var isLive: Bool
+    /// How the evidence was obtained (the report's `host.evidence_source`).
+    public var evidence: EvidenceSource = .hostRoot
+    /// Absence is a verdict (the live host, or a record of it): a path that is not here is not on the host.
+    /// Otherwise (a capture) a path that is not here is "not in this evidence", never a verdict.
+    public var absenceIsVerdict = false
     /// Set when the root itself is absent or unreadable: every check then reports why.
     public var rootProblem: String?
     public var system: SystemFacts
@@ -33,6 +39,24 @@ public struct HostSnapshot: Sendable {
         return snapshot
     }
 
+    /// The problem `problem` (of a path the facts looked for) is its absence from a capture: "not in this
+    /// evidence", never a verdict. False on the live host (or a record of it), where absence is a fact about
+    /// the host, and for any other problem (unreadable, not a directory).
+    public func notCaptured(_ problem: FSError?) -> Bool {
+        !absenceIsVerdict && problem == .missing
+    }
+
+    /// `notCaptured` for a fact read from one file (`Fact.unknown`'s reason).
+    public func notCaptured<T>(_ fact: Fact<T>) -> Bool {
+        !absenceIsVerdict && fact.value == nil && fact.reason == FSError.missing.description
+    }
+
+    /// The engine's finding for a path missing from a capture: `<check>.not-captured`.
+    static func notCapturedFinding(_ status: Status, path: String, fact: String, object: String = "host") -> Finding {
+        Finding(status, code: "not-captured", ["path": path, "fact": fact], object: object,
+                evidence: [Evidence(path, "not in this capture", expected: "the host's \(path)")])
+    }
+
     static func collectFacts(_ root: HostRoot) -> HostSnapshot {
         var problem: String?
         if case .failure(let e) = root.list("") {
@@ -45,6 +69,8 @@ public struct HostSnapshot: Sendable {
         return HostSnapshot(
             rootLabel: root.label,
             isLive: root.isLive,
+            evidence: root.evidence,
+            absenceIsVerdict: root.absenceIsVerdict,
             rootProblem: problem,
             system: system,
             firmware: FirmwareFacts.collect(root),

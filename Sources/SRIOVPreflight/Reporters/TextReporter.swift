@@ -29,6 +29,16 @@ public struct TextReporter: Reporter {
         if !fixes.isEmpty {
             out.append("run `sriov-preflight fix` to see \(fixes.count) available fix\(fixes.count == 1 ? "" : "es") (\(fixes.sorted().joined(separator: ", ")))")
         }
+        // What the facts could read only in part, or not at all because of its name: said once, here.
+        let cut = report.filesRead.filter(\.isCut)
+        if !cut.isEmpty {
+            out.append("read only in part:\n" + cut.map { "  \(Self.oneLine($0.path)): the first \($0.size ?? 0) of \($0.fileSize ?? 0) bytes" }
+                .joined(separator: "\n"))
+        }
+        let skipped = report.filesRead.filter { $0.error?.hasPrefix(FSError.undecodableNamePrefix) == true }
+        if !skipped.isEmpty {
+            out.append("skipped:\n" + skipped.map { "  \(Self.oneLine($0.path)): \(Self.oneLine($0.error ?? ""))" }.joined(separator: "\n"))
+        }
         return out
     }
 
