@@ -55,6 +55,14 @@ public struct ACPITableHeader: Sendable, Equatable {
         _ bytes: [UInt8], kind: ACPITableKind, fixedPartSize: Int,
         warnings: inout [ACPIDecodeWarning]
     ) throws -> (ACPITableHeader, ByteReader) {
+        try decode(bytes, signature: kind.signature, fixedPartSize: fixedPartSize, warnings: &warnings)
+    }
+
+    /// The header of a table with `signature` (also one this module decodes beside DMAR and IVRS: APIC).
+    static func decode(
+        _ bytes: [UInt8], signature expected: String, fixedPartSize: Int,
+        warnings: inout [ACPIDecodeWarning]
+    ) throws -> (ACPITableHeader, ByteReader) {
         if bytes.count < size {
             throw ACPIDecodeError(
                 offset: bytes.count,
@@ -64,14 +72,14 @@ public struct ACPITableHeader: Sendable, Equatable {
         }
         let reader = ByteReader(bytes)
         let signature = try reader.text(0, 4)
-        guard signature == kind.signature else {
-            throw ACPIDecodeError(offset: 0, reason: "signature \"\(signature)\" is not \"\(kind.signature)\"")
+        guard signature == expected else {
+            throw ACPIDecodeError(offset: 0, reason: "signature \"\(signature)\" is not \"\(expected)\"")
         }
         let length = try reader.u32(4)
         if Int(length) < fixedPartSize {
             throw ACPIDecodeError(
                 offset: 4,
-                reason: "header length \(length) is shorter than the \(fixedPartSize)-byte fixed part of a \(kind.signature) table")
+                reason: "header length \(length) is shorter than the \(fixedPartSize)-byte fixed part of a \(expected) table")
         }
         if Int(length) > bytes.count {
             throw ACPIDecodeError(

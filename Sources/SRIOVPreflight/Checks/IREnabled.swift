@@ -18,7 +18,8 @@ extension Checks {
             Remove intremap=off / nointremap from the kernel command line and reboot; if the platform lacks \
             interrupt remapping, see ir.supported.
             """,
-        reads: ["kernel log", "proc/interrupts", "proc/cmdline", "boot/config-<release>", "sys/firmware/acpi/tables/DMAR"],
+        reads: ["kernel log", "proc/interrupts", "proc/cmdline", "boot/config-<release>", "sys/firmware/acpi/tables/DMAR",
+                "sys/firmware/acpi/tables/APIC (I/O APICs under the DRHDs)"],
         fixID: .iommuCmdline,
         manualCheck: "dmesg | grep -E 'Enabled IRQ remapping|Interrupt remapping enabled'; grep -c IR- /proc/interrupts",
         messages: IRModel.linkMessages.mapValues { "interrupt remapping is off: " + $0 }.merging([

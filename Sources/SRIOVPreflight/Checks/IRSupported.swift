@@ -9,7 +9,9 @@ extension Checks {
             guest cannot inject interrupts into the host. vfio refuses to assign devices without it unless \
             isolation is knowingly weakened (allow_unsafe_interrupts). On Intel, the kernel uses IR only when \
             the DMAR table's INTR_REMAP flag (header byte 37, bit 0) is set AND every remapping unit (DRHD) \
-            reports IR in its extended capability register (ECAP bit 3) and queued invalidation (bit 1). The \
+            reports IR in its extended capability register (ECAP bit 3) and queued invalidation (bit 1), and \
+            every I/O APIC of the MADT (`APIC` table) is named by an IOAPIC device scope of some DRHD (else the \
+            kernel prints "ioapic N has no mapping iommu" and disables IR; without the MADT this is not checked). The \
             kernel also refuses IR on the Intel 5500/5520/X58 chipset erratum and drops the whole DMAR when the \
             BIOS lists a unit at address 0. Without the table or sysfs (a kernel log from the field), the units \
             come from the log's `DMAR: dmarN: reg_base_addr … ecap …` lines, and when the kernel's own line is in \
@@ -22,7 +24,8 @@ extension Checks {
             the BIOS if a unit still lacks it. If the hardware cannot remap interrupts, vfio needs \
             allow_unsafe_interrupts (`sriov-preflight fix unsafe-interrupts`), which gives up interrupt isolation.
             """,
-        reads: ["sys/firmware/acpi/tables/DMAR (byte 37)", "sys/class/iommu/dmar*/intel-iommu/ecap",
+        reads: ["sys/firmware/acpi/tables/DMAR (byte 37, IOAPIC device scopes)", "sys/firmware/acpi/tables/APIC (I/O APICs)",
+                "sys/class/iommu/dmar*/intel-iommu/ecap",
                 "kernel log: DMAR: dmarN: reg_base_addr … ecap …", "kernel log: DMAR-IR and AMD-Vi lines, ACPI: DMAR/IVRS",
                 "boot/config-<release>", "proc/cmdline", "proc/cpuinfo (CPU vendor)"],
         manualCheck: """
@@ -82,6 +85,15 @@ extension Checks {
             .skips("AMD: intremap=off kept the kernel from trying", .fieldAMDNotEnabled.editing("proc/cmdline") { $0 + " intremap=off" }),
             .skips("AMD: the excerpt ends before the driver starts", .fieldAMDUndecided),
             .fails("kernel log only: an I/O APIC under no VT-d unit", .fieldIntelIOAPICNotCovered),
+            .passes("tables: the MADT's I/O APIC (id 8) is under the DRHD",
+                    .intelReady.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(ioapicScopes: [8]))
+                        .bytes("sys/firmware/acpi/tables/APIC", SyntheticTables.madt(ioapics: [(8, 0xFEC0_0000, 0)]))),
+            .fails("tables: the MADT's second I/O APIC (id 9) under no DRHD",
+                   .intelReady.withoutIREnableLine.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(ioapicScopes: [8]))
+                       .bytes("sys/firmware/acpi/tables/APIC", SyntheticTables.madt(ioapics: [(8, 0xFEC0_0000, 0), (9, 0xFEC0_1000, 24)]))),
+            .passes("tables: an I/O APIC under no DRHD, yet the kernel enabled IR (its line is the verdict, the disagreement in the evidence)",
+                    .intelReady.bytes("sys/firmware/acpi/tables/DMAR", SyntheticTables.dmar(ioapicScopes: [8]))
+                        .bytes("sys/firmware/acpi/tables/APIC", SyntheticTables.madt(ioapics: [(8, 0xFEC0_0000, 0), (9, 0xFEC0_1000, 24)]))),
             .fails("kernel log only: the kernel could not parse the DMAR", .fieldIntelDMARRejected),
             .fails("kernel log only: a unit without queued invalidation", .fieldIntelUnitWithoutQI),
             .passes("kernel log only: enabled, unit lines cut from the excerpt", .fieldIntelEnabledNoUnits),
@@ -138,7 +150,7 @@ extension Checks {
             let e = u.ecap.map { "ecap = \(hex($0)): bit 3 (IR) \($0 & 8 != 0 ? "set" : "clear")" } ?? "ecap unreadable"
             ev.append(Evidence(u.evidenceSource, e, expected: "bit 3 set"))
         }
-        ev += m.notes
+        ev += m.notes + m.tableChecks
         var enabledLine: String?
         if case .enabled(let line, _) = m.decision { enabledLine = line }
         if let line = enabledLine {

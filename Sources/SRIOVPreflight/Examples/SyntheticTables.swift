@@ -21,12 +21,15 @@ public enum SyntheticTables {
 
     /// A DMAR with `units` DRHD structures (the last with INCLUDE_PCI_ALL) and optional RMRRs, each
     /// naming an endpoint (bus, device, function).
+    /// `ioapicScopes`: I/O APIC ids named by the last DRHD's device scopes (type 3, as QEMU and real
+    /// firmware put them: start bus 0xff here).
     public static func dmar(flags: UInt8 = 0x01, hostAddressWidth: UInt8 = 47, units: Int = 1,
-                            rmrrEndpoints: [(UInt8, UInt8, UInt8)] = []) -> [UInt8] {
+                            rmrrEndpoints: [(UInt8, UInt8, UInt8)] = [], ioapicScopes: [UInt8] = []) -> [UInt8] {
         var body: [UInt8] = [hostAddressWidth - 1, flags] + [UInt8](repeating: 0, count: 10)
         for i in 0..<units {
             let includeAll: UInt8 = i == units - 1 ? 1 : 0
-            body += le(0, 2) + le(16, 2) + [includeAll, 0] + le(0, 2) + le(0xFED9_0000 + UInt64(i) * 0x1000, 8)
+            let scopes: [UInt8] = i == units - 1 ? ioapicScopes.flatMap { [3, 8, 0, 0, $0, 0xFF, 0x1E, 0] } : []
+            body += le(0, 2) + le(16 + scopes.count, 2) + [includeAll, 0] + le(0, 2) + le(0xFED9_0000 + UInt64(i) * 0x1000, 8) + scopes
         }
         for (n, ep) in rmrrEndpoints.enumerated() {
             let scope: [UInt8] = [1, 8, 0, 0, 0, ep.0, ep.1, ep.2]
@@ -35,6 +38,15 @@ public enum SyntheticTables {
             body += scope
         }
         return header("DMAR", revision: 1, body: body)
+    }
+
+    /// A MADT with one local APIC and the I/O APICs `(id, address, GSI base)`.
+    public static func madt(ioapics: [(UInt8, UInt32, UInt32)]) -> [UInt8] {
+        var body = le(0xFEE0_0000 as UInt32, 4) + le(1, 4)
+        body += [0, 8, 0, 0] + le(1, 4)                                  // processor local APIC 0, enabled
+        for (id, address, gsi) in ioapics { body += [1, 12, id, 0] + le(address, 4) + le(gsi, 4) }
+        body += [2, 10, 0, 0] + le(2, 4) + le(0, 2)                      // IRQ0 → GSI 2
+        return header("APIC", revision: 3, body: body)
     }
 
     /// An IVRS with one type-0x10 IVHD that selects all devices.

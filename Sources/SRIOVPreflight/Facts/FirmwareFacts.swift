@@ -39,6 +39,9 @@ public struct FirmwareFacts: Sendable {
     /// The decoded tables (nil when absent or unreadable; a failure names the offset).
     public var dmarTable: Result<DMARTable, ACPIDecodeError>?
     public var ivrsTable: Result<IVRSTable, ACPIDecodeError>?
+    /// The MADT ("APIC"): its I/O APICs must each be under a DRHD for Intel interrupt remapping.
+    public var madt: ACPITableFile
+    public var madtTable: Result<MADTTable, ACPIDecodeError>?
 
     /// DMAR header flags (byte 37): bit 0 INTR_REMAP, bit 1 X2APIC_OPT_OUT, bit 2 DMA_CTRL_PLATFORM_OPT_IN.
     public var dmarFlags: UInt8? {
@@ -58,22 +61,26 @@ public struct FirmwareFacts: Sendable {
         }
         var problem: FSError?
         if case .failure(let e) = root.list(tablesDir) { problem = e }
-        var f = FirmwareFacts(dmar: table("DMAR"), ivrs: table("IVRS"), tablesDirProblem: problem)
+        var f = FirmwareFacts(dmar: table("DMAR"), ivrs: table("IVRS"), tablesDirProblem: problem, madt: table("APIC"))
         if !root.absenceIsVerdict, !f.dmar.present && !f.ivrs.present {
             let top = Set(root.entries(""))
             for name in acpidumpFiles where top.contains(name) {
                 guard case .success(let bytes) = root.read(name, limit: 64 << 20), AcpidumpText.looks(bytes) else { continue }
                 let tables = AcpidumpText.parse(String(decoding: bytes, as: UTF8.self))
-                for t in tables where t.signature == "DMAR" || t.signature == "IVRS" {
+                for t in tables where t.signature == "DMAR" || t.signature == "IVRS" || t.signature == "APIC" {
                     let file = ACPITableFile(name: t.signature, path: "\(name) (\(t.signature) @ 0x\(hex(t.address ?? 0, 16).uppercased()))", bytes: .success(t.bytes))
                     if t.signature == "DMAR" && !f.dmar.present { f.dmar = file }
                     if t.signature == "IVRS" && !f.ivrs.present { f.ivrs = file }
+                    if t.signature == "APIC" && !f.madt.present { f.madt = file }
                 }
                 break
             }
         }
         if case .success(let b) = f.dmar.bytes {
             f.dmarTable = Result { try DMARTable.decode(b) }.mapError { $0 as? ACPIDecodeError ?? ACPIDecodeError(offset: 0, reason: "\($0)") }
+        }
+        if case .success(let b) = f.madt.bytes {
+            f.madtTable = Result { try MADTTable.decode(b) }.mapError { $0 as? ACPIDecodeError ?? ACPIDecodeError(offset: 0, reason: "\($0)") }
         }
         if case .success(let b) = f.ivrs.bytes {
             f.ivrsTable = Result { try IVRSTable.decode(b) }.mapError { $0 as? ACPIDecodeError ?? ACPIDecodeError(offset: 0, reason: "\($0)") }

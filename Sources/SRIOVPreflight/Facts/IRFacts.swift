@@ -1,3 +1,5 @@
+import ACPITables
+
 /// Interrupt remapping: the IOMMU units' capability registers and what the kernel said about IR.
 public struct IRFacts: Sendable {
     /// One Intel remapping unit (DRHD) as the kernel sees it.
@@ -249,6 +251,9 @@ public struct IRModel: Sendable {
     public var disagreements: [Evidence] = []
     /// Notes worth showing beside any verdict (kdump copy, IR left on by the firmware, opt-out).
     public var notes: [Evidence] = []
+    /// What the tables say of the links beyond the flags and units (the MADT's I/O APICs under the DRHDs),
+    /// or that it is not in this evidence.
+    public var tableChecks: [Evidence] = []
 
     public var tableKnown: Bool { !tableEvidence.isEmpty }
 
@@ -369,6 +374,29 @@ public struct IRModel: Sendable {
                 let atZero = zero.contains { $0.observed.contains("address 0") } || ir.dmarLines.contains { $0.hasPrefix("DMAR: DRHD base: 0x00000000000000 ") }
                 let ioapic = zero.contains { $0.observed.contains("has no mapping iommu") }
                 links.append(Link(code: atZero ? "dmar-at-zero" : ioapic ? "ioapic-not-covered" : "dmar-rejected", evidence: zero, platform: true))
+            }
+            // Every I/O APIC of the MADT under some DRHD (an IOAPIC device scope with its id), as the kernel's
+            // parse_ioapics_under_ir() requires; only when both tables are readable.
+            if case .success(let t)? = fw.dmarTable {
+                switch fw.madtTable {
+                case .success(let madt)?:
+                    let missing = t.ioapicsNotUnderDRHD(madt)
+                    let named = t.ioapicScopes.map { "\($0.id) (DRHD base 0x\(hex($0.drhdBase)))" }
+                    if !missing.isEmpty, !links.contains(where: { ["dmar-at-zero", "ioapic-not-covered", "dmar-rejected"].contains($0.code) }) {
+                        links.append(Link(code: "ioapic-not-covered",
+                                          evidence: missing.map { Evidence(fw.madt.path, MADTTable.describe($0), expected: "an IOAPIC device scope with id \($0.id) under some DRHD") }
+                                            + [Evidence(fw.dmar.path, "IOAPIC device scopes: \(named.isEmpty ? "none" : named.joined(separator: ", "))")],
+                                          platform: true))
+                    } else if missing.isEmpty && !madt.ioapics.isEmpty {
+                        tableChecks.append(Evidence(fw.madt.path, "every I/O APIC is under a DRHD: " + madt.ioapics.map { "id \($0.id)" }.joined(separator: ", ")
+                                                    + " (DMAR IOAPIC scopes: \(named.joined(separator: ", ")))"))
+                    }
+                case .failure(let e)?:
+                    tableChecks.append(Evidence(fw.madt.path, "cannot be decoded (\(e)): whether every I/O APIC is under a DRHD is not checked"))
+                case nil:
+                    let why = fw.madt.present ? fw.madt.bytes.failureDescription : "absent"
+                    tableChecks.append(Evidence(fw.madt.path, "not in this evidence (\(why)): whether every I/O APIC is under a DRHD is not checked"))
+                }
             }
             if let f = fw.dmarFlags, f & 1 == 0 {
                 links.append(Link(code: "intr-remap-clear",
