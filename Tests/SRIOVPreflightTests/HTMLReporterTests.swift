@@ -146,6 +146,28 @@ struct HTMLReporterTests {
         #expect(u.components(separatedBy: " open>").count - 1 == failing)
     }
 
+    @Test("waivers: a waived failure folded and counted apart; an expired waiver warns in the banner; the waiver table")
+    func waivers() throws {
+        var doc = GoldenTests.document("no-iommu")
+        doc.apply([Waiver(check: "firmware.iommu-table", justification: "BIOS update <scheduled>", expires: "2026-06-30", who: "alice", line: 1),
+                   Waiver(check: "kernel.iommu-enabled", justification: "old", expires: "2025-12-31", line: 6)],
+                  file: "waivers.toml", now: doc.timings.startedAt)
+        #expect(doc.summary.waived == 1 && doc.warnings.count == 1)
+        let html = HTMLReporter().render(doc)
+        #expect(html.contains("<details class=\"result fail waived\" id=\"r1\">"), "waived: folded")
+        #expect(html.contains("waived until 2026-06-30: BIOS update &lt;scheduled&gt; (alice)"))
+        #expect(html.contains("<li class=\"n-waived\"><b>1</b> waived</li>"))
+        #expect(html.contains(HTML.text(doc.warnings[0])))
+        #expect(html.contains("<section id=\"waivers\" class=\"card\">"))
+        #expect(html.contains("<span class=\"badge warn\">EXPIRED</span>") && html.contains("<span class=\"badge pass\">ACTIVE</span>"))
+        // The expired waiver had no effect: kernel.iommu-enabled still fails and needs attention.
+        #expect(html.contains("<a href=\"#r4\"><code class=\"id\">kernel.iommu-enabled</code></a>"))
+        #expect(!html.contains("<a href=\"#r1\">"))
+        #expect(html.contains("<span class=\"dot skip\"></span>Firmware (ACPI tables) <code class=\"cat-id\">firmware</code> <span class=\"tally\">2 skip · 1 waived</span>"))
+        guard let parsed = try Self.parse([html]) else { return }
+        #expect(parsed[0].errors.isEmpty, "\(parsed[0].errors)")
+    }
+
     @Test("the fix plan lists each offered fix once, with the results it answers and whether it reboots")
     func fixPlan() {
         let doc = GoldenTests.document("intel-intremap-off")

@@ -52,6 +52,16 @@ public struct HTMLReporter: Reporter {
         public static let ignored = "ignored"
         public static let waived = "waived until {expires}: {justification}"
         public static let waiverWarning = "Warning: {warning}"
+        public static let waivers = "Waivers"
+        public static let waiverFile = "From {file}. A waived result keeps its status but does not count against readiness; an expired waiver has no effect."
+        public static let waiver = "Waiver"
+        public static let justification = "Justification"
+        public static let expires = "Expires"
+        public static let who = "Who"
+        public static let state = "State"
+        public static let waivedResults = "Results waived"
+        public static let active = "ACTIVE"
+        public static let expired = "EXPIRED"
         public static let fixes = "Fix plan"
         public static let fixesIntro = "The failures offer these fixes. `sriov-preflight fix` shows each plan with the diff of every file it would change; nothing changes without --apply."
         public static let fixColumn = "Fix"
@@ -195,6 +205,7 @@ public struct HTMLReporter: Reporter {
         out += fixes(report)
         out += results(report)
         out += nics(report)
+        out += waivers(report)
         out += host(report)
         out += "</main>\n"
         out += "<footer class=\"wrap\"><p>\(HTML.inlineCode(Self.fill(localize(Words.footer), ["tool": report.tool.name, "version": report.tool.version, "schema": String(report.schemaVersion), "time": report.generatedAt, "ms": Self.milliseconds(report.timings.durationMs)])))</p></footer>\n"
@@ -237,6 +248,21 @@ public struct HTMLReporter: Reporter {
         out += " · \(t(Words.evidence)): \(sourceWord(h.evidenceSource)) · \(t(Words.generated)) \(HTML.text(report.generatedAt))</p>\n"
         out += "</div>\n</header>\n"
         return out
+    }
+
+    /// The waiver file's entries: which hold, which expired, how many results each waived.
+    func waivers(_ report: ReportDocument) -> String {
+        guard let w = report.waivers else { return "" }
+        var out = "<section id=\"waivers\" class=\"card\">\n<h2>\(t(Words.waivers))</h2>\n"
+        out += "<p>\(t(Words.waiverFile, ["file": w.file]))</p>\n"
+        guard !w.entries.isEmpty else { return out + "</section>\n" }
+        out += "<div class=\"scroll\"><table class=\"waivers\">\n<thead><tr><th>\(t(Words.waiver))</th><th>\(t(Words.justification))</th><th>\(t(Words.expires))</th><th>\(t(Words.who))</th><th>\(t(Words.state))</th><th>\(t(Words.waivedResults))</th></tr></thead>\n<tbody>\n"
+        for e in w.entries {
+            let state = e.state == .active ? "<span class=\"badge pass\">\(t(Words.active))</span>" : "<span class=\"badge warn\">\(t(Words.expired))</span>"
+            out += "<tr><td><code>\(HTML.text(e.waiver))</code></td><td>\(HTML.text(e.justification))</td><td class=\"num\">\(HTML.text(e.expires))</td>"
+            out += "<td>\(HTML.text(e.who ?? "-"))</td><td>\(state)</td><td class=\"num\">\(e.waivedResults)</td></tr>\n"
+        }
+        return out + "</tbody>\n</table></div>\n</section>\n"
     }
 
     func sourceWord(_ s: EvidenceSource) -> String {
