@@ -94,7 +94,7 @@ struct UnsafeInterrupts {
             findings = [.error("ir-unknown", [:], ev)]
             return
         }
-        if (!s.iommu.sysfsCaptured || (p?.value == nil && s.notCaptured(s.modules.sysModuleProblem)))
+        if ((!s.iommu.sysfsCaptured && runtime == nil) || (p?.value == nil && s.notCaptured(s.modules.sysModuleProblem)))
             && configured == nil && !cmdlineSet {
             // A kernel log and a few files: the module parameter and the modprobe configuration are not here.
             findings = [.skip(irWorks ? "param-not-in-evidence-ir" : "param-not-in-evidence-no-ir", [:], ev)]

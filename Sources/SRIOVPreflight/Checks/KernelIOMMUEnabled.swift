@@ -22,6 +22,7 @@ extension Checks {
         manualCheck: "ls /sys/class/iommu /sys/kernel/iommu_groups",
         messages: [
             "active": "IOMMU active: {count} unit(s) ({units}), {groups} groups",
+            "active-per-lspci": "IOMMU active: lspci shows devices in {groups} IOMMU groups; sys/class/iommu is not in this evidence",
             "active-per-log": "IOMMU active: the kernel log shows it running; sys/class/iommu and sys/kernel/iommu_groups are not in this evidence",
             "unreadable": "cannot read the kernel's IOMMU state: {reason}",
             "bios-off": "IOMMU off: BIOS off — the firmware has no DMAR/IVRS table, enable VT-d/AMD-Vi in the BIOS",
@@ -43,7 +44,11 @@ extension Checks {
             .passes("kernel log only: the VT-d driver started", .fieldIntelReady.editing("var/log/dmesg") {
                 $0 + "[    2.940608] DMAR: Intel(R) Virtualization Technology for Directed I/O\n" }),
             .fails("kernel log from boot shows no DMAR", .fieldIntelNoTable),
+            .passes("sosreport: the kernel log shows the VT-d driver starting", .intelReady.asSosreport()),
+            .passes("sosreport: lspci shows IOMMU groups, the log does not show the driver starting", .intelWithNIC.asSosreport()
+                .editing("sos_commands/kernel/dmesg") { $0.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("DMAR") && !$0.contains("iommu") }.joined(separator: "\n") }),
             .errors("kernel log only: the log does not show the IOMMU starting", .fieldIntelReady),
+            .fails("kernel log only: intel_iommu=off, the log does not show the IOMMU starting", .fieldIntelReady.file("proc/cmdline", "BOOT_IMAGE=/vmlinuz ro intel_iommu=off\n")),
             .fails("kernel default unknown (no build config)", .intelKernelDefaultOff.removing("boot/config-\(ExampleHost.release)")),
             .fails("units but no groups", .intelReady.removing("sys/kernel/iommu_groups").dir("sys/kernel/iommu_groups")),
             .fails("intel_iommu=on, yet no IOMMU", .intelKernelDefaultOff.editing("proc/cmdline") { $0.replacing("\n", with: " intel_iommu=on\n") }),
@@ -84,8 +89,14 @@ struct IOMMUDiagnosis {
             let src = s.kernelLog.sourceNote
             if let line = s.ir.iommuRunningLine {
                 finding = [.pass("active-per-log", [:], [Evidence(src, line)])]
+            } else if io.groupsFromLspci && !groups.isEmpty {
+                finding = [.pass("active-per-lspci", ["groups": "\(groups.count)"], [Evidence(s.sosreport?.lspciSource ?? "lspci", "\(groups.count) IOMMU groups")])]
             } else if m.logShowsNoTable {
                 finding = [.fail("bios-off", [:], [Evidence(src, "from 'Linux version' on: no 'ACPI: DMAR/IVRS', DMAR or AMD-Vi line", expected: "ACPI: DMAR (Intel) or ACPI: IVRS (AMD)")])]
+            } else if let c = s.system.cmdline.value, let off = c.iommuDisablingToken {
+                // the log does not show the IOMMU starting, and the running kernel was told not to start it
+                finding = [.fail("cmdline-off", ["token": off], [Evidence("proc/cmdline", c.raw), Evidence(src, "no line of the IOMMU starting")],
+                                 fix: FixOffer(id: .iommuCmdline, rebootRequired: true))]
             } else {
                 finding = [.error("sysfs-not-in-evidence", [:], m.tableEvidence)]
             }

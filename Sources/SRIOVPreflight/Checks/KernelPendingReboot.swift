@@ -71,7 +71,7 @@ extension Checks {
         if !missing.isEmpty { params["configured_only"] = missing.joined(separator: " ") }
         if !extra.isEmpty { params["running_only"] = extra.joined(separator: " ") }
         let enables = missing.contains { $0 == "intel_iommu=on" || $0.hasPrefix("intel_iommu=on,") || $0 == "iommu=pt" || $0 == "iommu=on" }
-        if !s.iommu.active && enables {
+        if s.iommuRunning == false && enables {
             return [.fail(extra.isEmpty ? "not-rebooted" : "not-rebooted-changed", params, ev)]
         }
         return [.warn(missing.isEmpty ? "pending-removed" : extra.isEmpty ? "pending-added" : "pending-changed", params, ev)]

@@ -23,6 +23,9 @@ extension Checks {
             "no-iov-lines": "cannot tell: the resource file has no IOV BAR lines (7-12)",
             "unassigned": "{unassigned} IOV BAR(s) unassigned: enabling VFs will fail (not enough MMIO space); enable Above 4G decoding or boot with pci=realloc",
             "assigned": "{assigned} IOV BAR(s) assigned ({bytes} for {total_vfs} VFs)",
+            "assigned-per-capability": "{assigned} VF BAR(s) at their addresses in the SR-IOV capability ({bars}); their sizes are not in this evidence (sys/bus/pci/devices/*/resource)",
+            "unassigned-per-capability": "{unassigned} VF BAR(s) at address 0 in the SR-IOV capability: the kernel did not assign them (not enough MMIO space); enable Above 4G decoding or boot with pci=realloc",
+            "capability-not-in-evidence": "not in this evidence: the IOV resources (sys/bus/pci/devices/*/resource) and the VF BARs of the SR-IOV capability",
         ]),
         examples: [
             .passes("IOV BAR assigned", .intelWithNIC, object: "0000:3b:00.0"),
@@ -38,6 +41,11 @@ extension Checks {
                 String(repeating: "0x0000000000000000 0x0000000000000000 0x0000000000000000\n", count: 7)), object: "0000:3b:00.0"),
             .fails("real E810 as its lspci text shows it: both IOV BARs at 0 (not assigned)", .real(RealNICs.e810), object: "0000:e2:00.0"),
             .passes("real X550 (ixgbe): IOV BARs 0 and 3 assigned", .real(RealNICs.x550, vfs: 2), object: "0000:01:00.0"),
+            .passes("sosreport: VF BAR addresses in lspci's SR-IOV lines", .intelWithNIC.asSosreport(), object: "0000:3b:00.0"),
+            .fails("sosreport: real E810 whose VF BARs read 0", .real(RealNICs.e810).asSosreport(), object: "0000:e2:00.0"),
+            .errors("sosreport: lspci's SR-IOV lines without the VF BARs", .intelWithNIC.asSosreport()
+                .editing("sos_commands/pci/lspci_-nnvv") { $0.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("\t\tRegion ") }.joined(separator: "\n") },
+                    object: "0000:3b:00.0"),
         ] + perPFExamples)) { s in
         s.perPF { f in
             var ev: [Evidence] = []
@@ -52,6 +60,17 @@ extension Checks {
             }
             if !logLines.isEmpty {
                 return .fail("kernel-log", [:], object: f.address, ev)
+            }
+            if f.resources.isEmpty && f.fromText {
+                // a report's text: the VF BAR registers show whether the kernel placed them, not their sizes
+                let bars = f.sriovCapability?.vfBARs ?? []
+                ev += bars.map { Evidence("\(f.configSource ?? f.path)", "VF BAR\($0.index): 0x\(hex($0.baseAddress, 8))") }
+                if bars.isEmpty { return .error("capability-not-in-evidence", [:], object: f.address, ev) }
+                let zero = bars.filter { $0.baseAddress == 0 }
+                if !zero.isEmpty { return .fail("unassigned-per-capability", ["unassigned": String(zero.count)], object: f.address, ev) }
+                return .pass("assigned-per-capability", ["assigned": String(bars.count),
+                                                         "bars": bars.map { "BAR\($0.index) 0x\(hex($0.baseAddress, 8))" }.joined(separator: ", ")],
+                             object: f.address, ev)
             }
             if f.resources.isEmpty {
                 return .error("resource-unreadable", ["resource": "\(f.path)/resource"], object: f.address, ev)

@@ -27,6 +27,8 @@ extension Checks {
             "not-capable": "not SR-IOV capable (不可虚拟化)",
             "capable": "SR-IOV capable: TotalVFs {total_vfs}",
             "capable-not-nic": "SR-IOV capable: TotalVFs {total_vfs} (not a NIC: class {class})",
+            "capable-per-capability": "SR-IOV capable: TotalVFs {total_vfs} in the SR-IOV capability (the kernel's sriov_totalvfs is not in this evidence)",
+            "capable-not-nic-per-capability": "SR-IOV capable: TotalVFs {total_vfs} in the SR-IOV capability (not a NIC: class {class}; the kernel's sriov_totalvfs is not in this evidence)",
             "no-sysfs-totalvfs": "the SR-IOV capability is present (TotalVFs {capability_total_vfs}) but the kernel exposes no sriov_totalvfs: SR-IOV is off in the BIOS, or the kernel could not set it up (see sriov.bar-space)",
             "totalvfs-zero": "SR-IOV capability present but TotalVFs is 0: SR-IOV is switched off in the BIOS or the NIC firmware",
             "no-capable-nic": "no SR-IOV capable NIC on this host: nothing can be split",
@@ -47,6 +49,8 @@ extension Checks {
                 .unreadable("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/config", .io("input/output error")), object: "0000:3b:00.0"),
             .errors("PCI device list unreadable", .intelWithNIC.unreadable(PCIFacts.devicesDir)),
             .passes("real E810 (ice), TotalVFs 64", .real(RealNICs.e810), object: "0000:e2:00.0"),
+            .passes("sosreport: the capability in lspci's text, no sysfs", .intelWithNIC.asSosreport(), object: "0000:3b:00.0"),
+            .passes("sosreport: an NVMe controller with SR-IOV", .intelReady.withNIC(.nvme).asSosreport(), object: "0000:3b:00.0"),
             .passes("real ConnectX-7 (mlx5_core), TotalVFs 8", .real(RealNICs.cx7), object: "0000:b1:00.1"),
             .fails("ConnectX-4 Lx with NUM_OF_VFS 0 in its firmware: capability with TotalVFs 0, no sysfs attributes",
                    .real(RealNICs.cx4lx.with { $0.totalVFs = 0; $0.initialVFs = 0; $0.sysfsSRIOV = false }), object: "0000:0b:00.0"),
@@ -91,6 +95,11 @@ extension Checks {
                 let total = String(attrs.totalVFs!)
                 out.append(f.isNetwork ? .pass("capable", ["total_vfs": total], object: f.address, ev)
                                        : .pass("capable-not-nic", ["total_vfs": total, "class": cls], object: f.address, ev))
+            case (let cap?, nil) where cap.totalVFs > 0 && f.fromText:
+                // a report's text: the capability is there, the kernel's sysfs attributes are not in this evidence
+                let total = String(cap.totalVFs)
+                out.append(f.isNetwork ? .pass("capable-per-capability", ["total_vfs": total], object: f.address, ev)
+                                       : .pass("capable-not-nic-per-capability", ["total_vfs": total, "class": cls], object: f.address, ev))
             case (let cap?, nil) where cap.totalVFs > 0:
                 out.append(.fail("no-sysfs-totalvfs", ["capability_total_vfs": String(cap.totalVFs)], object: f.address, ev))
             default:

@@ -16,6 +16,7 @@ extension Checks {
         reads: ["sys/kernel/iommu_groups/*/devices", "sys/bus/pci/devices/*/iommu_group", "sys/bus/pci/devices/*/config (ACS)", "proc/cmdline"],
         messages: perPFMessages([
             "iommu-inactive": "no IOMMU group: the IOMMU is not active (see kernel.iommu-enabled)",
+            "groups-not-in-evidence": "not in this evidence: the IOMMU groups (sys/kernel/iommu_groups; lspci -vv prints 'IOMMU group:' lines when the kernel has them)",
             "pf-without-group": "the IOMMU is active but the PF is in no IOMMU group: vfio cannot take it or its VFs",
             "vf-without-group": "VFs without an IOMMU group: {vfs}",
             "vf-shares-group": "VFs share IOMMU groups with devices bound to host drivers (VFs: {vfs}; groups: {groups}; host devices: {devices})",
@@ -49,10 +50,17 @@ extension Checks {
                    object: "0000:3b:00.0"),
             .warns("pcie_acs_override on the command line", .intelWithNIC.editing("proc/cmdline") { $0.trimmingWhitespace() + " pcie_acs_override=downstream\n" },
                    object: "0000:3b:00.0"),
+            .passes("sosreport: groups from lspci's 'IOMMU group:' lines", .intelWithNIC.asSosreport(), object: "0000:3b:00.0"),
+            .skips("sosreport whose lspci text has no IOMMU group lines", .intelWithNIC.asSosreport()
+                .editing("sos_commands/pci/lspci_-nnvv") { $0.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("IOMMU group:") }.joined(separator: "\n") },
+                   object: "0000:3b:00.0"),
             .skips("no IOMMU", .intelBIOSOff.withNIC(NICSpec().with { $0.iommuGroup = nil }), object: "0000:3b:00.0"),
         ] + perPFExamples)) { s in
         s.perPF { f in
-            guard s.iommu.active else {
+            guard s.iommu.grouping else {
+                if !s.iommu.sysfsCaptured && !IRModel(s).logShowsNoTable {
+                    return .skip("groups-not-in-evidence", [:], object: f.address)
+                }
                 return .skip("iommu-inactive", [:], object: f.address, [Evidence("\(f.path)/iommu_group", f.iommuGroup ?? "(none)")])
             }
             guard let group = f.iommuGroup else {

@@ -15,6 +15,7 @@ extension Checks {
             "vf-device-unknown": "cannot tell: the VF device id is unknown (no sriov_vf_device, capability unreadable)",
             "module": "VF {vf_id} is driven by {module}",
             "bound-driver": "VF {vf_id} is driven by {driver} (bound now)",
+            "aliases-not-in-evidence": "not in this evidence: lib/modules/<release>/modules.alias (a sosreport does not collect it), and no VF is bound to a driver",
             "aliases-unavailable": "cannot tell: modules.alias is unavailable ({problem})",
             "no-module": "no module of this kernel claims VF {vf_id}: guests need their own VF driver; the host can still pass VFs through with vfio-pci",
         ]),
@@ -30,6 +31,8 @@ extension Checks {
                 .removing("sys/devices/pci0000:00/0000:00:03.0/0000:3b:00.0/sriov_vf_device"), object: "0000:3b:00.0"),
             .passes("real ConnectX-7: mlx5_core claims VF 15b3:101e (the PF's own driver)", .real(RealNICs.cx7, vfs: 2), object: "0000:b1:00.1"),
             .passes("real E810: iavf claims VF 8086:1889", .real(RealNICs.e810), object: "0000:e2:00.0"),
+            .passes("sosreport: a VF bound to ixgbevf", .intelWithNIC.asSosreport(), object: "0000:3b:00.0"),
+            .errors("sosreport: no VF bound, modules.alias not collected", .intelReady.withNIC(NICSpec()).asSosreport(), object: "0000:3b:00.0"),
         ] + perPFExamples)) { s in
         s.perPF { f in
             let vfDev = f.sriov?.vfDevice ?? f.sriovCapability?.vfDeviceID
@@ -48,6 +51,7 @@ extension Checks {
                 if let d = bound.sorted().first(where: { !HostSnapshot.passthroughDrivers.contains($0) }) {
                     return .pass("bound-driver", ["vf_id": vfID, "driver": d], object: f.address, ev)
                 }
+                if s.sosreport != nil { return .error("aliases-not-in-evidence", [:], object: f.address, ev) }
                 return .error("aliases-unavailable", ["problem": s.modules.moduleTreeProblem ?? "empty"], object: f.address, ev)
             }
             return .warn("no-module", ["vf_id": vfID], object: f.address, ev)

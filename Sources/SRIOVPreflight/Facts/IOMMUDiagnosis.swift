@@ -37,3 +37,15 @@ extension HostSnapshot {
                               intelDefaultOnValue: v, configSource: system.kernelConfig.source)
     }
 }
+
+extension HostSnapshot {
+    /// Whether the kernel runs the IOMMU: sysfs says so (units and groups), or, where sysfs is not in the evidence (a
+    /// kernel log and a few files, a sosreport), lspci's IOMMU groups or the log's own line. nil when this evidence
+    /// cannot tell.
+    public var iommuRunning: Bool? {
+        if iommu.grouping { return true }
+        if iommu.sysfsCaptured { return false }
+        if ir.iommuRunningLine != nil { return true }
+        return IRModel(self).logShowsNoTable ? false : nil
+    }
+}

@@ -18,6 +18,11 @@ public struct IOMMUFacts: Sendable {
     /// The evidence holds the kernel's sysfs (a live host, a capture with sys/class, sys/kernel or sys/bus);
     /// false for a root made of a kernel log and a few files, where a missing sys/class/iommu says nothing.
     public var sysfsCaptured = true
+    /// The groups come from a report's lspci text (`IOMMU group: N`), not from sys/kernel/iommu_groups.
+    public var groupsFromLspci = false
+
+    /// The kernel has grouped devices for the IOMMU, as sysfs (units and groups) or lspci's text shows it.
+    public var grouping: Bool { active || (groupsFromLspci && !groupMap.isEmpty) }
 
     static func collect(_ root: HostRoot) -> IOMMUFacts {
         let groups: Result<[String: [String]], FSError> = root.list(groupsDir).map { names in

@@ -12,6 +12,10 @@ public struct NetInterface: Sendable, Equatable {
     public var mac: String?
     /// The bond (or bridge) this interface is enslaved to.
     public var master: String?
+    /// From a sosreport: the `vf N` lines of `ip -d link` under this interface, `ethtool -i`'s driver and firmware.
+    public var vfLines: Int?
+    public var driver: String?
+    public var firmware: String?
 
     public var linkUp: Bool { operstate == "up" || (operstate == "unknown" && carrier == true) }
 }

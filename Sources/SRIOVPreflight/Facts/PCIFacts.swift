@@ -60,6 +60,11 @@ public struct PCIFunction: Sendable {
     public var secondaryBus: Int?
     /// Capabilities decoded from `config`.
     public var caps: PCICapabilities?
+    /// Read from a report's text outputs (a sosreport's lspci text, proc/bus/pci), not from sysfs: the sysfs
+    /// attributes (`sriov_*`, `resource`, the `virtfn`/`physfn` links) are not in this evidence.
+    public var fromText = false
+    /// Where `config` came from when it is not `path/config` (proc/bus/pci/BB/DD.F, or the lspci text it was rebuilt from).
+    public var configSource: String?
 
     public var isNetwork: Bool { classCode.map { $0 >> 16 == 0x02 } ?? false }
     public var isBridge: Bool { classCode.map { $0 >> 8 == 0x0604 } ?? false }

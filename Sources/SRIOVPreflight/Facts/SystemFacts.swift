@@ -75,7 +75,14 @@ public struct SystemFacts: Sendable {
                     guard parts.count > 2, parts[0] == "Linux", parts[1] == "version" else { return nil }
                     return String(parts[2])
                 }
+                // a sosreport: `uname -a` ("Linux host 6.1.0-56-amd64 #1 SMP …")
+                let fromUname = root.exists("sos_commands/kernel/uname_-a")
+                    ? Fact<String>.read(root, "sos_commands/kernel/uname_-a", limit: 4096) { s in
+                        let parts = s.split(separator: " ")
+                        return parts.count > 2 && parts[0] == "Linux" ? String(parts[2]) : nil
+                    } : nil
                 release = fromVersion.value != nil ? fromVersion
+                    : fromUname?.value != nil ? fromUname!
                     : .unknown(source: "proc/sys/kernel/osrelease",
                                reason: "\(fromSys.reason ?? "unreadable"); proc/version: \(fromVersion.reason ?? "unreadable")")
             }

@@ -71,6 +71,8 @@ public enum EvidenceSource: String, Sendable, Codable, CaseIterable {
     case hostRoot = "host-root"
     /// A support bundle replayed with `check --bundle`.
     case bundle
+    /// An unpacked sosreport (`--root SOSDIR`): PCI functions and interfaces from its text outputs.
+    case sosreport
 }
 
 /// What a report says of the host as a whole.
@@ -161,7 +163,7 @@ public struct ReportDocument: Sendable, Equatable, Codable {
         tool = ToolInfo(name: Tool.name, version: Tool.version)
         generatedAt = Self.utcStamp(timings.startedAt) + "Z"
         self.strict = strict
-        host = HostInfo(snapshot, source: source ?? snapshot.evidence)
+        host = HostInfo(snapshot, source: source ?? (snapshot.sosreport != nil && snapshot.evidence == .hostRoot ? .sosreport : snapshot.evidence))
         self.selection = SelectionInfo(only: selection.only, ignore: selection.ignore)
         // Times are kept to the microsecond the JSON form holds, so a report read back renders exactly the same.
         func r(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }

@@ -10,6 +10,8 @@ public struct HostSnapshot: Sendable {
     public var absenceIsVerdict = false
     /// Set when the root itself is absent or unreadable: every check then reports why.
     public var rootProblem: String?
+    /// Set when the root is an unpacked sosreport: PCI functions and interfaces then come from its text outputs.
+    public var sosreport: SosReport?
     public var system: SystemFacts
     public var firmware: FirmwareFacts
     public var iommu: IOMMUFacts
@@ -32,7 +34,7 @@ public struct HostSnapshot: Sendable {
         let recorder = recorder ?? root.recorder ?? FileRecorder()
         var snapshot = collectFacts(root.recording(into: recorder))
         // libpci reads config spaces on its own, outside HostRoot: record what it gave.
-        for f in snapshot.pci.functions {
+        for f in snapshot.pci.functions where !f.fromText {
             if case .success(let b) = f.config { recorder.readByLibrary("\(f.path)/config", b) }
         }
         snapshot.filesRead = recorder.filesRead
@@ -64,23 +66,47 @@ public struct HostSnapshot: Sendable {
         } else if root.entries("").isEmpty {
             problem = "the host root \(root.label) is empty"
         }
+        let sos = SosReport.detect(root)
         let system = SystemFacts.collect(root)
-        let log = KernelLog.collect(root)
+        let log = sos != nil ? SosReport.kernelLog(root) : KernelLog.collect(root)
+        var iommu = IOMMUFacts.collect(root)
+        var pci: PCIFacts
+        var net = NetFacts.collect(root)
+        if let sos, !root.isDirectory(PCIFacts.devicesDir) {
+            // A sosreport keeps no PCI sysfs: the functions, their groups and interfaces come from its text outputs.
+            pci = PCIFacts.collectSos(root, sos)
+            NetFacts.completeFromSos(&net, root)
+            for i in net.interfaces {
+                guard let a = i.pciAddress, let k = pci.functions.firstIndex(where: { $0.address == a }),
+                      !pci.functions[k].netdevs.contains(i.name) else { continue }
+                pci.functions[k].netdevs.append(i.name)
+            }
+            iommu.sysfsCaptured = root.isDirectory(IOMMUFacts.classDir)
+            if !iommu.sysfsCaptured {
+                var groups: [String: [String]] = [:]
+                for f in pci.functions { if let g = f.iommuGroup { groups[g, default: []].append(f.address) } }
+                if !groups.isEmpty { iommu.groups = .success(groups); iommu.groupsFromLspci = true }
+            }
+        } else {
+            pci = PCIFacts.collect(root)
+            if sos != nil { NetFacts.completeFromSos(&net, root) }
+        }
         return HostSnapshot(
             rootLabel: root.label,
             isLive: root.isLive,
             evidence: root.evidence,
             absenceIsVerdict: root.absenceIsVerdict,
             rootProblem: problem,
+            sosreport: sos,
             system: system,
             firmware: FirmwareFacts.collect(root),
-            iommu: IOMMUFacts.collect(root),
+            iommu: iommu,
             kernelLog: log,
             boot: BootFacts.collect(root, release: system.kernelRelease.value),
             modules: ModuleFacts.collect(root, release: system.kernelRelease.value),
             ir: IRFacts.collect(root, log: log),
-            pci: PCIFacts.collect(root),
-            net: NetFacts.collect(root),
+            pci: pci,
+            net: net,
             guests: GuestFacts.collect(root),
             names: PCINames(root: root))
     }
