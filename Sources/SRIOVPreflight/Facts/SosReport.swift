@@ -26,8 +26,11 @@ public struct SosReport: Sendable, Equatable {
 
     /// The layout of `root`, or nil when it is not an unpacked sosreport (the live host never is).
     public static func detect(_ root: HostRoot) -> SosReport? {
-        guard !root.isLive, root.isDirectory("sos_commands") else { return nil }
-        guard root.isDirectory("sos_reports") || root.isDirectory("sos_logs") || root.exists("version.txt") else { return nil }
+        // From the root's listing (read anyway): a host root that is no report records no probe for one.
+        guard !root.isLive else { return nil }
+        let top = Set(root.entries(""))
+        guard top.contains("sos_commands"), top.contains("sos_reports") || top.contains("sos_logs") || top.contains("version.txt"),
+              root.isDirectory("sos_commands") else { return nil }
         var r = SosReport()
         if root.exists("version.txt"), case .success(let t) = root.text("version.txt", limit: 65536) {
             for line in t.lines where line.hasPrefix("sosreport: ") {
