@@ -96,6 +96,7 @@ public struct HTMLReporter: Reporter {
         public static let sourceLive = "this host, live"
         public static let sourceHostRoot = "a captured host root"
         public static let sourceBundle = "a support bundle"
+        public static let sourceSosreport = "an unpacked sosreport"
         public static let root = "Root"
         public static let selection = "Selection"
         public static let only = "only: {list}"
@@ -270,6 +271,7 @@ public struct HTMLReporter: Reporter {
         case .live: return t(Words.sourceLive)
         case .hostRoot: return t(Words.sourceHostRoot)
         case .bundle: return t(Words.sourceBundle)
+        case .sosreport: return t(Words.sourceSosreport)
         }
     }
 
