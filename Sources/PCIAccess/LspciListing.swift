@@ -90,13 +90,18 @@ public struct LspciListing: Sendable {
             if line.hasSuffix("\r") { line = line.dropLast() }
             if line.isEmpty { continue }
             if line.first != "\t" && line.first != " " {
+                let token = line.prefix { $0 != " " }
+                guard let a = PCIAddress(String(token)), token.contains(".") else {
+                    // a line a mail client wrapped: it continues the previous one
+                    if current != nil {
+                        if current!.lines.isEmpty { current!.headerLine += " " + line } else { current!.lines[current!.lines.count - 1] += " " + line }
+                    }
+                    continue
+                }
                 if let d = current { devices.append(Self.finish(d)) }
                 current = nil
                 guard devices.count < Self.maxDevices else { break }
-                let token = line.prefix { $0 != " " }
-                if let a = PCIAddress(String(token)), token.contains(".") {
-                    current = Self.header(a, String(line))
-                }
+                current = Self.header(a, String(line))
                 continue
             }
             guard current != nil else { continue }
@@ -157,7 +162,8 @@ public struct LspciListing: Sendable {
     }
 
     static func finish(_ device: Device) -> Device {
-        var d = device
+        var d = header(device.address, device.headerLine)
+        d.lines = device.lines
         for l in d.lines where !l.hasPrefix("\t") {
             let l = Substring(l)
             if l.hasPrefix("Subsystem: "), let (v, s) = ids(l) {
