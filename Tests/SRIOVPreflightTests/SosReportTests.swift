@@ -226,3 +226,20 @@ struct SosReportTests {
         })
     }
 }
+
+extension SosReportTests {
+    @Test("check --root on an unpacked sosreport on disk: evidence_source sosreport, the NIC table from lspci and ip -d link")
+    func cliOnDisk() throws {
+        let dir = NSTemporaryDirectory() + "spf-sosdir-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ExampleHost.intelWithNIC.asSosreport().materialize(at: dir)
+        let r = try run([Paths.binary, "check", "--root", dir, "--format", "json"])
+        let doc = try JSONDecoder().decode(ReportDocument.self, from: Data(r.out.utf8))
+        #expect(doc.host.evidenceSource == .sosreport)
+        let pf = try #require(doc.nics.first { $0.pciAddress == "0000:3b:00.0" })
+        #expect(pf.driver == "ixgbe" && pf.name == "ens1f0", "\(pf)")
+        let nics = try run([Paths.binary, "nics", "--root", dir])
+        print("SOSNICS\n\(nics.out)")
+        #expect(nics.out.contains("ens1f0"))
+    }
+}
