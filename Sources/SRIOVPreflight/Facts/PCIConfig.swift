@@ -45,8 +45,13 @@ public final class PCINames: @unchecked Sendable {
     /// The database used: a root-relative path, an absolute path on this machine, or nil (IDs only).
     public let source: String?
 
+    /// This machine's database: the first readable of `databasePaths`.
+    public static func localDatabase() -> String? {
+        databasePaths.map { "/" + $0 }.first { access($0, R_OK) == 0 }
+    }
+
     public init() {
-        let local = Self.databasePaths.map { "/" + $0 }.first { access($0, R_OK) == 0 }
+        let local = Self.localDatabase()
         db = PCINameDatabase(idsPath: local ?? "/nonexistent/pci.ids")
         source = local
     }

@@ -26,7 +26,7 @@ public enum PCIDecodeRenderer {
         }
     }
 
-    public static func text(_ functions: [Function], names: PCINameDatabase = PCINameDatabase()) -> String {
+    public static func text(_ functions: [Function], names: PCINameDatabase = PCINameDatabase(idsPath: PCINames.localDatabase())) -> String {
         var out = ""
         for f in functions {
             let cls = names.className(f.classCode) ?? "Class \(hex(f.classCode >> 8, 4))"
