@@ -42,3 +42,14 @@ if [ -d ../shared/hosts ]; then
 else
   echo "../shared/hosts not found: skipped"
 fi
+
+echo "== aggregate of 10,000 host reports (goal: <= 2 s)"
+if [ -d Tests/Fixtures/hosts ]; then
+  fleet="$tmp/fleet"
+  "$bench" make-fleet "$fleet" 10000 Tests/Fixtures/hosts
+  for fmt in text json junit; do
+    ms=$(time_of "$tool" aggregate --format "$fmt" --output "$tmp/fleet.$fmt" "$fleet"/node-*.json)
+    echo "aggregate --format $fmt: ${ms} ms ($(stat -c %s "$tmp/fleet.$fmt") bytes)"
+  done
+  rm -rf "$fleet"
+fi

@@ -87,6 +87,35 @@ if only == "make-host", let dir = args.dropFirst().first {
     exit(0)
 }
 
+if only == "make-fleet", let dir = args.dropFirst().first, let n = args.dropFirst(2).first.flatMap({ Int($0) }),
+   let fixtures = args.dropFirst(3).first {
+    // `n` host reports for `aggregate`: the committed fixture hosts' reports in turn, each under its own host
+    // name (node-00000.json …), written as `check --format json` writes them.
+    var base: [ReportDocument] = []
+    if let d = opendir(fixtures) {
+        var names: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: e.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        closedir(d)
+        for name in names.sorted() { base.append(ReportDocument.run(root: HostRoot.disk(fixtures + "/" + name)).0) }
+    }
+    guard !base.isEmpty else { print("no fixture hosts in \(fixtures)"); exit(1) }
+    mkdir(dir, 0o755)
+    var bytes = 0
+    for i in 0..<n {
+        var r = base[i % base.count]
+        let name = "node-" + String(i).leftPad(5, "0")
+        r.host.hostname = name
+        let text = r.json()
+        bytes += text.utf8.count
+        do { try FileOutput.write(text, to: "\(dir)/\(name).json") } catch { print("cannot write: \(error)"); exit(1) }
+    }
+    print("wrote \(n) reports (\(bytes / 1_000_000) MB) from \(base.count) fixture hosts to \(dir)")
+    exit(0)
+}
+
 if (only == nil || only == "acpi"), let dir = args.dropFirst().first ?? (only == nil ? nil : nil) ?? findCorpus() {
     var tables: [[UInt8]] = []
     if let d = opendir(dir) {

@@ -11,7 +11,7 @@ struct SRIOVPreflightCommand: ParsableCommand {
             not a readable .tar.gz or holds unsafe members).
             """,
         version: Tool.version,
-        subcommands: [CheckCommand.self, ReportCommand.self, NICsCommand.self, FixCommand.self, BundleCommand.self, DecodeCommand.self, ListCommand.self, ExplainCommand.self, DocsCommand.self, DiffCommand.self],
+        subcommands: [CheckCommand.self, ReportCommand.self, AggregateCommand.self, CollectCommand.self, NICsCommand.self, FixCommand.self, BundleCommand.self, DecodeCommand.self, ListCommand.self, ExplainCommand.self, DocsCommand.self, DiffCommand.self],
         defaultSubcommand: CheckCommand.self)
 }
 

@@ -62,8 +62,8 @@ func temporaryDirectory(_ tag: String = "spf") -> String {
     return path
 }
 
-/// Validates JSON texts against reports/report.schema.json with python3-jsonschema.
-func validateAgainstSchema(_ documents: [String]) throws -> String? {
+/// Validates JSON texts against reports/report.schema.json (or another schema of reports/) with python3-jsonschema.
+func validateAgainstSchema(_ documents: [String], schema: String = "report.schema.json") throws -> String? {
     let dir = temporaryDirectory("json")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     var files: [String] = []
@@ -73,7 +73,7 @@ func validateAgainstSchema(_ documents: [String]) throws -> String? {
         files.append(f)
     }
     let python = FileManager.default.fileExists(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
-    let r = try run([python, Paths.repo + "/Tests/tools/validate_json.py", Paths.repo + "/reports/report.schema.json"] + files)
+    let r = try run([python, Paths.repo + "/Tests/tools/validate_json.py", Paths.repo + "/reports/" + schema] + files)
     if r.status == 3 { return "python3-jsonschema missing: run `make deps`" }
     return r.status == 0 ? nil : r.out + r.err
 }

@@ -233,7 +233,7 @@ public struct ReportDocument: Sendable, Equatable, Codable {
         ((try? JSONCoding.encode(self)) ?? .null).serialized(pretty: true)
     }
 
-    static func wallClock() -> Double {
+    public static func wallClock() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
