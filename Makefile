@@ -3,6 +3,7 @@
 #   make test   installs the same and runs the whole test suite
 #   make dist   the portable binary (glibc >= 2.17) and its .deb, .rpm and .tar.gz under dist/; make dist-test checks them
 #   make install PREFIX=/usr/local   this machine's release build, its man pages, completions and check pages
+#   make fleet-test  the Ansible collection end to end over SSH on this machine (Tests/Fleet/fleet-test.sh)
 SHELL := /bin/bash
 SWIFT ?= swift
 BIN_DEBUG := .build/debug/sriov-preflight
@@ -15,9 +16,11 @@ HTML_TEST_PACKAGES := chromium fonts-wqy-microhei poppler-utils
 DIST_PACKAGES := debootstrap rpm lintian man-db
 PREFIX ?= /usr/local
 DESTDIR ?=
+# What `make fleet-test` needs besides: an SSH server and client, and venv for the pinned ansible-core from PyPI.
+FLEET_DEB_PACKAGES := openssh-server openssh-client python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test html-test docs bench lab lab-capture fuzz clean promtool dist dist-deps dist-test install
+.PHONY: all deps fleet-deps build release run test fleet-test html-test docs bench lab lab-capture fuzz clean promtool dist dist-deps dist-test install
 
 all: build
 
@@ -30,6 +33,15 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install the Swift toolchain (swift.org) and put it on PATH"; exit 1; }
+
+fleet-deps: deps
+	@missing=""; for p in $(FLEET_DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 build: deps
 	$(SWIFT) build
@@ -65,6 +77,10 @@ html-test: deps
 	$(SWIFT) build
 	SRIOV_REQUIRE_BROWSER=1 $(SWIFT) test --filter HTMLBrowserTests
 	@ls -l .build/screenshots/*.png
+
+fleet-test: fleet-deps
+	$(SWIFT) build
+	bash Tests/Fleet/fleet-test.sh
 
 docs: build
 	$(BIN_DEBUG) docs --output checks
