@@ -297,7 +297,9 @@ class Collection(object):
         for p, b in self.files.items():
             if p not in members:
                 members[p] = ('file', b)
-        manifest = json.dumps({'collector': 'sriov.preflight.collect', 'unreadable': [
+        # `root` "/" tells the replay that the archive holds every path the facts ask for of a live host, so
+        # what is not in it was absent there (a verdict), as in a local run; another root is a capture.
+        manifest = json.dumps({'collector': 'sriov.preflight.collect', 'root': self.root, 'unreadable': [
             {'path': p, 'error': c, 'reason': r} for p, (c, r) in sorted(self.unreadable.items())]},
             indent=2, sort_keys=True).encode('utf-8')
         members['MANIFEST.json'] = ('file', manifest)
