@@ -37,7 +37,7 @@ public enum CollectManifest {
             "etc/modprobe.d/*.conf", "lib/modprobe.d/*.conf", "usr/lib/modprobe.d/*.conf", "run/modprobe.d/*.conf",
             "var/log/dmesg",
             // firmware (and acpidump text at a capture's root)
-            "sys/firmware/acpi/tables/DMAR", "sys/firmware/acpi/tables/IVRS",
+            "sys/firmware/acpi/tables/DMAR", "sys/firmware/acpi/tables/IVRS", "sys/firmware/acpi/tables/APIC",
         ]
         p += FirmwareFacts.acpidumpFiles
         // IOMMU

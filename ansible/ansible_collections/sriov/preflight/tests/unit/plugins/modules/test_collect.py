@@ -92,7 +92,15 @@ def test_bundle_gives_the_verdicts_of_a_local_run(tmp_path, host):
     dest = str(tmp_path / 'h.tar.gz')
     collect.collect(os.path.join(FIXTURES, host), manifest, dest)
 
-    def results(*args):
-        p = subprocess.run([BINARY, 'check', '--format', 'json'] + list(args), stdout=subprocess.PIPE)
-        return [(r['id'], r['object'], r['status'], r['code'], r['message']) for r in json.loads(p.stdout)['results']]
-    assert results('--bundle', dest) == results('--root', os.path.join(FIXTURES, host))
+    def report(*args):
+        return json.loads(subprocess.run([BINARY, 'check', '--format', 'json'] + list(args), stdout=subprocess.PIPE).stdout)
+
+    def results(r):
+        return [(x['id'], x['object'], x['status'], x['code'], x['message']) for x in r['results']]
+    local = report('--root', os.path.join(FIXTURES, host))
+    assert results(report('--bundle', dest)) == results(local)
+    # Every file the facts read (its canonical path, as the archive stores it) was collected: a new read
+    # missing from the manifest fails here even when the fixture's verdicts would not show it.
+    stored = set(members(dest))
+    read = [f['path'] for f in local['files_read'] if f['kind'] == 'file' and f['error'] is None and f['sha256']]
+    assert [p for p in read if p not in stored] == []
