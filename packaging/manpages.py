@@ -33,6 +33,9 @@ EXIT = {
                                "readable .tar.gz or holds unsafe members; an output file that cannot be written.")],
     "report": [(c, "As the saved run: " + t[0].lower() + t[1:]) for c, t in VERDICT]
               + [("64", "The file is not a report this version reads, or cannot be read; or a usage error.")],
+    "aggregate": [("0", "Every host is ready."), ("1", "At least one host is not ready."),
+                  ("2", "At least one host is unreachable, has no report, has a report this version does not read, "
+                        "or is undecided."), USAGE],
     "bundle": [("0", "The bundle was written."),
                ("1", "The bundle could not be written (the message says why)."), USAGE],
     "fix": [("0", "The plan was shown, applied or undone."),
