@@ -79,6 +79,16 @@ struct DiffTests {
         #expect(d.changed.first { $0.id == "kernel.iommu-enabled" }?.newDisposition == "ignored")
     }
 
+    @Test("a VF that changed hands: the NIC's vf_holders differ")
+    func holders() {
+        let old = GoldenTests.document("intel-igb-ready")
+        var new = old
+        new.nics[0].vfHolders = [VFHolder(device: "0000:01:10.0", guest: "web1", pid: 42, source: .libvirt, evidence: "run/libvirt/qemu/web1.xml")]
+        let d = ReportDiff(old: old, new: new, oldSource: "a", newSource: "b")
+        #expect(d.nics == [.init(name: "\(old.nics[0].pciAddress) vf_holders", old: "-", new: "0000:01:10.0 web1")])
+        #expect(d.exitCode == 0)
+    }
+
     @Test("the JSON form reads back to the same diff")
     func jsonRoundTrip() throws {
         let d = ReportDiff(old: GoldenTests.document("intel-igb-ready"), new: GoldenTests.document("pf-driver-missing"),

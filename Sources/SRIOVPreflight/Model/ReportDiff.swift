@@ -128,6 +128,12 @@ public struct ReportDiff: Sendable, Equatable, Codable {
     /// setup besides the kernel's own state (firmware tables, boot and module configuration).
     public static let watchedFiles = ["sys/firmware/", "etc/", "boot/", "proc/cmdline"]
 
+    /// Who holds the PF's VFs: `VF guest` pairs, sorted (a QEMU without a guest name by its process id).
+    static func holders(_ n: NICRow) -> String {
+        let list = n.vfHolders.map { "\($0.device) \($0.guest ?? $0.pid.map { "pid \($0)" } ?? "?")" }.sorted()
+        return list.isEmpty ? "-" : list.joined(separator: ", ")
+    }
+
     static func disposition(_ r: CheckResult) -> String {
         r.ignored ? "ignored" : r.waiver != nil ? "waived" : "counted"
     }
@@ -223,6 +229,7 @@ public struct ReportDiff: Sendable, Equatable, Codable {
                 ("bond", m.bond ?? "-", n.bond ?? "-"), ("sriov_state", m.state.rawValue, n.state.rawValue),
                 ("vfs_total", String(m.vfsTotal), String(n.vfsTotal)), ("vfs_enabled", String(m.vfsEnabled), String(n.vfsEnabled)),
                 ("vfs_in_use", String(m.vfsInUse), String(n.vfsInUse)),
+                ("vf_holders", Self.holders(m), Self.holders(n)),
             ]
             for (f, x, y) in fields where x != y { nicChanges.append(ValueChange(name: "\(n.pciAddress) \(f)", old: x, new: y)) }
         }
