@@ -395,7 +395,8 @@ load_variant() { # NAME -> V[...]
   [[ -r $file ]] || die "unknown variant '$name' (no $file)"
   V=([NAME]=$name [DESCRIPTION]='' [QEMU]=10 [MACHINE]=q35 [CPU]=max [SMP]=2 [MEM]=1024 [IOMMU]=none
     [CMDLINE]='' [GRUB_CMDLINE_LINUX]='' [GRUB_CMDLINE_LINUX_DEFAULT]=quiet [DEVICES]='' [NUMVFS]=0 [VF_MODULES]=''
-    [VFIO]=none [BONDS]='' [SKIP_MODULES]='' [MODPROBE_D]='' [LINKUP]=1 [AFTER_CHECK]='' [TIMEOUT]=180)
+    [VFIO]=none [BONDS]='' [SKIP_MODULES]='' [MODPROBE_D]='' [LINKUP]=1 [AFTER_CHECK]='' [TIMEOUT]=180
+    [ACPI_OVERRIDE]='')
   while IFS= read -r line || [[ -n $line ]]; do
     line=${line%%[[:space:]]#*}
     [[ $line =~ ^[[:space:]]*$ || $line =~ ^[[:space:]]*# ]] && continue
@@ -408,6 +409,29 @@ load_variant() { # NAME -> V[...]
       *) V[$key]=$val ;;
     esac
   done <"$file"
+}
+
+# ACPI_OVERRIDE=SIG@OFFSET|=VALUE (e.g. DMAR@37|=0x02: the DMAR's X2APIC_OPT_OUT flag). The base table is QEMU 10's
+# own, as the intel-igb-ready capture holds it (same OEM ids, which the kernel's table upgrade matches on); the
+# OEM revision is raised by one and the checksum made right again. Writes DIR/SIG.aml and DIR/override.cpio.
+acpi_override_cpio() { # SPEC DIR
+  local spec=$1 dir=$2 sig off val base b i sum=0 out=''
+  [[ $spec =~ ^([A-Z0-9]{4})@([0-9]+)\|=(0x[0-9a-fA-F]+|[0-9]+)$ ]] || { log "ACPI_OVERRIDE: cannot parse '$spec' (SIG@OFFSET|=VALUE)"; return 1; }
+  sig=${BASH_REMATCH[1]}; off=${BASH_REMATCH[2]}; val=$((BASH_REMATCH[3]))
+  base=$LAB_DIR/../Fixtures/hosts/intel-igb-ready/sys/firmware/acpi/tables/$sig
+  [[ -r $base ]] || { log "ACPI_OVERRIDE: no base table $base"; return 1; }
+  read -ra b <<<"$(od -An -v -tu1 "$base" | tr -s ' \n' '  ')"
+  (( off < ${#b[@]} )) || { log "ACPI_OVERRIDE: offset $off beyond the ${#b[@]}-byte $sig"; return 1; }
+  b[off]=$(( b[off] | val ))
+  b[24]=$(( (b[24] + 1) & 255 ))        # OEM revision
+  b[9]=0
+  for i in "${b[@]}"; do sum=$(( (sum + i) & 255 )); done
+  b[9]=$(( (256 - sum) & 255 ))
+  rm -rf "$dir"; mkdir -p "$dir/tree/kernel/firmware/acpi"
+  for i in "${b[@]}"; do out+=$(printf '\\%03o' "$i"); done
+  printf "$out" >"$dir/tree/kernel/firmware/acpi/$sig.aml"
+  cp "$dir/tree/kernel/firmware/acpi/$sig.aml" "$dir/$sig.aml"
+  (cd "$dir/tree" && find kernel | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$dir/override.cpio"
 }
 
 driver_of_device() {
@@ -457,9 +481,16 @@ prepare_variant() {
   } >"$dir/guest-config.txt"
 
   qemu_binary_for "${V[QEMU]}"
-  local cmdline="console=ttyS0 panic=-1${V[CMDLINE]:+ ${V[CMDLINE]}}"
+  local cmdline="console=ttyS0 panic=-1${V[CMDLINE]:+ ${V[CMDLINE]}}" initrd=$INITRD
+  if [[ -n ${V[ACPI_OVERRIDE]} ]]; then
+    # The kernel's ACPI table upgrade (CONFIG_ACPI_TABLE_UPGRADE): an uncompressed cpio with
+    # kernel/firmware/acpi/SIG.aml ahead of the initramfs replaces QEMU's table of the same OEM ids.
+    acpi_override_cpio "${V[ACPI_OVERRIDE]}" "$dir/acpi-override" || die "${V[NAME]}: ACPI_OVERRIDE=${V[ACPI_OVERRIDE]} failed"
+    cat "$dir/acpi-override/override.cpio" "$INITRD" >"$dir/initrd.cpio"
+    initrd=$dir/initrd.cpio
+  fi
   QEMU_ARGS=(-machine "${V[MACHINE]}" -accel "${LAB_ACCEL:-tcg}" -cpu "${V[CPU]}" -smp "${V[SMP]}" -m "${V[MEM]}"
-    -nodefaults -no-reboot -display none -kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$INITRD" -append "$cmdline"
+    -nodefaults -no-reboot -display none -kernel "$KDIR/boot/vmlinuz-$KREL" -initrd "$initrd" -append "$cmdline"
     -fw_cfg "name=opt/lab/config,file=$dir/guest-config.txt")
   [[ -n ${GRUB_FILE:-} ]] && QEMU_ARGS+=(-fw_cfg "name=opt/lab/grub,file=$GRUB_FILE")
   if [[ $LAB_SHELL == 1 ]]; then QEMU_ARGS+=(-serial mon:stdio); else QEMU_ARGS+=(-serial "file:$dir/console.log" -monitor none); fi
