@@ -183,13 +183,13 @@ struct HTMLReporterTests {
         let doc = GoldenTests.document("intel-intremap-off")
         let html = HTMLReporter(language: "zh-CN", localize: { "⟦" + $0 + "⟧" }).render(doc)
         #expect(html.contains("<html lang=\"zh-CN\">"))
-        for w in [HTMLReporter.Words.attention, HTMLReporter.Words.nics, HTMLReporter.Words.remediation,
-                  HTMLReporter.Words.categoryIR, HTMLReporter.Words.notReady] {
+        for w in [HTMLReporter.Words.ui.attention, HTMLReporter.Words.ui.nics, HTMLReporter.Words.ui.remediation,
+                  HTMLReporter.Words.ui.categoryIR, HTMLReporter.Words.ui.notReady] {
             #expect(html.contains("⟦\(HTML.text(w))⟧"), "\(w)")
         }
         // Placeholders are filled after translation, wherever the translation puts them.
         let reordered = HTMLReporter(language: "zh-CN", localize: {
-            $0 == HTMLReporter.Words.exitCode ? "退出码（{code}）" : $0
+            $0 == HTMLReporter.Words.ui.exitCode ? "退出码（{code}）" : $0
         }).render(doc)
         #expect(reordered.contains("退出码（1）"))
         #expect(html.contains("<code class=\"id\">kernel.iommu-cmdline</code>"))

@@ -19,115 +19,117 @@ public struct HTMLReporter: Reporter {
 
     public static func render(_ report: ReportDocument) -> String { HTMLReporter().render(report) }
 
-    /// The page's own words, each one msgid; `{name}` placeholders are filled after translation.
-    public enum Words {
-        public static let pageTitle = "{host}: {verdict} — SR-IOV readiness"
-        public static let subtitle = "SR-IOV readiness report"
-        public static let ready = "READY"
-        public static let notReady = "NOT READY"
-        public static let undecided = "UNDECIDED"
-        public static let readyNote = "No check fails: this host can give SR-IOV virtual functions to guests."
-        public static let readyWarnNote = "No check fails; the warnings below are worth a look."
-        public static let notReadyNote = "Checks fail: fix the failures below before giving virtual functions to guests."
-        public static let undecidedNote = "No check fails, but some checks could not run: readiness is unknown until they can."
-        public static let errorsNote = "Some checks could not run (errors): their verdict is unknown."
-        public static let strictNote = "Strict mode: warnings count as failures."
-        public static let exitCode = "exit code {code}"
-        public static let kernel = "Kernel"
-        public static let cpu = "CPU"
-        public static let generated = "Generated"
-        public static let evidence = "Evidence"
-        public static let attention = "Needs attention"
-        public static let attentionNone = "Nothing needs attention."
-        public static let results = "Results by category"
-        public static let source = "Source"
-        public static let observed = "Observed"
-        public static let expected = "Expected"
-        public static let noEvidence = "No evidence recorded."
-        public static let remediation = "Remediation"
-        public static let findingCode = "Finding code"
-        public static let fixOffered = "Fix available: {command}"
-        public static let fixUnavailable = "A fix exists ({fix}) but cannot be applied on this host."
-        public static let rebootRequired = "reboot required"
-        public static let ignored = "ignored"
-        public static let waived = "waived until {expires}: {justification}"
-        public static let waiverWarning = "Warning: {warning}"
-        public static let waivers = "Waivers"
-        public static let waiverFile = "From {file}. A waived result keeps its status but does not count against readiness; an expired waiver has no effect."
-        public static let waiver = "Waiver"
-        public static let justification = "Justification"
-        public static let expires = "Expires"
-        public static let who = "Who"
-        public static let state = "State"
-        public static let waivedResults = "Results waived"
-        public static let active = "ACTIVE"
-        public static let expired = "EXPIRED"
-        public static let fixes = "Fix plan"
-        public static let fixesIntro = "The failures offer these fixes. `sriov-preflight fix` shows each plan with the diff of every file it would change; nothing changes without --apply."
-        public static let fixColumn = "Fix"
-        public static let whatItDoes = "What it does"
-        public static let answers = "Answers"
-        public static let reboot = "Reboot"
-        public static let yes = "yes"
-        public static let no = "no"
-        public static let notAvailable = "not available on this host"
-        public static let nics = "NICs"
-        public static let noNICs = "No network controller was found."
-        public static let nicName = "NIC"
-        public static let pciAddress = "PCI address"
-        public static let model = "Model"
-        public static let driver = "Driver"
-        public static let link = "Link"
-        public static let speed = "Speed"
-        public static let bond = "Bond"
-        public static let sriovState = "SR-IOV"
-        public static let vfs = "VFs free / on (max)"
-        public static let speedValue = "{mbps} Mb/s"
-        public static let stateSplit = "split"
-        public static let stateSplittable = "splittable"
-        public static let stateNotSplittable = "not splittable"
-        public static let host = "Host"
-        public static let hostname = "Hostname"
-        public static let kernelRelease = "Kernel release"
-        public static let cpuVendor = "CPU vendor"
-        public static let cmdline = "Kernel command line"
-        public static let emptyCmdline = "(empty or unreadable)"
-        public static let evidenceSource = "Evidence source"
-        public static let sourceLive = "this host, live"
-        public static let sourceHostRoot = "a captured host root"
-        public static let sourceBundle = "a support bundle"
-        public static let sourceSosreport = "an unpacked sosreport"
-        public static let root = "Root"
-        public static let selection = "Selection"
-        public static let only = "only: {list}"
-        public static let ignoring = "ignored: {list}"
-        public static let allChecks = "all checks"
-        public static let filesRead = "Files read"
-        public static let filesReadValue = "{count} read, {absent} absent, {unreadable} unreadable"
-        public static let unreadableFiles = "Files that could not be read"
-        public static let path = "Path"
-        public static let why = "Why"
-        public static let footer = "{tool} {version} · report schema {schema} · generated {time} · run took {ms} ms. `sriov-preflight report --from REPORT.json --format html` renders a saved JSON report again."
-        public static let pass = "PASS"
-        public static let warn = "WARN"
-        public static let fail = "FAIL"
-        public static let skip = "SKIP"
-        public static let error = "ERROR"
-        public static let countPass = "pass"
-        public static let countWarn = "warn"
-        public static let countFail = "fail"
-        public static let countSkip = "skip"
-        public static let countError = "error"
-        public static let countIgnored = "ignored"
-        public static let countWaived = "waived"
-        public static let categoryCPU = "CPU virtualization"
-        public static let categoryFirmware = "Firmware (ACPI tables)"
-        public static let categoryKernel = "Kernel IOMMU"
-        public static let categoryIR = "Interrupt remapping"
-        public static let categoryVFIO = "VFIO"
-        public static let categorySRIOV = "SR-IOV"
-        public static let categoryNIC = "NIC link"
-        public static let categoryBond = "Bonds"
+    /// The page's own words, each one msgid (gettext context `html`); `{name}` placeholders are filled after
+    /// translation. Stored properties, so the catalog's extraction (a Mirror over `Words.ui`) sees every one.
+    public struct Words: Sendable {
+        public static let ui = Words()
+        public let pageTitle = "{host}: {verdict} — SR-IOV readiness"
+        public let subtitle = "SR-IOV readiness report"
+        public let ready = "READY"
+        public let notReady = "NOT READY"
+        public let undecided = "UNDECIDED"
+        public let readyNote = "No check fails: this host can give SR-IOV virtual functions to guests."
+        public let readyWarnNote = "No check fails; the warnings below are worth a look."
+        public let notReadyNote = "Checks fail: fix the failures below before giving virtual functions to guests."
+        public let undecidedNote = "No check fails, but some checks could not run: readiness is unknown until they can."
+        public let errorsNote = "Some checks could not run (errors): their verdict is unknown."
+        public let strictNote = "Strict mode: warnings count as failures."
+        public let exitCode = "exit code {code}"
+        public let kernel = "Kernel"
+        public let cpu = "CPU"
+        public let generated = "Generated"
+        public let evidence = "Evidence"
+        public let attention = "Needs attention"
+        public let attentionNone = "Nothing needs attention."
+        public let results = "Results by category"
+        public let source = "Source"
+        public let observed = "Observed"
+        public let expected = "Expected"
+        public let noEvidence = "No evidence recorded."
+        public let remediation = "Remediation"
+        public let findingCode = "Finding code"
+        public let fixOffered = "Fix available: {command}"
+        public let fixUnavailable = "A fix exists ({fix}) but cannot be applied on this host."
+        public let rebootRequired = "reboot required"
+        public let ignored = "ignored"
+        public let waived = "waived until {expires}: {justification}"
+        public let waiverWarning = "Warning: {warning}"
+        public let waivers = "Waivers"
+        public let waiverFile = "From {file}. A waived result keeps its status but does not count against readiness; an expired waiver has no effect."
+        public let waiver = "Waiver"
+        public let justification = "Justification"
+        public let expires = "Expires"
+        public let who = "Who"
+        public let state = "State"
+        public let waivedResults = "Results waived"
+        public let active = "ACTIVE"
+        public let expired = "EXPIRED"
+        public let fixes = "Fix plan"
+        public let fixesIntro = "The failures offer these fixes. `sriov-preflight fix` shows each plan with the diff of every file it would change; nothing changes without --apply."
+        public let fixColumn = "Fix"
+        public let whatItDoes = "What it does"
+        public let answers = "Answers"
+        public let reboot = "Reboot"
+        public let yes = "yes"
+        public let no = "no"
+        public let notAvailable = "not available on this host"
+        public let nics = "NICs"
+        public let noNICs = "No network controller was found."
+        public let nicName = "NIC"
+        public let pciAddress = "PCI address"
+        public let model = "Model"
+        public let driver = "Driver"
+        public let link = "Link"
+        public let speed = "Speed"
+        public let bond = "Bond"
+        public let sriovState = "SR-IOV"
+        public let vfs = "VFs free / on (max)"
+        public let speedValue = "{mbps} Mb/s"
+        public let stateSplit = "split"
+        public let stateSplittable = "splittable"
+        public let stateNotSplittable = "not splittable"
+        public let host = "Host"
+        public let hostname = "Hostname"
+        public let kernelRelease = "Kernel release"
+        public let cpuVendor = "CPU vendor"
+        public let cmdline = "Kernel command line"
+        public let emptyCmdline = "(empty or unreadable)"
+        public let evidenceSource = "Evidence source"
+        public let sourceLive = "this host, live"
+        public let sourceHostRoot = "a captured host root"
+        public let sourceBundle = "a support bundle"
+        public let sourceSosreport = "an unpacked sosreport"
+        public let root = "Root"
+        public let selection = "Selection"
+        public let only = "only: {list}"
+        public let ignoring = "ignored: {list}"
+        public let allChecks = "all checks"
+        public let filesRead = "Files read"
+        public let filesReadValue = "{count} read, {absent} absent, {unreadable} unreadable"
+        public let unreadableFiles = "Files that could not be read"
+        public let path = "Path"
+        public let why = "Why"
+        public let footer = "{tool} {version} · report schema {schema} · generated {time} · run took {ms} ms. `sriov-preflight report --from REPORT.json --format html` renders a saved JSON report again."
+        public let pass = "PASS"
+        public let warn = "WARN"
+        public let fail = "FAIL"
+        public let skip = "SKIP"
+        public let error = "ERROR"
+        public let countPass = "pass"
+        public let countWarn = "warn"
+        public let countFail = "fail"
+        public let countSkip = "skip"
+        public let countError = "error"
+        public let countIgnored = "ignored"
+        public let countWaived = "waived"
+        public let categoryCPU = "CPU virtualization"
+        public let categoryFirmware = "Firmware (ACPI tables)"
+        public let categoryKernel = "Kernel IOMMU"
+        public let categoryIR = "Interrupt remapping"
+        public let categoryVFIO = "VFIO"
+        public let categorySRIOV = "SR-IOV"
+        public let categoryNIC = "NIC link"
+        public let categoryBond = "Bonds"
     }
 
     /// `msgid` translated and escaped, its `{name}` placeholders filled with values escaped in their turn.
@@ -159,24 +161,24 @@ public struct HTMLReporter: Reporter {
 
     func statusWord(_ s: Status) -> String {
         switch s {
-        case .pass: return t(Words.pass)
-        case .warn: return t(Words.warn)
-        case .fail: return t(Words.fail)
-        case .skip: return t(Words.skip)
-        case .error: return t(Words.error)
+        case .pass: return t(W.pass)
+        case .warn: return t(W.warn)
+        case .fail: return t(W.fail)
+        case .skip: return t(W.skip)
+        case .error: return t(W.error)
         }
     }
 
     func categoryTitle(_ c: String) -> String {
         switch Category(rawValue: c) {
-        case .cpu: return t(Words.categoryCPU)
-        case .firmware: return t(Words.categoryFirmware)
-        case .kernel: return t(Words.categoryKernel)
-        case .ir: return t(Words.categoryIR)
-        case .vfio: return t(Words.categoryVFIO)
-        case .sriov: return t(Words.categorySRIOV)
-        case .nic: return t(Words.categoryNIC)
-        case .bond: return t(Words.categoryBond)
+        case .cpu: return t(W.categoryCPU)
+        case .firmware: return t(W.categoryFirmware)
+        case .kernel: return t(W.categoryKernel)
+        case .ir: return t(W.categoryIR)
+        case .vfio: return t(W.categoryVFIO)
+        case .sriov: return t(W.categorySRIOV)
+        case .nic: return t(W.categoryNIC)
+        case .bond: return t(W.categoryBond)
         case nil: return HTML.text(c)
         }
     }
@@ -191,14 +193,14 @@ public struct HTMLReporter: Reporter {
         let s = report.summary
         let verdictClass: String, verdict: String
         switch s.exitCode {
-        case .ready: (verdictClass, verdict) = ("ready", Words.ready)
-        case .failed: (verdictClass, verdict) = ("not-ready", Words.notReady)
-        case .undecided, .usage: (verdictClass, verdict) = ("undecided", Words.undecided)
+        case .ready: (verdictClass, verdict) = ("ready", W.ready)
+        case .failed: (verdictClass, verdict) = ("not-ready", W.notReady)
+        case .undecided, .usage: (verdictClass, verdict) = ("undecided", W.undecided)
         }
         out += "<!DOCTYPE html>\n<html lang=\"\(HTML.text(language))\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out += "<meta name=\"generator\" content=\"\(HTML.text(report.tool.name)) \(HTML.text(report.tool.version))\">\n"
-        out += "<title>\(t(Words.pageTitle, ["host": report.host.hostname, "verdict": localize(verdict)]))</title>\n"
+        out += "<title>\(t(W.pageTitle, ["host": report.host.hostname, "verdict": localize(verdict)]))</title>\n"
         out += "<style>\n\(Self.css)</style>\n</head>\n<body>\n"
         out += banner(report, verdictClass: verdictClass, verdict: verdict)
         out += "<main class=\"wrap\">\n"
@@ -209,7 +211,7 @@ public struct HTMLReporter: Reporter {
         out += waivers(report)
         out += host(report)
         out += "</main>\n"
-        out += "<footer class=\"wrap\"><p>\(HTML.inlineCode(Self.fill(localize(Words.footer), ["tool": report.tool.name, "version": report.tool.version, "schema": String(report.schemaVersion), "time": report.generatedAt, "ms": Self.milliseconds(report.timings.durationMs)])))</p></footer>\n"
+        out += "<footer class=\"wrap\"><p>\(HTML.inlineCode(Self.fill(localize(W.footer), ["tool": report.tool.name, "version": report.tool.version, "schema": String(report.schemaVersion), "time": report.generatedAt, "ms": Self.milliseconds(report.timings.durationMs)])))</p></footer>\n"
         out += "</body>\n</html>\n"
         return out
     }
@@ -222,31 +224,31 @@ public struct HTMLReporter: Reporter {
     func banner(_ report: ReportDocument, verdictClass: String, verdict: String) -> String {
         let s = report.summary, h = report.host
         var out = "<header class=\"banner \(verdictClass)\">\n<div class=\"wrap\">\n"
-        out += "<p class=\"tool\">\(HTML.text(report.tool.name)) \(HTML.text(report.tool.version)) · \(t(Words.subtitle))</p>\n"
+        out += "<p class=\"tool\">\(HTML.text(report.tool.name)) \(HTML.text(report.tool.version)) · \(t(W.subtitle))</p>\n"
         out += "<h1><span class=\"verdict\">\(t(verdict))</span> <span class=\"hostname\">\(HTML.text(h.hostname))</span></h1>\n"
         var notes: [String] = []
         switch s.exitCode {
-        case .ready: notes.append(t(s.warn > 0 ? Words.readyWarnNote : Words.readyNote))
+        case .ready: notes.append(t(s.warn > 0 ? W.readyWarnNote : W.readyNote))
         case .failed:
-            notes.append(t(Words.notReadyNote))
-            if s.error > 0 { notes.append(t(Words.errorsNote)) }
-        case .undecided, .usage: notes.append(t(Words.undecidedNote))
+            notes.append(t(W.notReadyNote))
+            if s.error > 0 { notes.append(t(W.errorsNote)) }
+        case .undecided, .usage: notes.append(t(W.undecidedNote))
         }
-        if report.strict { notes.append(t(Words.strictNote)) }
+        if report.strict { notes.append(t(W.strictNote)) }
         out += "<p class=\"note\">\(notes.joined(separator: " "))</p>\n"
-        for w in report.warnings { out += "<p class=\"note warning\">\(t(Words.waiverWarning, ["warning": w]))</p>\n" }
+        for w in report.warnings { out += "<p class=\"note warning\">\(t(W.waiverWarning, ["warning": w]))</p>\n" }
         out += "<ul class=\"counts\">"
         let counts: [(String, String, Int)] = [
-            ("fail", Words.countFail, s.fail), ("error", Words.countError, s.error), ("warn", Words.countWarn, s.warn),
-            ("pass", Words.countPass, s.pass), ("skip", Words.countSkip, s.skip), ("ignored", Words.countIgnored, s.ignored),
-            ("waived", Words.countWaived, s.waived),
+            ("fail", W.countFail, s.fail), ("error", W.countError, s.error), ("warn", W.countWarn, s.warn),
+            ("pass", W.countPass, s.pass), ("skip", W.countSkip, s.skip), ("ignored", W.countIgnored, s.ignored),
+            ("waived", W.countWaived, s.waived),
         ]
         for (cls, word, n) in counts where n > 0 || (cls != "ignored" && cls != "waived") {
             out += "<li class=\"n-\(cls)\(n == 0 ? " zero" : "")\"><b>\(n)</b> \(t(word))</li>"
         }
-        out += "<li class=\"exit\">\(t(Words.exitCode, ["code": String(s.exitCode.rawValue)]))</li></ul>\n"
-        out += "<p class=\"meta\">\(t(Words.kernel)) <code>\(HTML.text(h.kernelRelease))</code> · \(t(Words.cpu)) \(HTML.text(h.cpuVendor))"
-        out += " · \(t(Words.evidence)): \(sourceWord(h.evidenceSource)) · \(t(Words.generated)) \(HTML.text(report.generatedAt))</p>\n"
+        out += "<li class=\"exit\">\(t(W.exitCode, ["code": String(s.exitCode.rawValue)]))</li></ul>\n"
+        out += "<p class=\"meta\">\(t(W.kernel)) <code>\(HTML.text(h.kernelRelease))</code> · \(t(W.cpu)) \(HTML.text(h.cpuVendor))"
+        out += " · \(t(W.evidence)): \(sourceWord(h.evidenceSource)) · \(t(W.generated)) \(HTML.text(report.generatedAt))</p>\n"
         out += "</div>\n</header>\n"
         return out
     }
@@ -254,12 +256,12 @@ public struct HTMLReporter: Reporter {
     /// The waiver file's entries: which hold, which expired, how many results each waived.
     func waivers(_ report: ReportDocument) -> String {
         guard let w = report.waivers else { return "" }
-        var out = "<section id=\"waivers\" class=\"card\">\n<h2>\(t(Words.waivers))</h2>\n"
-        out += "<p>\(t(Words.waiverFile, ["file": w.file]))</p>\n"
+        var out = "<section id=\"waivers\" class=\"card\">\n<h2>\(t(W.waivers))</h2>\n"
+        out += "<p>\(t(W.waiverFile, ["file": w.file]))</p>\n"
         guard !w.entries.isEmpty else { return out + "</section>\n" }
-        out += "<div class=\"scroll\"><table class=\"waivers\">\n<thead><tr><th>\(t(Words.waiver))</th><th>\(t(Words.justification))</th><th>\(t(Words.expires))</th><th>\(t(Words.who))</th><th>\(t(Words.state))</th><th>\(t(Words.waivedResults))</th></tr></thead>\n<tbody>\n"
+        out += "<div class=\"scroll\"><table class=\"waivers\">\n<thead><tr><th>\(t(W.waiver))</th><th>\(t(W.justification))</th><th>\(t(W.expires))</th><th>\(t(W.who))</th><th>\(t(W.state))</th><th>\(t(W.waivedResults))</th></tr></thead>\n<tbody>\n"
         for e in w.entries {
-            let state = e.state == .active ? "<span class=\"badge pass\">\(t(Words.active))</span>" : "<span class=\"badge warn\">\(t(Words.expired))</span>"
+            let state = e.state == .active ? "<span class=\"badge pass\">\(t(W.active))</span>" : "<span class=\"badge warn\">\(t(W.expired))</span>"
             out += "<tr><td><code>\(HTML.text(e.waiver))</code></td><td>\(HTML.text(e.justification))</td><td class=\"num\">\(HTML.text(e.expires))</td>"
             out += "<td>\(HTML.text(e.who ?? "-"))</td><td>\(state)</td><td class=\"num\">\(e.waivedResults)</td></tr>\n"
         }
@@ -268,10 +270,10 @@ public struct HTMLReporter: Reporter {
 
     func sourceWord(_ s: EvidenceSource) -> String {
         switch s {
-        case .live: return t(Words.sourceLive)
-        case .hostRoot: return t(Words.sourceHostRoot)
-        case .bundle: return t(Words.sourceBundle)
-        case .sosreport: return t(Words.sourceSosreport)
+        case .live: return t(W.sourceLive)
+        case .hostRoot: return t(W.sourceHostRoot)
+        case .bundle: return t(W.sourceBundle)
+        case .sosreport: return t(W.sourceSosreport)
         }
     }
 
@@ -281,11 +283,11 @@ public struct HTMLReporter: Reporter {
 
     /// The failures, errors and warnings first, each a link to its place among the results.
     func attention(_ report: ReportDocument) -> String {
-        var out = "<section id=\"attention\" class=\"card\">\n<h2>\(t(Words.attention))</h2>\n"
+        var out = "<section id=\"attention\" class=\"card\">\n<h2>\(t(W.attention))</h2>\n"
         let ordered = report.results.enumerated().filter { Self.needsAttention($0.element) }
             .sorted { ($0.element.status.rank, -$0.offset) > ($1.element.status.rank, -$1.offset) }
         if ordered.isEmpty {
-            out += "<p class=\"all-clear\">\(t(Words.attentionNone))</p>\n"
+            out += "<p class=\"all-clear\">\(t(W.attentionNone))</p>\n"
         } else {
             out += "<ul class=\"attention\">\n"
             for (i, r) in ordered {
@@ -306,26 +308,26 @@ public struct HTMLReporter: Reporter {
             answers[fix.id.rawValue, default: []].append((i, r))
         }
         guard !order.isEmpty else { return "" }
-        var out = "<section id=\"fixes\" class=\"card\">\n<h2>\(t(Words.fixes))</h2>\n"
-        out += "<p>\(HTML.inlineCode(localize(Words.fixesIntro)))</p>\n"
-        out += "<table class=\"fixes\">\n<thead><tr><th>\(t(Words.fixColumn))</th><th>\(t(Words.whatItDoes))</th><th>\(t(Words.answers))</th><th>\(t(Words.reboot))</th></tr></thead>\n<tbody>\n"
+        var out = "<section id=\"fixes\" class=\"card\">\n<h2>\(t(W.fixes))</h2>\n"
+        out += "<p>\(HTML.inlineCode(localize(W.fixesIntro)))</p>\n"
+        out += "<table class=\"fixes\">\n<thead><tr><th>\(t(W.fixColumn))</th><th>\(t(W.whatItDoes))</th><th>\(t(W.answers))</th><th>\(t(W.reboot))</th></tr></thead>\n<tbody>\n"
         for id in order {
             let rs = answers[id] ?? []
             let title = FixDefinition.named(id).map { t($0.title) } ?? ""
             let available = rs.contains { $0.1.fix?.available ?? false }
             let reboot = rs.contains { $0.1.fix?.rebootRequired ?? false }
             out += "<tr><td><code>sriov-preflight fix \(HTML.text(id))</code></td><td>\(title)"
-            if !available { out += " <span class=\"tag\">\(t(Words.notAvailable))</span>" }
+            if !available { out += " <span class=\"tag\">\(t(W.notAvailable))</span>" }
             out += "</td><td>"
             out += rs.map { "<a href=\"#r\($0.0)\"><code>\(HTML.text($0.1.id))</code></a> <code class=\"obj\">\(HTML.text($0.1.object))</code>" }
                 .joined(separator: "<br>")
-            out += "</td><td>\(t(reboot ? Words.yes : Words.no))</td></tr>\n"
+            out += "</td><td>\(t(reboot ? W.yes : W.no))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n</section>\n"
     }
 
     func results(_ report: ReportDocument) -> String {
-        var out = "<section id=\"results\" class=\"card\">\n<h2>\(t(Words.results))</h2>\n"
+        var out = "<section id=\"results\" class=\"card\">\n<h2>\(t(W.results))</h2>\n"
         var categories: [String] = []
         for r in report.results where !categories.contains(r.category) { categories.append(r.category) }
         let indexed = Array(report.results.enumerated())
@@ -341,9 +343,9 @@ public struct HTMLReporter: Reporter {
                 if n > 0 { tally.append("\(n) \(t(countWord(st)))") }
             }
             let ign = rs.filter { $0.element.ignored }.count
-            if ign > 0 { tally.append("\(ign) \(t(Words.countIgnored))") }
+            if ign > 0 { tally.append("\(ign) \(t(W.countIgnored))") }
             let waived = rs.count - counted.count - ign
-            if waived > 0 { tally.append("\(waived) \(t(Words.countWaived))") }
+            if waived > 0 { tally.append("\(waived) \(t(W.countWaived))") }
             out += " <span class=\"tally\">\(tally.joined(separator: " · "))</span></h3>\n"
             for (i, r) in rs { out += result(r, index: i) }
             out += "</section>\n"
@@ -353,11 +355,11 @@ public struct HTMLReporter: Reporter {
 
     func countWord(_ s: Status) -> String {
         switch s {
-        case .pass: return Words.countPass
-        case .warn: return Words.countWarn
-        case .fail: return Words.countFail
-        case .skip: return Words.countSkip
-        case .error: return Words.countError
+        case .pass: return W.countPass
+        case .warn: return W.countWarn
+        case .fail: return W.countFail
+        case .skip: return W.countSkip
+        case .error: return W.countError
         }
     }
 
@@ -365,22 +367,22 @@ public struct HTMLReporter: Reporter {
         let open = !r.ignored && r.waiver == nil && (r.status == .fail || r.status == .error)
         var out = "<details class=\"result \(r.status.rawValue)\(r.ignored ? " ignored" : "")\(r.waiver != nil ? " waived" : "")\" id=\"r\(index)\"\(open ? " open" : "")>\n"
         out += "<summary>\(badge(r))<code class=\"id\">\(HTML.text(r.id))</code><code class=\"obj\">\(HTML.text(r.object))</code><span class=\"msg\">\(HTML.text(r.message))"
-        if r.ignored { out += " <span class=\"tag\">\(t(Words.ignored))</span>" }
+        if r.ignored { out += " <span class=\"tag\">\(t(W.ignored))</span>" }
         if let w = r.waiver {
-            out += " <span class=\"tag\">\(t(Words.waived, ["expires": w.expires, "justification": w.justification + (w.who.map { " (\($0))" } ?? "")]))</span>"
+            out += " <span class=\"tag\">\(t(W.waived, ["expires": w.expires, "justification": w.justification + (w.who.map { " (\($0))" } ?? "")]))</span>"
         }
         out += "</span></summary>\n<div class=\"body\">\n"
         if !r.title.isEmpty || !r.code.isEmpty {
             out += "<p class=\"check-title\">\(HTML.text(localize(r.title)))"
-            if !r.code.isEmpty { out += " <span class=\"code\">\(t(Words.findingCode)): <code>\(HTML.text(r.code))</code></span>" }
+            if !r.code.isEmpty { out += " <span class=\"code\">\(t(W.findingCode)): <code>\(HTML.text(r.code))</code></span>" }
             out += "</p>\n"
         }
         if r.evidence.isEmpty {
-            out += "<p class=\"none\">\(t(Words.noEvidence))</p>\n"
+            out += "<p class=\"none\">\(t(W.noEvidence))</p>\n"
         } else {
             let withExpected = r.evidence.contains { $0.expected != nil }
-            out += "<table class=\"evidence\">\n<thead><tr><th>\(t(Words.source))</th><th>\(t(Words.observed))</th>"
-            if withExpected { out += "<th>\(t(Words.expected))</th>" }
+            out += "<table class=\"evidence\">\n<thead><tr><th>\(t(W.source))</th><th>\(t(W.observed))</th>"
+            if withExpected { out += "<th>\(t(W.expected))</th>" }
             out += "</tr></thead>\n<tbody>\n"
             for e in r.evidence {
                 out += "<tr><td><code>\(HTML.text(e.source))</code></td><td class=\"pre\">\(HTML.text(e.observed))</td>"
@@ -390,39 +392,39 @@ public struct HTMLReporter: Reporter {
             out += "</tbody>\n</table>\n"
         }
         if (r.status == .fail || r.status == .warn) && !r.remediation.isEmpty {
-            out += "<div class=\"remediation\"><h4>\(t(Words.remediation))</h4><p>\(HTML.inlineCode(localize(r.remediation)))</p></div>\n"
+            out += "<div class=\"remediation\"><h4>\(t(W.remediation))</h4><p>\(HTML.inlineCode(localize(r.remediation)))</p></div>\n"
         }
         if let fix = r.fix, r.status == .fail || r.status == .warn {
             if fix.available {
-                let reboot = fix.rebootRequired ? " <span class=\"tag\">\(t(Words.rebootRequired))</span>" : ""
-                out += "<p class=\"fix\">\(markup(Words.fixOffered, ["command": "<code>sriov-preflight fix \(HTML.text(fix.id.rawValue))</code>"]))\(reboot)</p>\n"
+                let reboot = fix.rebootRequired ? " <span class=\"tag\">\(t(W.rebootRequired))</span>" : ""
+                out += "<p class=\"fix\">\(markup(W.fixOffered, ["command": "<code>sriov-preflight fix \(HTML.text(fix.id.rawValue))</code>"]))\(reboot)</p>\n"
             } else {
-                out += "<p class=\"fix\">\(t(Words.fixUnavailable, ["fix": fix.id.rawValue]))</p>\n"
+                out += "<p class=\"fix\">\(t(W.fixUnavailable, ["fix": fix.id.rawValue]))</p>\n"
             }
         }
         return out + "</div>\n</details>\n"
     }
 
     func nics(_ report: ReportDocument) -> String {
-        var out = "<section id=\"nics\" class=\"card\">\n<h2>\(t(Words.nics))</h2>\n"
-        guard !report.nics.isEmpty else { return out + "<p class=\"none\">\(t(Words.noNICs))</p>\n</section>\n" }
+        var out = "<section id=\"nics\" class=\"card\">\n<h2>\(t(W.nics))</h2>\n"
+        guard !report.nics.isEmpty else { return out + "<p class=\"none\">\(t(W.noNICs))</p>\n</section>\n" }
         out += "<div class=\"scroll\"><table class=\"nics\">\n<thead><tr>"
-        for h in [Words.nicName, Words.pciAddress, Words.model, Words.driver, Words.link, Words.speed, Words.bond, Words.sriovState, Words.vfs] {
+        for h in [W.nicName, W.pciAddress, W.model, W.driver, W.link, W.speed, W.bond, W.sriovState, W.vfs] {
             out += "<th>\(t(h))</th>"
         }
         out += "</tr></thead>\n<tbody>\n"
         for n in report.nics {
             let state: String
             switch n.state {
-            case .split: state = Words.stateSplit
-            case .splittable: state = Words.stateSplittable
-            case .notSplittable: state = Words.stateNotSplittable
+            case .split: state = W.stateSplit
+            case .splittable: state = W.stateSplittable
+            case .notSplittable: state = W.stateNotSplittable
             }
             let stateClass = n.state.rawValue.replacing(" ", with: "-")
             out += "<tr><td><code>\(HTML.text(n.name))</code></td><td><code>\(HTML.text(n.pciAddress))</code></td>"
             out += "<td>\(HTML.text(n.model))</td><td>\(HTML.text(n.driver ?? "-"))</td>"
             out += "<td class=\"link \(n.link == "up" ? "up" : "down")\">\(HTML.text(n.link))</td>"
-            out += "<td class=\"num\">\(n.speed.map { t(Words.speedValue, ["mbps": String($0)]) } ?? "-")</td>"
+            out += "<td class=\"num\">\(n.speed.map { t(W.speedValue, ["mbps": String($0)]) } ?? "-")</td>"
             out += "<td>\(HTML.text(n.bond ?? "-"))</td>"
             // The seed's own word stays beside the state whatever the language: operators know it.
             let localized = t(state)
@@ -435,26 +437,26 @@ public struct HTMLReporter: Reporter {
 
     func host(_ report: ReportDocument) -> String {
         let h = report.host
-        var out = "<section id=\"host\" class=\"card\">\n<h2>\(t(Words.host))</h2>\n<dl class=\"facts\">\n"
+        var out = "<section id=\"host\" class=\"card\">\n<h2>\(t(W.host))</h2>\n<dl class=\"facts\">\n"
         func row(_ label: String, _ value: String) { out += "<dt>\(t(label))</dt><dd>\(value)</dd>\n" }
-        row(Words.hostname, HTML.text(h.hostname))
-        row(Words.kernelRelease, "<code>\(HTML.text(h.kernelRelease))</code>")
-        row(Words.cpuVendor, HTML.text(h.cpuVendor))
-        row(Words.cmdline, h.cmdline.isEmpty ? t(Words.emptyCmdline) : "<code class=\"cmdline\">\(HTML.text(h.cmdline))</code>")
-        row(Words.evidenceSource, sourceWord(h.evidenceSource))
-        row(Words.root, "<code>\(HTML.text(h.root))</code>")
+        row(W.hostname, HTML.text(h.hostname))
+        row(W.kernelRelease, "<code>\(HTML.text(h.kernelRelease))</code>")
+        row(W.cpuVendor, HTML.text(h.cpuVendor))
+        row(W.cmdline, h.cmdline.isEmpty ? t(W.emptyCmdline) : "<code class=\"cmdline\">\(HTML.text(h.cmdline))</code>")
+        row(W.evidenceSource, sourceWord(h.evidenceSource))
+        row(W.root, "<code>\(HTML.text(h.root))</code>")
         var sel: [String] = []
-        if !report.selection.only.isEmpty { sel.append(t(Words.only, ["list": report.selection.only.joined(separator: ", ")])) }
-        if !report.selection.ignore.isEmpty { sel.append(t(Words.ignoring, ["list": report.selection.ignore.joined(separator: ", ")])) }
-        row(Words.selection, sel.isEmpty ? t(Words.allChecks) : sel.joined(separator: "; "))
+        if !report.selection.only.isEmpty { sel.append(t(W.only, ["list": report.selection.only.joined(separator: ", ")])) }
+        if !report.selection.ignore.isEmpty { sel.append(t(W.ignoring, ["list": report.selection.ignore.joined(separator: ", ")])) }
+        row(W.selection, sel.isEmpty ? t(W.allChecks) : sel.joined(separator: "; "))
         let absent = report.filesRead.filter { $0.error == "absent" }.count
         let unreadable = report.filesRead.filter { $0.error != nil && $0.error != "absent" }
-        row(Words.filesRead, t(Words.filesReadValue, ["count": String(report.filesRead.count - absent - unreadable.count),
+        row(W.filesRead, t(W.filesReadValue, ["count": String(report.filesRead.count - absent - unreadable.count),
                                                        "absent": String(absent), "unreadable": String(unreadable.count)]))
         out += "</dl>\n"
         if !unreadable.isEmpty {
-            out += "<details class=\"files\"><summary>\(t(Words.unreadableFiles)) (\(unreadable.count))</summary>\n"
-            out += "<table class=\"files\">\n<thead><tr><th>\(t(Words.path))</th><th>\(t(Words.why))</th></tr></thead>\n<tbody>\n"
+            out += "<details class=\"files\"><summary>\(t(W.unreadableFiles)) (\(unreadable.count))</summary>\n"
+            out += "<table class=\"files\">\n<thead><tr><th>\(t(W.path))</th><th>\(t(W.why))</th></tr></thead>\n<tbody>\n"
             for f in unreadable {
                 out += "<tr><td><code>\(HTML.text(f.path))</code></td><td>\(HTML.text(f.error ?? ""))</td></tr>\n"
             }
@@ -631,3 +633,6 @@ public enum HTML {
         return out
     }
 }
+
+/// The page's words, short.
+private let W = HTMLReporter.Words.ui
