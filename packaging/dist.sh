@@ -389,11 +389,12 @@ cmd_packages() {
     ls -l "$OUT"
 }
 
-# make install: the pages of the release build, the files under DESTDIR/PREFIX.
+# make install: the files under DESTDIR/PREFIX. The pages come from the debug build (the plugin cannot build
+# with --static-swift-stdlib: asking it for release would build the release products a second time).
 cmd_install() { # DESTDIR PREFIX BINARY
     local destdir=$1 prefix=$2 bin=$3 man=$REPO/.build/man
     [ -x "$bin" ] || die "no $bin"
-    gen_man release "$man"
+    gen_man debug "$man"
     stage_tree "${destdir:-/}" "${prefix%/}" "$bin" "$man" "$OTHER_ZSH"
     echo "installed $NAME $VERSION under ${destdir}${prefix}: bin/$NAME, $(ls "$man" | wc -l) man pages, bash/zsh/fish completions, share/doc/$NAME/checks"
 }
