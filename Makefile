@@ -9,7 +9,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/sriov-preflight
 BIN_RELEASE := .build/release/sriov-preflight
 # Debian packages the build and the tests need.
-DEB_PACKAGES := libpci-dev pciutils pci.ids libxml2-dev libxml2-utils pkg-config python3-jsonschema
+DEB_PACKAGES := libpci-dev pciutils pci.ids libxml2-dev libxml2-utils pkg-config python3-jsonschema gettext
 # What `make html-test` adds: a headless browser, a CJK font for the Chinese report, pdftotext for the print check.
 HTML_TEST_PACKAGES := chromium fonts-wqy-microhei poppler-utils
 # What `make dist` adds: a Debian 11 root (debootstrap), rpmbuild, lintian, man for the page test.
@@ -20,7 +20,13 @@ DESTDIR ?=
 FLEET_DEB_PACKAGES := openssh-server openssh-client python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps fleet-deps build release run test fleet-test html-test docs bench lab lab-capture fuzz clean promtool dist dist-deps dist-test install
+# Message catalogs: po/<lang>.po compiled to $(LOCALEDIR)/<lang>/LC_MESSAGES/sriov-preflight.mo, where the
+# binary in .build finds them; packages install them as /usr/share/locale/<lang>/LC_MESSAGES/sriov-preflight.mo.
+LOCALEDIR := .build/locale
+LANGS := $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES := $(foreach l,$(LANGS),$(LOCALEDIR)/$(l)/LC_MESSAGES/sriov-preflight.mo)
+
+.PHONY: all deps fleet-deps build release run test fleet-test html-test docs pot locale install-locale bench lab lab-capture fuzz clean promtool dist dist-deps dist-test install
 
 all: build
 
@@ -43,10 +49,10 @@ fleet-deps: deps
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-build: deps
+build: deps locale
 	$(SWIFT) build
 
-release: deps
+release: deps locale
 	$(SWIFT) build -c release --static-swift-stdlib --product sriov-preflight
 
 # The tool's exit code is a verdict, not a build failure: say which, and leave make's status to real failures.
@@ -60,7 +66,7 @@ run: release
 	  *) echo "make run: sriov-preflight ended with exit code $$rc." ;; \
 	esac; exit $$rc
 
-test: deps
+test: deps locale
 	$(SWIFT) build
 	$(SWIFT) test
 
@@ -84,6 +90,23 @@ fleet-test: fleet-deps
 
 docs: build
 	$(BIN_DEBUG) docs --output checks
+
+# After changing a message: regenerate the template, merge it into every catalog, then translate what
+# msgmerge marks (untranslated or fuzzy) — `make test` fails until none is left.
+pot: build
+	$(BIN_DEBUG) docs --output checks --pot po/sriov-preflight.pot
+	for l in $(LANGS); do msgmerge --quiet --update --backup=none --no-wrap po/$$l.po po/sriov-preflight.pot; done
+
+locale: $(MO_FILES)
+
+$(LOCALEDIR)/%/LC_MESSAGES/sriov-preflight.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check --statistics -o $@ $<
+
+# Installs the catalogs under $(DESTDIR)$(PREFIX)/share/locale (what the packages ship).
+install-locale: locale
+	for l in $(LANGS); do install -D -m 0644 $(LOCALEDIR)/$$l/LC_MESSAGES/sriov-preflight.mo \
+	  $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/sriov-preflight.mo; done
 
 bench: release
 	bash Benchmarks/run.sh

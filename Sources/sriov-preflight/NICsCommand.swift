@@ -16,7 +16,7 @@ struct NICsCommand: ParsableCommand {
         let rows = snapshot.nicTable
         switch format {
         case .json: print(try JSONCoding.encode(rows).serialized(pretty: true), terminator: "")
-        default: print(rows.isEmpty ? "no physical NICs found\n" : NICTableRenderer.text(rows), terminator: "")
+        default: print(rows.isEmpty ? L10n.current(UIStrings.ui.noNICs) + "\n" : NICTableRenderer.text(rows), terminator: "")
         }
     }
 }

@@ -43,6 +43,11 @@ func run(_ argv: [String], stdin: String? = nil, env: [String: String] = [:]) th
     p.executableURL = URL(fileURLWithPath: argv[0].hasPrefix("/") ? argv[0] : "/usr/bin/env")
     p.arguments = argv[0].hasPrefix("/") ? Array(argv.dropFirst()) : argv
     var environment = ProcessInfo.processInfo.environment
+    // English unless a test asks for a language: the developer's own locale must not change the outputs.
+    for k in ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "SRIOV_PREFLIGHT_LANG", "SRIOV_PREFLIGHT_LOCALEDIR", "SRIOV_LOCALEDIR"] {
+        environment[k] = nil
+    }
+    environment["LANG"] = "C.UTF-8"
     environment.merge(env) { _, new in new }
     p.environment = environment
     let out = Pipe(), err = Pipe()

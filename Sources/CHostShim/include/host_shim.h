@@ -18,4 +18,9 @@ pid_t spf_spawn(const char *path, char *const argv[], char *const envp[], int in
 /// pipe2(fds, O_CLOEXEC) (GNU extension).
 int spf_pipe_cloexec(int fds[2]);
 
+/// GNU gettext and setlocale (not visible through Swift's Glibc module): the people-facing text in the
+/// operator's language (domain `sriov-preflight`, catalogs under <localedir>/<lang>/LC_MESSAGES/).
+#include <libintl.h>
+#include <locale.h>
+
 #endif

@@ -131,19 +131,23 @@ extension HostSnapshot {
 }
 
 public enum NICTableRenderer {
-    public static func text(_ rows: [NICRow]) -> String {
-        let header = ["NIC", "PCI", "MODEL", "DRIVER", "LINK", "SPEED", "BOND", "SR-IOV", "VFS FREE/ON (MAX)"]
+    public static func text(_ rows: [NICRow], translator t: Translator = L10n.current) -> String {
+        let ui = UIStrings.ui
+        let header = [ui.colNIC, ui.colPCI, ui.colModel, ui.colDriver, ui.colLink, ui.colSpeed, ui.colBond, ui.colSRIOV,
+                      ui.colVFs].map { t($0) }
+        let links = ["up": ui.linkUp, "down": ui.linkDown, "no netdev": ui.linkNoNetdev]
         let body = rows.map { r in
-            [r.name, r.pciAddress, r.model, r.driver ?? "-", r.link, r.speed.map { "\($0) Mb/s" } ?? "-", r.bond ?? "-",
-             "\(r.state.rawValue) (\(r.state.seedName))",
+            [r.name, r.pciAddress, r.model, r.driver ?? "-", links[r.link].map { t($0) } ?? r.link,
+             r.speed.map { "\($0) Mb/s" } ?? "-", r.bond ?? "-", t(ui.state(r.state)),
              r.state == .notSplittable ? "-" : "\(r.vfsAvailable)/\(r.vfsEnabled) (\(r.vfsTotal))"]
         }
         let all = [header] + body
-        let widths = header.indices.map { i in min(all.map { TextReporter.oneLine($0[i]).count }.max() ?? 0, 40) }
+        // Display columns, not characters: a CJK character takes two.
+        let widths = header.indices.map { i in min(all.map { TextReporter.oneLine($0[i]).displayWidth }.max() ?? 0, 40) }
         return all.map { row in
             row.indices.map { i in
                 let cell = TextReporter.oneLine(row[i])
-                return i == row.count - 1 ? cell : String(cell.prefix(40)).rightPadded(widths[i])
+                return i == row.count - 1 ? cell : cell.displayPrefix(40).displayPadded(widths[i])
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n" + holders(rows)
     }

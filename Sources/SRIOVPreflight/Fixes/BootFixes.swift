@@ -48,20 +48,20 @@ extension FixDefinition {
     static let iommuCmdline = FixDefinition(id: .iommuCmdline, title: "Kernel arguments for the IOMMU") { ctx in
         let s = ctx.snapshot
         let asking = ctx.asking(.iommuCmdline)
-        guard !asking.isEmpty else { return .notNeeded("no check asks for kernel arguments") }
+        guard !asking.isEmpty else { return .notNeeded(FixStrings.ui.cmdlineNotAsked.id) }
         let configured = s.boot.configured
         let (add, remove) = cmdlineEdits(s, configured: configured)
         var plan = FixPlan(fixID: .iommuCmdline, title: "Kernel arguments for the IOMMU",
                            answers: asking.map { "\($0.id)[\($0.object)]" }, files: [], actions: [], rebootRequired: true)
         if add.isEmpty && remove.isEmpty {
             if s.iommu.active || configured.iommuTokens == s.system.cmdline.value?.iommuTokens {
-                return .notNeeded("the boot configuration already has the right IOMMU arguments")
+                return .notNeeded(FixStrings.ui.cmdlineAlreadyRight.id)
             }
-            plan.notes.append("The boot configuration is already right; the host needs a reboot to use it.")
+            plan.notes.append(FixStrings.ui.cmdlineNeedsReboot.id)
             return .plan(plan)
         }
-        let what = (add.map { "add \($0)" } + remove.map { "remove \($0)" }).joined(separator: ", ")
-        plan.notes.append("Changes the next boot's kernel arguments: \(what). Reboot to apply.")
+        let what = (add.map { FixStrings.ui.cmdlineAdd.render(["arg": $0]) } + remove.map { FixStrings.ui.cmdlineRemove.render(["arg": $0]) })
+        plan.notes.append(FixStrings.ui.cmdlineChanges.render(["changes": what.joined(separator: ", ")]))
         do {
             if ctx.isLive && s.boot.hasGrubby {
                 var argv = ["grubby", "--update-kernel=ALL"]
@@ -70,7 +70,7 @@ extension FixDefinition {
                 var undo = ["grubby", "--update-kernel=ALL"]
                 if !remove.isEmpty { undo.append("--args=\(remove.joined(separator: " "))") }
                 if !add.isEmpty { undo.append("--remove-args=\(add.joined(separator: " "))") }
-                plan.actions.append(.command(argv, undo: undo, "update every boot entry with grubby"))
+                plan.actions.append(.command(argv, undo: undo, FixStrings.ui.cmdlineGrubby.id))
                 return .plan(plan)
             }
             if let grub = try ctx.current("etc/default/grub") {
@@ -81,7 +81,7 @@ extension FixDefinition {
                 plan.files.append(FileChange(path: "etc/default/grub", old: grub, new: text.bytes))
                 let debian = (try ctx.current("etc/debian_version")) != nil
                 let regen = debian ? ["update-grub"] : ["grub2-mkconfig", "-o", "/boot/grub2/grub.cfg"]
-                plan.actions.append(.command(regen, undo: regen, "regenerate the boot loader configuration"))
+                plan.actions.append(.command(regen, undo: regen, FixStrings.ui.cmdlineRegenerate.id))
                 return .plan(plan)
             }
             if let entry = s.boot.sources.first(where: { $0.key == "options" }), let old = try ctx.current(entry.file) {
@@ -89,7 +89,7 @@ extension FixDefinition {
                 plan.files.append(FileChange(path: entry.file, old: old, new: restored.bytes))
                 return .plan(plan)
             }
-            return .refused("no boot configuration found (etc/default/grub, boot/loader/entries, grubby): add \(add.joined(separator: " ")) by hand")
+            return .refused(FixStrings.ui.cmdlineNoBootConfig.render(["args": add.joined(separator: " ")]))
         } catch {
             return .refused("\(error)")
         }

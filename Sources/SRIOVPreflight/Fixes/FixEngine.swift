@@ -151,10 +151,10 @@ public enum FixEngine {
         let actionList = record["actions"]?.arrayValue ?? []
         for case .object(let a) in actionList.reversed() where a["run"] == .bool(true) {
             if let p = a["attribute"]?.stringValue, let u = a["undo"]?.stringValue {
-                let action = RuntimeAction.attribute(p, u, undo: nil, "undo")
+                let action = RuntimeAction.attribute(p, u, undo: nil, FixStrings.ui.undo.id)
                 if live { try run(action, base: base, runner: runner, undo: false); outcome.actionsRun.append(action.shellText) }
             } else if let u = a["undo"]?.arrayValue?.compactMap(\.stringValue), !u.isEmpty {
-                let action = RuntimeAction.command(u, "undo")
+                let action = RuntimeAction.command(u, FixStrings.ui.undo.id)
                 if live { try run(action, base: base, runner: runner, undo: false); outcome.actionsRun.append(action.shellText) }
             }
         }

@@ -54,14 +54,14 @@ extension FixDefinition {
                                files: [FileChange(path: unsafeInterruptsFile, old: old, new: new.bytes)],
                                actions: [], rebootRequired: false, requiredFlag: "--accept-unsafe-interrupts")
             plan.notes = [
-                "This gives up interrupt isolation: a device assigned to a guest can then send interrupts (MSI writes) the host cannot tell from its own, so a malicious guest may inject interrupts into the host.",
-                "Only acceptable where the platform truly lacks interrupt remapping (see ir.supported); prefer enabling it in the BIOS.",
+                FixStrings.ui.unsafeGivesUp.id,
+                FixStrings.ui.unsafeOnlyWhere.id,
             ]
             let loaded = ctx.snapshot.modules.parameters[UnsafeInterrupts.param]?.value
             if loaded != nil {
-                plan.actions.append(.attribute(unsafeParam, "Y", undo: loaded, "set the parameter of the loaded vfio_iommu_type1 now"))
+                plan.actions.append(.attribute(unsafeParam, "Y", undo: loaded, FixStrings.ui.unsafeSetNow.id))
             } else {
-                plan.notes.append("vfio_iommu_type1 is not loaded: the option takes effect when it loads.")
+                plan.notes.append(FixStrings.ui.unsafeNotLoaded.id)
             }
             return .plan(plan)
         } catch {
@@ -85,12 +85,12 @@ extension FixDefinition {
             var plan = FixPlan(fixID: .unsafeInterruptsOff, title: "Remove allow_unsafe_interrupts where interrupt remapping works",
                                answers: asking.map { "\($0.id)[\($0.object)]" }, files: files, actions: [], rebootRequired: false)
             if let v = ctx.snapshot.modules.parameters[UnsafeInterrupts.param]?.value, parameterIsTrue(v) == true {
-                plan.actions.append(.attribute(unsafeParam, "N", undo: v, "clear the parameter of the loaded vfio_iommu_type1 now"))
+                plan.actions.append(.attribute(unsafeParam, "N", undo: v, FixStrings.ui.unsafeClearNow.id))
             }
             if ctx.snapshot.system.cmdline.value?.value(UnsafeInterrupts.param) != nil {
-                plan.notes.append("The kernel command line also sets \(UnsafeInterrupts.param): remove it from the boot configuration.")
+                plan.notes.append(FixStrings.ui.unsafeCmdline.render(["param": UnsafeInterrupts.param]))
             }
-            return plan.isEmpty ? .notNeeded("nothing sets the option in a file this tool can edit") : .plan(plan)
+            return plan.isEmpty ? .notNeeded(FixStrings.ui.unsafeNothingSets.id) : .plan(plan)
         } catch {
             return .refused("\(error)")
         }
@@ -117,9 +117,9 @@ extension FixDefinition {
             }
             var plan = FixPlan(fixID: .vfioModules, title: "Load vfio-pci now and at every boot",
                                answers: asking.map { "\($0.id)[\($0.object)]" }, files: files,
-                               actions: [.command(["modprobe", "vfio-pci"], undo: nil, "load vfio-pci now")], rebootRequired: false)
+                               actions: [.command(["modprobe", "vfio-pci"], undo: nil, FixStrings.ui.vfioLoadNow.id)], rebootRequired: false)
             if ctx.snapshot.modules.state("vfio_pci") == nil {
-                plan.notes.append("vfio-pci is not installed for this kernel: install the kernel's extra modules package first (linux-modules-extra-$(uname -r) on Ubuntu).")
+                plan.notes.append(FixStrings.ui.vfioNotInstalled.id)
             }
             return .plan(plan)
         } catch {

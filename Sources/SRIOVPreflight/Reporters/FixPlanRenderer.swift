@@ -1,32 +1,33 @@
 /// How `sriov-preflight fix` shows its plans: what each fix answers, every file with a unified diff,
 /// every runtime action, and whether a reboot is needed.
 public enum FixPlanRenderer {
-    public static func text(_ outcomes: [(FixDefinition, FixOutcome)], live: Bool) -> String {
+    public static func text(_ outcomes: [(FixDefinition, FixOutcome)], live: Bool, translator t: Translator = L10n.current) -> String {
+        let ui = UIStrings.ui
         var out = ""
         for (def, outcome) in outcomes {
             switch outcome {
             case .notNeeded(let why):
-                out += "fix \(def.id): not needed — \(why)\n"
+                out += t(ui.fixNotNeeded, ["id": def.id, "why": FixStrings.translate(why, t)]) + "\n"
             case .refused(let why):
-                out += "fix \(def.id): REFUSED — \(why)\n"
+                out += t(ui.fixRefused, ["id": def.id, "why": FixStrings.translate(why, t)]) + "\n"
             case .plan(let p):
-                out += "fix \(def.id): \(p.title)\n"
-                out += "  answers: \(p.answers.joined(separator: ", "))\n"
-                for n in p.notes { out += "  note: \(n)\n" }
-                if let flag = p.requiredFlag { out += "  requires: \(flag) with --apply\n" }
+                out += t(ui.fixPlanTitle, ["id": def.id, "title": t.text(p.title)]) + "\n"
+                out += "  " + t(ui.fixAnswers, ["results": p.answers.joined(separator: ", ")]) + "\n"
+                for n in p.notes { out += "  " + t(ui.fixNote, ["note": FixStrings.translate(n, t)]) + "\n" }
+                if let flag = p.requiredFlag { out += "  " + t(ui.fixRequires, ["flag": flag]) + "\n" }
                 for f in p.files {
                     out += "  \(f.kind.rawValue) /\(f.path)\n"
                     for line in UnifiedDiff.lines(f.diff) { out += "    \(TextReporter.oneLine(line))\n" }
                 }
                 for a in p.actions {
-                    out += "  run\(live ? "" : " (live host only; skipped here)"): \(a.shellText)    # \(a.description)\n"
+                    out += "  " + t(live ? ui.fixRun : ui.fixRunLiveOnly, ["command": a.shellText, "why": FixStrings.translate(a.description, t)]) + "\n"
                 }
-                out += "  reboot required: \(p.rebootRequired ? "yes" : "no")\n"
+                out += "  " + t(p.rebootRequired ? ui.fixReboot : ui.fixNoReboot) + "\n"
             }
             out += "\n"
         }
         let plans = outcomes.filter { if case .plan = $0.1 { return true }; return false }.count
-        out += plans == 0 ? "nothing to change\n" : "\(plans) fix\(plans == 1 ? "" : "es") planned; nothing was changed (add --apply to make the changes)\n"
+        out += (plans == 0 ? t(ui.fixNothing) : t.plural(ui.fixPlanned, plans)) + "\n"
         return out
     }
 

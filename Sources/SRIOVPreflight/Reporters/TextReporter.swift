@@ -2,13 +2,20 @@
 /// what needs attention, a summary line. Colour only when asked (a terminal without NO_COLOR).
 public struct TextReporter: Reporter {
     public var color: Bool
+    /// The language of everything but ids, objects and evidence (`L10n.current` unless given).
+    public var translator: Translator
 
-    public init(color: Bool) { self.color = color }
+    public init(color: Bool, translator: Translator = L10n.current) {
+        self.color = color
+        self.translator = translator
+    }
+
+    private var ui: UIStrings { UIStrings.ui }
 
     func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
     func label(_ r: CheckResult) -> String {
-        let text = r.status.rawValue.uppercased().rightPadded(5)
+        let text = translator(ui.status(r.status)).displayPadded(5)
         if r.ignored || r.waiver != nil { return paint(text, "2") }
         switch r.status {
         case .pass: return paint(text, "32")
@@ -23,11 +30,11 @@ public struct TextReporter: Reporter {
     func trailer(_ report: ReportDocument) -> [String] {
         var out: [String] = []
         if !report.nics.isEmpty {
-            out.append("NICs\n" + NICTableRenderer.text(report.nics) + "\n")
+            out.append(translator(ui.nicsHeading) + "\n" + NICTableRenderer.text(report.nics, translator: translator) + "\n")
         }
         let fixes = Set(report.results.filter { !$0.ignored && ($0.status == .fail || $0.status == .warn) }.compactMap { $0.fix?.id.rawValue })
         if !fixes.isEmpty {
-            out.append("run `sriov-preflight fix` to see \(fixes.count) available fix\(fixes.count == 1 ? "" : "es") (\(fixes.sorted().joined(separator: ", ")))")
+            out.append(translator.plural(ui.fixHint, fixes.count, ["ids": fixes.sorted().joined(separator: ", ")]))
         }
         // What the facts could read only in part, or not at all because of its name: said once, here.
         let cut = report.filesRead.filter(\.isCut)
@@ -46,29 +53,31 @@ public struct TextReporter: Reporter {
         var out = ""
         let h = report.host
         out += paint("sriov-preflight \(report.tool.version)", "1")
-        out += Self.oneLine(" — host \(h.hostname), kernel \(h.kernelRelease), CPU \(h.cpuVendor)")
-        out += h.root == "/" ? "\n" : Self.oneLine(", root \(h.root)") + "\n"
-        if !h.cmdline.isEmpty { out += "cmdline: \(Self.oneLine(h.cmdline))\n" }
+        let host = ["hostname": h.hostname, "kernel": h.kernelRelease, "cpu": h.cpuVendor, "root": h.root]
+        out += Self.oneLine(" — " + translator(h.root == "/" ? ui.header : ui.headerRoot, host)) + "\n"
+        if !h.cmdline.isEmpty { out += translator(ui.cmdline, ["cmdline": Self.oneLine(h.cmdline)]) + "\n" }
         var categories: [String] = []
         for r in report.results where !categories.contains(r.category) { categories.append(r.category) }
         let idWidth = min(30, report.results.map { $0.id.count }.max() ?? 0)
         let objWidth = min(14, report.results.map { $0.object.count }.max() ?? 0)
         for cat in categories {
-            out += "\n" + paint(cat, "1") + "\n"
+            out += "\n" + paint(translator.category(cat), "1") + "\n"
             for r in report.results where r.category == cat {
-                var ign = r.ignored ? " (ignored)" : ""
+                var ign = r.ignored ? " " + translator(ui.ignored) : ""
                 if let w = r.waiver {
-                    ign += Self.oneLine(" (waived: \(w.justification); until \(w.expires)\(w.who.map { ", \($0)" } ?? ""))")
+                    let wp = ["justification": w.justification, "expires": w.expires, "who": w.who ?? ""]
+                    ign += " " + Self.oneLine(translator(w.who == nil ? ui.waived : ui.waivedBy, wp))
                 }
-                out += "  \(label(r)) \(r.id.rightPadded(idWidth))  \(r.object.rightPadded(objWidth))  \(Self.oneLine(r.message))\(ign)\n"
+                out += "  \(label(r)) \(r.id.rightPadded(idWidth))  \(r.object.rightPadded(objWidth))  \(Self.oneLine(translator.message(r)))\(ign)\n"
                 if r.status == .fail || r.status == .warn || r.status == .error {
                     for e in r.evidence {
-                        var line = "        \(e.source): \(Self.oneLine(e.observed))"
-                        if let x = e.expected { line += " (expected: \(Self.oneLine(x)))" }
+                        var ev = ["source": e.source, "observed": Self.oneLine(e.observed)]
+                        ev["expected"] = e.expected.map(Self.oneLine)
+                        let line = "        " + translator(e.expected == nil ? ui.evidence : ui.expected, ev)
                         out += paint(line, "2") + "\n"
                     }
                     if r.status != .error && !r.remediation.isEmpty {
-                        out += "        fix: \(Self.oneLine(r.remediation))\n"
+                        out += "        " + translator(ui.fixLine, ["remediation": Self.oneLine(translator.text(r.remediation))]) + "\n"
                     }
                 }
             }
@@ -76,18 +85,19 @@ public struct TextReporter: Reporter {
         let s = report.summary
         out += "\n"
         for t in trailer(report) { out += t + (t.hasSuffix("\n") ? "" : "\n") }
-        var parts = ["\(s.pass) pass", "\(s.warn) warn", "\(s.fail) fail", "\(s.skip) skip", "\(s.error) error"]
-        if s.ignored > 0 { parts.append("\(s.ignored) ignored") }
-        if s.waived > 0 { parts.append("\(s.waived) waived") }
-        for w in report.warnings { out += paint("warning: ", "1;33") + Self.oneLine(w) + "\n" }
+        for w in report.warnings { out += paint(translator(ui.warningPrefix) + " ", "1;33") + Self.oneLine(w) + "\n" }
         let verdict: String
         switch s.exitCode {
-        case .ready: verdict = paint("READY", "1;32")
-        case .failed: verdict = paint("NOT READY", "1;31")
-        case .undecided: verdict = paint("UNDECIDED", "1;35") + " (some checks could not run)"
+        case .ready: verdict = paint(translator(ui.ready), "1;32")
+        case .failed: verdict = paint(translator(ui.notReady), "1;31")
+        case .undecided: verdict = translator(ui.undecidedWhy, ["verdict": paint(translator(ui.undecided), "1;35")])
         case .usage: verdict = ""
         }
-        out += "\(verdict): \(parts.joined(separator: ", ")) (exit \(s.exitCode.rawValue))\n"
+        let counts = ["verdict": verdict, "pass": String(s.pass), "warn": String(s.warn), "fail": String(s.fail),
+                      "skip": String(s.skip), "error": String(s.error), "ignored": String(s.ignored),
+                      "waived": String(s.waived), "exit": String(s.exitCode.rawValue)]
+        let line = s.ignored > 0 ? (s.waived > 0 ? ui.summaryIgnoredWaived : ui.summaryIgnored) : (s.waived > 0 ? ui.summaryWaived : ui.summary)
+        out += translator(line, counts) + "\n"
         return out
     }
 

@@ -1,0 +1,333 @@
+import Foundation
+@testable import SRIOVPreflight
+import Testing
+
+/// The catalogs under po/, read the way msgfmt reads them (enough of the PO syntax for our files): the tests
+/// use them in process, without a locale or a compiled .mo.
+enum PO {
+    struct Entry {
+        var context: String?
+        var id: String
+        var plural: String?
+        var strings: [String]
+        var fuzzy: Bool
+        var key: String { context.map { $0 + "\u{4}" + id } ?? id }
+    }
+
+    static func unquote(_ s: Substring) -> String {
+        var out = ""
+        var it = s.dropFirst().dropLast().makeIterator()
+        while let c = it.next() {
+            guard c == "\\", let n = it.next() else { out.append(c); continue }
+            switch n {
+            case "n": out += "\n"
+            case "t": out += "\t"
+            default: out.append(n)
+            }
+        }
+        return out
+    }
+
+    static func parse(_ text: String) -> [Entry] {
+        var entries: [Entry] = []
+        for block in text.components(separatedBy: "\n\n") {
+            var fields: [String: String] = [:]
+            var last: String?
+            var fuzzy = false
+            for line in block.split(separator: "\n") {
+                if line.hasPrefix("#,") && line.contains("fuzzy") { fuzzy = true }
+                if line.hasPrefix("#") { continue }
+                if line.hasPrefix("\""), let l = last { fields[l, default: ""] += unquote(line); continue }
+                guard let sp = line.firstIndex(of: " ") else { continue }
+                last = String(line[..<sp])
+                fields[last!] = unquote(line[line.index(after: sp)...])
+            }
+            guard let id = fields["msgid"] else { continue }
+            let strings = fields["msgstr"].map { [$0] } ?? (0..<4).compactMap { fields["msgstr[\($0)]"] }
+            entries.append(Entry(context: fields["msgctxt"], id: id, plural: fields["msgid_plural"], strings: strings, fuzzy: fuzzy))
+        }
+        return entries.filter { !$0.id.isEmpty }
+    }
+
+    static func file(_ name: String) throws -> String { try String(contentsOfFile: Paths.repo + "/po/" + name, encoding: .utf8) }
+
+    /// The Chinese translator, from po/zh_CN.po.
+    static let zh: Translator = {
+        let entries = (try? parse(file("zh_CN.po"))) ?? []
+        return Translator(language: "zh_CN", catalog: CatalogTable(entries: Dictionary(entries.map { ($0.key, $0.strings) }) { a, _ in a }))
+    }()
+}
+
+/// Han characters: what makes a line Chinese.
+func hasHan(_ s: String) -> Bool { s.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
+
+@Suite("Translations (gettext, zh_CN)")
+struct L10nTests {
+    static let update = ProcessInfo.processInfo.environment["SRIOV_UPDATE_GOLDEN"] == "1"
+
+    @Test("po/sriov-preflight.pot is what the tool's tables extract (after changing a message: make pot)")
+    func potDoesNotDrift() throws {
+        let path = Paths.repo + "/po/sriov-preflight.pot"
+        if Self.update { try POTemplate.text().write(toFile: path, atomically: true, encoding: .utf8); return }
+        let onDisk = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(onDisk == POTemplate.text(), "po/sriov-preflight.pot differs from the extraction: run `make pot` and translate")
+    }
+
+    @Test("po/zh_CN.po translates every msgid of the template, nothing fuzzy, with the same {placeholders}")
+    func catalogComplete() throws {
+        let po = PO.parse(try PO.file("zh_CN.po"))
+        let byKey = Dictionary(po.map { ($0.key, $0) }) { a, _ in a }
+        let entries = POTemplate.entries()
+        #expect(entries.count > 350)
+        for e in entries {
+            guard let t = byKey[e.msg.key] else { Issue.record("untranslated: \(e.msg.id)"); continue }
+            #expect(!t.fuzzy, "fuzzy: \(e.msg.id)")
+            #expect(!t.strings.isEmpty && t.strings.allSatisfy { !$0.isEmpty }, "empty: \(e.msg.id)")
+            for s in t.strings {
+                #expect(Set(MessageTemplate.placeholders(s)) == Set(MessageTemplate.placeholders(e.msg.id)),
+                        "placeholders differ: \(e.msg.id) → \(s)")
+            }
+        }
+        #expect(Set(po.map(\.key)) == Set(entries.map(\.msg.key)), "obsolete entries in po/zh_CN.po")
+    }
+
+    @Test("msgfmt --check --statistics: 0 untranslated, 0 fuzzy; the compiled .mo reads back as the .po",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/msgfmt"), "msgfmt missing: run `make deps` (gettext)"))
+    func msgfmt() throws {
+        let dir = temporaryDirectory("mo")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(["/usr/bin/msgfmt", "--check", "--statistics", "-o", dir + "/zh.mo", Paths.repo + "/po/zh_CN.po"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.trimmingCharacters(in: .whitespacesAndNewlines) == "\(POTemplate.entries().count) translated messages.")
+        let table = try #require(CatalogTable.mo(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/zh.mo")))))
+        for e in PO.parse(try PO.file("zh_CN.po")) { #expect(table.entries[e.key] == e.strings, "\(e.id)") }
+        #expect(table.pluralCount == 1)
+    }
+
+    @Test("every finding of every example host reads in Chinese: message, title, remediation", arguments: CatalogTests.cases)
+    func everyFinding(_ c: ExampleCase) throws {
+        let snapshot = HostSnapshot.collect(c.example.host.root(baseDir: Paths.fixtureHosts))
+        for r in Engine.run(snapshot, checks: [c.check]) {
+            let zh = PO.zh.message(r)
+            #expect(r.code.hasSuffix(".unconverted") == false, "\(r.code) has no message table")
+            #expect(zh != r.message && hasHan(zh), "\(r.code): not translated: \(zh)")
+            #expect(!zh.contains("{"), "\(r.code): placeholder left: \(zh)")
+            let used = Set(MessageTemplate.placeholders(Translator.template(code: r.code, id: r.id) ?? ""))
+            for (k, v) in r.params where used.contains(k) && !v.isEmpty && !v.contains("{") {
+                #expect(zh.contains(v), "\(r.code): param value '\(v)' missing from \(zh)")
+            }
+            #expect(hasHan(PO.zh.text(r.title)) && hasHan(PO.zh.text(r.remediation)), "\(r.id)")
+        }
+    }
+
+    @Test("the text report in Chinese: no English word of the frame left, every message translated",
+          arguments: Paths.committedFixtureHosts)
+    func textReport(_ host: String) throws {
+        let doc = GoldenTests.document(host)
+        let text = TextReporter(color: false, translator: PO.zh).render(doc)
+        let english = TextReporter(color: false, translator: .english).render(doc)
+        #expect(english == TextReporter(color: false).render(doc))
+        for word in ["READY", " pass,", " warn,", "PASS", "FAIL", "WARN", "SKIP", "(expected:", "fix: ", "cmdline:", "NICs\n"] {
+            #expect(!text.contains(word), "\(host): '\(word)' left in the Chinese report")
+        }
+        for r in doc.results { #expect(text.contains(TextReporter.oneLine(PO.zh.message(r))), "\(r.code)") }
+    }
+
+    @Test("golden Chinese text reports of the fixture hosts (Tests/Golden/zh_CN/)", arguments: Paths.committedFixtureHosts)
+    func golden(_ host: String) throws {
+        let doc = GoldenTests.document(host)
+        try GoldenTests.compare(TextReporter(color: false, translator: PO.zh).render(doc), "zh_CN/\(host).txt")
+    }
+
+    @Test("checks/zh_CN/ pages are generated from the descriptions and po/zh_CN.po (make docs)")
+    func docsDoNotDrift() throws {
+        let dir = Paths.repo + "/checks/zh_CN/"
+        for (name, text) in CheckDocs.pages(PO.zh) {
+            if Self.update { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true); try text.write(toFile: dir + name, atomically: true, encoding: .utf8); continue }
+            let onDisk = try? String(contentsOfFile: dir + name, encoding: .utf8)
+            #expect(onDisk == text, "checks/zh_CN/\(name) differs from the generated page: run `make docs`")
+        }
+        let files = (try FileManager.default.contentsOfDirectory(atPath: dir)).filter { $0.hasSuffix(".md") }
+        #expect(Set(files) == Set(CheckDocs.pages(PO.zh).map(\.0)), "stale pages in checks/zh_CN/")
+    }
+
+    @Test("the NIC table aligns by display width: a CJK character takes two columns")
+    func nicTableWidth() throws {
+        let doc = GoldenTests.document("intel-igb-ready")
+        for t in [PO.zh, Translator.english] {
+            let lines = NICTableRenderer.text(doc.nics, translator: t).split(separator: "\n").map(String.init)
+            #expect(lines.count == doc.nics.count + 1)
+            // Every column starts at the same display column on every line: the header's column starts.
+            let header = lines[0]
+            var starts: [Int] = []
+            var w = 0, prevSpace = 0
+            for ch in header {
+                if ch == " " { prevSpace += 1 } else { if prevSpace >= 2 { starts.append(w) }; prevSpace = 0 }
+                w += String(ch).displayWidth
+            }
+            for line in lines.dropFirst() {
+                for s in starts {
+                    var col = 0
+                    var before: Character = " ", at: Character = " "
+                    for ch in line {
+                        if col == s { at = ch; break }
+                        before = ch
+                        col += String(ch).displayWidth
+                    }
+                    #expect(before == " " && at != " ", "column at \(s) misaligned in '\(line)'")
+                }
+            }
+        }
+        #expect("已虚拟化".displayWidth == 8 && "SR-IOV 状态".displayWidth == 11 && "e\u{301}".displayWidth == 1)
+    }
+
+    @Test("language choice: --lang, SRIOV_PREFLIGHT_LANG, LANGUAGE (not under C), LC_ALL, LC_MESSAGES, LANG")
+    func languageChoice() {
+        func req(_ o: String?, _ env: [String: String]) -> String { L10n.requested(option: o, environment: env) }
+        #expect(req(nil, [:]) == "en")
+        #expect(req(nil, ["LANG": "zh_CN.UTF-8"]) == "zh_CN")
+        #expect(req(nil, ["LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"]) == "en")
+        #expect(req(nil, ["LANG": "en_US.UTF-8", "LC_ALL": "zh_CN.utf8"]) == "zh_CN")
+        #expect(req(nil, ["LANG": "C.UTF-8", "LANGUAGE": "fr:zh_CN:en"]) == "zh_CN")
+        #expect(req(nil, ["LANG": "zh_CN.UTF-8", "LANGUAGE": "en_US:en"]) == "en")
+        #expect(req(nil, ["LANG": "C", "LANGUAGE": "zh_CN"]) == "en")          // gettext ignores LANGUAGE under C
+        #expect(req(nil, ["LANG": "zh_TW.UTF-8"]) == "en")                     // no Traditional Chinese catalog
+        #expect(req("en", ["LANG": "zh_CN.UTF-8"]) == "en")
+        #expect(req("zh_CN", ["LANG": "C"]) == "zh_CN")
+        #expect(req(nil, ["LANG": "C", "SRIOV_PREFLIGHT_LANG": "zh"]) == "zh_CN")
+        #expect(req("zh_CN", ["SRIOV_PREFLIGHT_LANG": "en"]) == "zh_CN")
+    }
+
+    @Test("English when the catalog lacks an entry or has an empty one; a broken .mo is no catalog")
+    func fallbacks() {
+        let partial = Translator(language: "zh_CN", catalog: CatalogTable(entries: [
+            UIStrings.ui.ready.key: ["就绪"], UIStrings.ui.notReady.key: [""],
+        ]))
+        #expect(partial(UIStrings.ui.ready) == "就绪")
+        #expect(partial(UIStrings.ui.notReady) == "NOT READY")
+        #expect(partial(UIStrings.ui.undecided) == "UNDECIDED")
+        #expect(partial.plural(UIStrings.ui.fixPlanned, 2) == "2 fixes planned; nothing was changed (add --apply to make the changes)")
+        #expect(CatalogTable.mo([]) == nil && CatalogTable.mo(Array(repeating: 0xFF, count: 64)) == nil)
+        var mo: [UInt8] = [0xde, 0x12, 0x04, 0x95, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 28, 0, 0, 0, 36, 0, 0, 0, 0, 0, 0, 0, 0]
+        mo += Array(repeating: 0xFF, count: 16)
+        #expect(CatalogTable.mo(mo) == nil)
+        #expect(Translator(language: "zh_CN", catalog: nil).isEnglish)
+    }
+
+    @Test("fix texts are found again from their rendering and translated")
+    func fixTexts() {
+        let f = FixStrings.ui
+        let english = f.vfsTooMany.render(["pf": "eth0", "address": "0000:3b:00.0", "count": "9", "total": "7"])
+        #expect(MessageTemplate.match(f.vfsTooMany.id, english) == ["pf": "eth0", "address": "0000:3b:00.0", "count": "9", "total": "7"])
+        #expect(FixStrings.translate(english, PO.zh) == "eth0（0000:3b:00.0）：请求 9 个 VF，但 TotalVFs 为 7")
+        #expect(FixStrings.translate(english, .english) == english)
+        #expect(FixStrings.translate("something else entirely", PO.zh) == "something else entirely")
+        #expect(MessageTemplate.match("a {x} b {y}", "a 1 b") == nil)
+    }
+}
+
+/// The binary: --lang, the environment, gettext from the build tree or $SRIOV_PREFLIGHT_LOCALEDIR, English
+/// when there is no catalog, machine outputs the same in every language.
+@Suite("Translations: the command line", .enabled(if: FileManager.default.isExecutableFile(atPath: Paths.binary)
+    && FileManager.default.isExecutableFile(atPath: "/usr/bin/msgfmt"), "needs .build/debug/sriov-preflight and msgfmt (make deps)"))
+struct L10nCLITests {
+    /// A locale directory with po/zh_CN.po compiled (optionally with one msgid left untranslated).
+    static func localeDir(untranslating msgid: String? = nil) throws -> String {
+        let dir = temporaryDirectory("locale")
+        try FileManager.default.createDirectory(atPath: dir + "/zh_CN/LC_MESSAGES", withIntermediateDirectories: true)
+        var po = try PO.file("zh_CN.po")
+        if let msgid {
+            let marker = "msgid " + POTemplate.quote(msgid) + "\nmsgstr \""
+            let r = try #require(po.range(of: marker))
+            let end = po[r.upperBound...].firstIndex(of: "\n")!
+            po.replaceSubrange(r.upperBound..<end, with: "\"")
+        }
+        try po.write(toFile: dir + "/zh.po", atomically: true, encoding: .utf8)
+        let r = try run(["/usr/bin/msgfmt", "-o", dir + "/zh_CN/LC_MESSAGES/sriov-preflight.mo", dir + "/zh.po"])
+        #expect(r.status == 0, "\(r.err)")
+        return dir
+    }
+
+    static let host = Paths.fixtureHosts + "/intel-no-ir-hw"
+
+    @Test("--lang zh_CN under LANG=C (no zh_CN locale needed), SRIOV_PREFLIGHT_LOCALEDIR; --lang en and LANG=zh_CN.UTF-8")
+    func langOption() throws {
+        let dir = try Self.localeDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let env = ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir]
+        let zh = try run([Paths.binary, "--lang", "zh_CN", "check", "--root", Self.host, "--no-color"], env: env)
+        #expect(zh.status == 1)
+        #expect(zh.out.contains("未就绪：") && zh.out.contains("中断重映射"), "\(zh.out)")
+        #expect(zh.err.isEmpty, "\(zh.err)")
+        let after = try run([Paths.binary, "check", "--root", Self.host, "--no-color", "--lang=zh_CN"], env: env)
+        #expect(after.out == zh.out)
+        let en = try run([Paths.binary, "check", "--root", Self.host, "--no-color", "--lang", "en"],
+                         env: ["LANG": "zh_CN.UTF-8", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(en.out.contains("NOT READY:"))
+        let envZh = try run([Paths.binary, "nics", "--root", Self.host], env: ["LANG": "C.UTF-8", "LANGUAGE": "zh_CN", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(envZh.out.hasPrefix("网卡  PCI 地址"), "\(envZh.out)")
+        let explain = try run([Paths.binary, "--lang", "zh_CN", "explain", "ir.supported"], env: env)
+        #expect(explain.out.contains("为什么重要") && explain.out.contains("平台支持中断重映射"))
+    }
+
+    @Test("JSON and JUnit bytes are the same in English and Chinese")
+    func machineOutputs() throws {
+        let dir = try Self.localeDir()
+        let out = temporaryDirectory("out")
+        defer { for d in [dir, out] { try? FileManager.default.removeItem(atPath: d) } }
+        _ = try run([Paths.binary, "check", "--root", Self.host, "--json", out + "/r.json", "--output", out + "/r.txt"], env: ["LANG": "C"])
+        for format in ["json", "junit"] {
+            let c = try run([Paths.binary, "report", "--from", out + "/r.json", "--format", format], env: ["LANG": "C"])
+            let z = try run([Paths.binary, "--lang", "zh_CN", "report", "--from", out + "/r.json", "--format", format],
+                            env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+            #expect(c.out == z.out && !c.out.isEmpty, "\(format)")
+        }
+        let text = try run([Paths.binary, "--lang", "zh_CN", "report", "--from", out + "/r.json", "--no-color"],
+                           env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(hasHan(text.out))
+        let c = try run([Paths.binary, "list", "--format", "json"], env: ["LANG": "C"])
+        let z = try run([Paths.binary, "--lang", "zh_CN", "list", "--format", "json"], env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(c.out == z.out)
+    }
+
+    @Test("a missing catalog gives English (and says so for --lang); an untranslated msgid gives its English, not a crash")
+    func fallbacks() throws {
+        // A copy of the binary away from the build tree finds no catalog next to it.
+        let bin = temporaryDirectory("bin")
+        defer { try? FileManager.default.removeItem(atPath: bin) }
+        try FileManager.default.copyItem(atPath: Paths.binary, toPath: bin + "/sriov-preflight")
+        let alone = try run([bin + "/sriov-preflight", "--lang", "zh_CN", "check", "--root", Self.host, "--no-color"],
+                            env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": bin + "/nowhere"])
+        if !FileManager.default.fileExists(atPath: "/usr/share/locale/zh_CN/LC_MESSAGES/sriov-preflight.mo") {
+            #expect(alone.status == 1 && alone.out.contains("NOT READY:") && !alone.out.contains("未就绪"))
+            #expect(alone.err.contains("no zh_CN catalog"))
+        }
+        let quiet = try run([bin + "/sriov-preflight", "check", "--root", Self.host, "--no-color"],
+                            env: ["LANG": "zh_CN.UTF-8", "SRIOV_PREFLIGHT_LOCALEDIR": bin + "/nowhere"])
+        #expect(quiet.status == 1 && quiet.err.isEmpty)
+        // One msgid left untranslated: that line in English, the rest in Chinese.
+        let untranslated = UIStrings.ui.headerRoot.id
+        let dir = try Self.localeDir(untranslating: untranslated)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run([Paths.binary, "--lang", "zh_CN", "check", "--root", Self.host, "--no-color"],
+                        env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(r.status == 1)
+        #expect(r.out.contains(" — host unknown, kernel ") && r.out.contains("未就绪："), "\(r.out)")
+        let bad = try run([Paths.binary, "--lang", "xx", "list"], env: ["LANG": "C"])
+        #expect(bad.status == 0 && bad.err.contains("unknown language"))
+    }
+
+    @Test("LANG=zh_CN.UTF-8 with a private locale (localedef, LOCPATH): Chinese through the locale alone",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/i18n/locales/zh_CN")
+              && FileManager.default.isExecutableFile(atPath: "/usr/bin/localedef"), "needs localedef and the locales package's zh_CN source"))
+    func privateLocale() throws {
+        let dir = try Self.localeDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/loc", withIntermediateDirectories: true)
+        let def = try run(["/usr/bin/localedef", "-i", "zh_CN", "-f", "UTF-8", dir + "/loc/zh_CN.UTF-8"])
+        try #require(def.status == 0 || def.status == 1, "localedef: \(def.err)")
+        let r = try run([Paths.binary, "check", "--root", Self.host, "--no-color"],
+                        env: ["LOCPATH": dir + "/loc", "LANG": "zh_CN.UTF-8", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(r.out.contains("未就绪："), "\(r.out)\(r.err)")
+    }
+}
