@@ -73,17 +73,25 @@ if only == nil || only == "kernel-log" {
 }
 
 if only == "make-host", let dir = args.dropFirst().first {
-    // A synthetic host of 8 PFs × 128 VFs (each VF bound to ixgbevf, own IOMMU group), written to `dir`.
-    var host = ExampleHost.intelReady
-    for pf in 0..<8 {
-        host = host.withNIC(NICSpec().with {
-            $0.address = "0000:\(hex(0x10 + pf * 2, 2)):00.0"; $0.bridge = "0000:00:\(hex(pf + 1, 2)).0"
-            $0.netdev = "ens\(pf)f0"; $0.totalVFs = 128; $0.numVFs = 128; $0.vfOffset = 128; $0.vfStride = 1
-            $0.vfDrivers = Array(repeating: "ixgbevf", count: 128); $0.iommuGroup = String(1000 * (pf + 1))
-            $0.mac = "3c:fd:fe:a5:\(hex(pf, 2)):00"
-        })
-    }
-    do { try host.materialize(at: dir) } catch { print("cannot write \(dir): \(error)"); exit(1) }
+    // A synthetic host of PFS PFs × VFS VFs (default 8 × 128; each VF bound to ixgbevf, own IOMMU group),
+    // written to `dir`. `make-host DIR 40 124` gives ~5,000 functions.
+    let rest = Array(args.dropFirst(2))
+    let pfs = rest.first.flatMap { Int($0) } ?? 8
+    let vfs = rest.dropFirst().first.flatMap { Int($0) } ?? 128
+    guard (1...100).contains(pfs), (1...128).contains(vfs) else { print("make-host DIR [PFS 1-100] [VFS 1-128]"); exit(64) }
+    // Each NIC is built on its own small example host and written over the same directory: one example
+    // host holding every function would copy its growing node table at each step.
+    do {
+        try ExampleHost.intelReady.materialize(at: dir)
+        for pf in 0..<pfs {
+            try ExampleHost("nic-\(pf)").withNIC(NICSpec().with {
+                $0.address = "0000:\(hex(0x10 + pf * 2, 2)):00.0"; $0.bridge = "0000:00:\(hex(pf % 31 + 1, 2)).\(pf / 31)"
+                $0.netdev = "ens\(pf)f0"; $0.totalVFs = 128; $0.numVFs = vfs; $0.vfOffset = 128; $0.vfStride = 1
+                $0.vfDrivers = Array(repeating: "ixgbevf", count: vfs); $0.iommuGroup = String(1000 * (pf + 1))
+                $0.mac = "3c:fd:fe:a5:\(hex(pf, 2)):00"
+            }).materialize(at: dir)
+        }
+    } catch { print("cannot write \(dir): \(error)"); exit(1) }
     exit(0)
 }
 
