@@ -4,7 +4,7 @@ import SRIOVPreflight
 struct AggregateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aggregate",
-        abstract: "Merge many hosts' JSON reports into one fleet view: a check × host matrix, JSON or JUnit.",
+        abstract: "Merge many hosts' JSON reports into one fleet view: a check × host matrix, JSON, JUnit or HTML.",
         discussion: """
             Each report's host name is its file name without .json (the Ansible collection writes \
             results/HOST.json). A host named by --unreachable, a report file that is missing, and one that is \
@@ -17,7 +17,7 @@ struct AggregateCommand: ParsableCommand {
     @Argument(help: "JSON reports (written by `check --format json` or `--json`).")
     var reports: [String] = []
 
-    @Option(name: .long, help: "Output format on stdout (or --output): text, json, junit.")
+    @Option(name: .long, help: "Output format on stdout (or --output): text, json, junit, html (the host × check matrix as a self-contained page).")
     var format: FleetFormat = .text
 
     @Option(name: [.short, .long], help: "Write the fleet report to FILE instead of stdout.")

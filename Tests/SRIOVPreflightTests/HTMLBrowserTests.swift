@@ -37,14 +37,15 @@ struct HTMLBrowserTests {
         return (be(0), be(4))
     }
 
-    /// The pages rendered: a ready host, two not-ready hosts (one with a fix plan).
+    /// The pages rendered: a ready host, two not-ready hosts (one with a fix plan), a 4-host fleet.
     static func pages() -> [(name: String, html: String)] {
         [("intel-igb-ready", HTMLReporter().render(GoldenTests.document("intel-igb-ready"))),
          ("no-iommu", HTMLReporter().render(GoldenTests.document("no-iommu"))),
-         ("intel-intremap-off", HTMLReporter().render(GoldenTests.document("intel-intremap-off")))]
+         ("intel-intremap-off", HTMLReporter().render(GoldenTests.document("intel-intremap-off"))),
+         ("fleet-4-hosts", FleetHTMLReporter().render(FleetHTMLTests.fourHosts()))]
     }
 
-    @Test("Chromium renders the reports of a ready and of not-ready fixture hosts to PNG")
+    @Test("Chromium renders the reports of a ready and of not-ready fixture hosts, and a 4-host fleet, to PNG")
     func screenshots() throws {
         try FileManager.default.createDirectory(atPath: Self.outputDir, withIntermediateDirectories: true)
         for (name, html) in Self.pages() {

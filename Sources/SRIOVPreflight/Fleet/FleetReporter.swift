@@ -5,13 +5,14 @@ public protocol FleetReporter {
 
 /// The formats `aggregate --format` offers.
 public enum FleetFormat: String, CaseIterable, Sendable {
-    case text, json, junit
+    case text, json, junit, html
 
     public func reporter() -> any FleetReporter {
         switch self {
         case .text: return FleetTextReporter()
         case .json: return FleetJSONReporter()
         case .junit: return FleetJUnitReporter()
+        case .html: return FleetHTMLReporter()
         }
     }
 }
