@@ -10,6 +10,8 @@ BIN_DEBUG := .build/debug/sriov-preflight
 BIN_RELEASE := .build/release/sriov-preflight
 # Debian packages the build and the tests need.
 DEB_PACKAGES := libpci-dev pciutils pci.ids libxml2-dev libxml2-utils pkg-config python3-jsonschema gettext
+# What `make bench` adds: strace counts system calls, GNU time reports peak RSS.
+BENCH_PACKAGES := strace time
 # What `make html-test` adds: a headless browser, a CJK font for the Chinese report, pdftotext for the print check.
 HTML_TEST_PACKAGES := chromium fonts-wqy-microhei poppler-utils
 # What `make dist` adds: a Debian 11 root (debootstrap), rpmbuild, lintian, man for the page test.
@@ -109,6 +111,13 @@ install-locale: locale
 	  $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/sriov-preflight.mo; done
 
 bench: release
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
 	bash Benchmarks/run.sh
 
 lab: release

@@ -3,19 +3,70 @@
 # Library timings are the best of 7 runs; whole-command timings use hyperfine when it is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# SPF_BENCH_TOOL=path: measure that sriov-preflight binary instead of building the static release one.
 swift build -c release --product sriov-preflight-bench >/dev/null
-swift build -c release --static-swift-stdlib --product sriov-preflight >/dev/null
 bench=.build/release/sriov-preflight-bench
-tool=.build/release/sriov-preflight
+if [ -n "${SPF_BENCH_TOOL:-}" ]; then tool=$SPF_BENCH_TOOL; else
+  swift build -c release --static-swift-stdlib --product sriov-preflight >/dev/null
+  tool=.build/release/sriov-preflight
+fi
 echo "== library benchmarks (best of 7)"
 "$bench" kernel-log
 if [ -d ../shared/corpus/acpi ]; then "$bench" acpi ../shared/corpus/acpi; else echo "ACPI decode: ../shared/corpus/acpi not found, skipped"; fi
 
-echo "== a synthetic host of 8 PFs x 128 VFs: sriov-preflight check vs lspci -vvv on the same sysfs tree"
+echo "== synthetic hosts (N PFs x 128 VFs): sriov-preflight check vs lspci -A linux-sysfs -vvv on the same sysfs tree"
 tmp=$(mktemp -d /dev/shm/spf-bench.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$bench" make-host "$tmp/host"
-echo "functions: $(ls "$tmp/host/sys/bus/pci/devices" | wc -l)"
+REPS=${BENCH_REPS:-7}
+ms_of() {  # wall time of one run, in ms (3 decimals)
+  local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N)
+  awk "BEGIN{printf \"%.3f\", ($t1 - $t0) / 1000000}"
+}
+median() { sort -n | awk '{a[NR]=$1} END{if (NR==0) {print 0} else if (NR%2) {print a[(NR+1)/2]} else {printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}}'; }
+min_of() { sort -n | head -1; }
+syscalls_of() {  # total system calls of a command and its threads (strace -f -c)
+  command -v strace >/dev/null || { echo "-"; return; }
+  strace -f -c -o "$tmp/strace.txt" "$@" >/dev/null 2>&1 || true
+  awk '$NF=="total"{print $(NF-1) ~ /^[0-9]+$/ ? $(NF-1) : $(NF-2)}' "$tmp/strace.txt" | tail -1
+}
+rss_of() {  # peak resident set, KiB
+  if [ -x /usr/bin/time ]; then /usr/bin/time -f %M -o "$tmp/rss.txt" "$@" >/dev/null 2>&1 || true; tail -1 "$tmp/rss.txt"; else echo "-"; fi
+}
+declare -A med
+for pfs in 8 2; do
+  host="$tmp/host$pfs"
+  "$bench" make-host "$host" "$pfs"
+  n=$(ls "$host/sys/bus/pci/devices" | wc -l)
+  ours=(); theirs=()
+  for _ in $(seq "$REPS"); do   # interleaved: both see the same load
+    ours+=("$(ms_of "$tool" check --root "$host" --format json)")
+    command -v lspci >/dev/null && theirs+=("$(ms_of lspci -A linux-sysfs -O "sysfs.path=$host/sys/bus/pci" -vvv)")
+  done
+  om=$(printf '%s\n' "${ours[@]}" | median); omin=$(printf '%s\n' "${ours[@]}" | min_of)
+  med[$pfs]=$om
+  echo "-- ${pfs}x128: $n PCI functions, $REPS interleaved runs each"
+  echo "   check:      median ${om} ms (best ${omin} ms)"
+  if [ ${#theirs[@]} -gt 0 ]; then
+    lm=$(printf '%s\n' "${theirs[@]}" | median); lmin=$(printf '%s\n' "${theirs[@]}" | min_of)
+    echo "   lspci -vvv: median ${lm} ms (best ${lmin} ms)"
+    echo "   ratio check/lspci: $(awk "BEGIN{printf \"%.2f\", $om/$lm}") (median), $(awk "BEGIN{printf \"%.2f\", $omin/$lmin}") (best)  [goal <= 0.5]"
+  else
+    echo "   lspci not installed: no comparison"
+  fi
+  sc=$(syscalls_of "$tool" check --root "$host" --format json)
+  if [ "$sc" != "-" ]; then
+    lsc=$(syscalls_of lspci -A linux-sysfs -O "sysfs.path=$host/sys/bus/pci" -vvv)
+    echo "   system calls: check $sc ($(awk "BEGIN{printf \"%.1f\", $sc/$n}") per function), lspci $lsc ($(awk "BEGIN{printf \"%.1f\", $lsc/$n}") per function)  [goal <= 12]"
+  else
+    echo "   system calls: strace not installed (make bench installs it)"
+  fi
+  echo "   peak RSS: check $(rss_of "$tool" check --root "$host" --format json) KiB, lspci $(rss_of lspci -A linux-sysfs -O "sysfs.path=$host/sys/bus/pci" -vvv) KiB"
+done
+echo "-- scaling 8x128 / 2x128 (median check times): $(awk "BEGIN{printf \"%.2f\", ${med[8]}/${med[2]}}")  [goal <= 4.4]"
+"$bench" make-host "$tmp/tiny" 1 1
+tiny=(); for _ in $(seq "$REPS"); do tiny+=("$(ms_of "$tool" check --root "$tmp/tiny" --format json)"); done
+echo "-- tiny host (1 PF, 1 VF: $(ls "$tmp/tiny/sys/bus/pci/devices" | wc -l) functions): check median $(printf '%s\n' "${tiny[@]}" | median) ms (best $(printf '%s\n' "${tiny[@]}" | min_of) ms), $(syscalls_of "$tool" check --root "$tmp/tiny" --format json) system calls, peak RSS $(rss_of "$tool" check --root "$tmp/tiny" --format json) KiB"
+
 time_of() {  # best of 5 wall-clock runs, in ms
   local best=999999
   for _ in 1 2 3 4 5; do
@@ -24,13 +75,6 @@ time_of() {  # best of 5 wall-clock runs, in ms
   done
   echo "$best"
 }
-ours=$(time_of "$tool" check --root "$tmp/host" --format json)
-if command -v lspci >/dev/null; then
-  theirs=$(time_of lspci -A linux-sysfs -O "sysfs.path=$tmp/host/sys/bus/pci" -vvv)
-  echo "sriov-preflight check: ${ours} ms; lspci -vvv: ${theirs} ms; ratio lspci/ours: $(awk "BEGIN{printf \"%.2f\", $theirs/($ours>0?$ours:1)}")"
-else
-  echo "sriov-preflight check: ${ours} ms (lspci not installed: no comparison)"
-fi
 
 echo "== support bundles of the shared hosts (goal: < 1 s and < 2 MB each)"
 if [ -d ../shared/hosts ]; then
