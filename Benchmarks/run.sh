@@ -27,10 +27,11 @@ min_of() { sort -n | head -1; }
 syscalls_of() {  # total system calls of a command and its threads (strace -f -c)
   command -v strace >/dev/null || { echo "-"; return; }
   strace -f -c -o "$tmp/strace.txt" "$@" >/dev/null 2>&1 || true
-  awk '$NF=="total"{print $(NF-1) ~ /^[0-9]+$/ ? $(NF-1) : $(NF-2)}' "$tmp/strace.txt" | tail -1
+  awk '$NF=="total"{print $4}' "$tmp/strace.txt" | tail -1
 }
-rss_of() {  # peak resident set, KiB
-  if [ -x /usr/bin/time ]; then /usr/bin/time -f %M -o "$tmp/rss.txt" "$@" >/dev/null 2>&1 || true; tail -1 "$tmp/rss.txt"; else echo "-"; fi
+rss_of() {  # peak resident set in KiB, and CPU time (user + system: steadier than wall time on a busy machine)
+  if [ -x /usr/bin/time ]; then /usr/bin/time -f "%M %U %S" -o "$tmp/rss.txt" "$@" >/dev/null 2>&1 || true
+    tail -1 "$tmp/rss.txt" | awk '{printf "%s KiB (CPU %.2f s)", $1, $2 + $3}'; else echo "-"; fi
 }
 declare -A med
 for pfs in 8 2; do
@@ -60,12 +61,12 @@ for pfs in 8 2; do
   else
     echo "   system calls: strace not installed (make bench installs it)"
   fi
-  echo "   peak RSS: check $(rss_of "$tool" check --root "$host" --format json) KiB, lspci $(rss_of lspci -A linux-sysfs -O "sysfs.path=$host/sys/bus/pci" -vvv) KiB"
+  echo "   peak RSS: check $(rss_of "$tool" check --root "$host" --format json), lspci $(rss_of lspci -A linux-sysfs -O "sysfs.path=$host/sys/bus/pci" -vvv)"
 done
 echo "-- scaling 8x128 / 2x128 (median check times): $(awk "BEGIN{printf \"%.2f\", ${med[8]}/${med[2]}}")  [goal <= 4.4]"
 "$bench" make-host "$tmp/tiny" 1 1
 tiny=(); for _ in $(seq "$REPS"); do tiny+=("$(ms_of "$tool" check --root "$tmp/tiny" --format json)"); done
-echo "-- tiny host (1 PF, 1 VF: $(ls "$tmp/tiny/sys/bus/pci/devices" | wc -l) functions): check median $(printf '%s\n' "${tiny[@]}" | median) ms (best $(printf '%s\n' "${tiny[@]}" | min_of) ms), $(syscalls_of "$tool" check --root "$tmp/tiny" --format json) system calls, peak RSS $(rss_of "$tool" check --root "$tmp/tiny" --format json) KiB"
+echo "-- tiny host (1 PF, 1 VF: $(find "$tmp/tiny/sys" -name config | wc -l) functions): check median $(printf '%s\n' "${tiny[@]}" | median) ms (best $(printf '%s\n' "${tiny[@]}" | min_of) ms), $(syscalls_of "$tool" check --root "$tmp/tiny" --format json) system calls, peak RSS $(rss_of "$tool" check --root "$tmp/tiny" --format json)"
 
 time_of() {  # best of 5 wall-clock runs, in ms
   local best=999999

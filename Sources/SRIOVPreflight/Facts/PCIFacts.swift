@@ -161,7 +161,8 @@ public struct PCIFacts: Sendable {
         f.virtfns = virtfns.sorted { $0.0 < $1.0 }.map(\.1)
         f.physfn = link("physfn")
         if entries.contains("net") { f.netdevs = root.entries("\(path)/net") }
-        if let text = text("resource") {
+        // The BARs are a PF's question (its IOV BARs, lines 7–12): a VF's `resource` is not read.
+        if f.physfn == nil, let text = text("resource") {
             for (i, line) in text.utf8.split(separator: 0x0A).enumerated() {
                 let v = line.split(separator: 0x20).compactMap { w -> UInt64? in
                     let digits = w.starts(with: "0x".utf8) ? w.dropFirst(2) : w[...]

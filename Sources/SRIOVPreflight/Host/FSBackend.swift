@@ -183,10 +183,13 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
             if fstat(fd, &st) != 0 { return .failure(.fromErrno(errno)) }
             if let e = Self.notRegular(st.st_mode) { return .failure(e) }
         }
+        // A regular file on a disk (a capture, a bundle, sysfs `config`) tells its size: a read that has it
+        // all is done without the read that returns 0. sysfs text attributes and proc files say 4096 or 0.
+        let known = !device && st.st_size > 0 ? Int(st.st_size) : Int.max
         var out: [UInt8] = []
         // Most host files (sysfs attributes, proc entries) are small: one 4 KiB stack chunk at a time.
         let failure: FSError? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk in
-            while out.count < limit {
+            while out.count < limit && out.count < known {
                 let want = min(chunk.count, limit - out.count)
                 let n = Glibc.read(fd, chunk.baseAddress, want)
                 if n < 0 {

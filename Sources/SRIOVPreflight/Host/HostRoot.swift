@@ -15,6 +15,10 @@ public final class HostRoot: @unchecked Sendable {
     /// path the facts asked for). False for a capture, where absence means "not in this evidence".
     public let absenceIsVerdict: Bool
     private var dirCache: [String: Result<String, FSError>] = [:]
+    /// What the walk learnt of a path: a directory stays one, a link keeps its target for the run (each is
+    /// asked of the backend, and recorded, once; not asked again per function, per group, per attribute).
+    private enum Known { case directory, link(String) }
+    private var known: [String: Known] = [:]
     private let lock = Lock(())
 
     public static let maxLinkHops = 40
@@ -115,13 +119,23 @@ public final class HostRoot: @unchecked Sendable {
             let isLast = pending.isEmpty
             if isLast && !followLast { break }
             let p = stack.joined(separator: "/")
-            guard let kind = backend.kind(p) else { return .failure(.missing) }
             var target: String?
+            switch lock.locked({ known[p] }) {
+            case .directory?: continue
+            case .link(let t)?: target = t
+            case nil: break
+            }
+            if target == nil {
+            guard let kind = backend.kind(p) else { return .failure(.missing) }
             switch kind {
-            case .directory, .other:
+            case .directory:
+                lock.locked { known[p] = .directory }
+                continue
+            case .other:
                 continue
             case .link:
                 guard let t = backend.readLink(p) else { return .failure(.missing) }
+                lock.locked { known[p] = .link(t) }
                 target = t
             case .file:
                 if isLast && !lastFileMayBeLink { continue }
@@ -132,6 +146,7 @@ public final class HostRoot: @unchecked Sendable {
                 } else {
                     return .failure(.notADirectory)
                 }
+            }
             }
             guard let t = target else { continue }
             hops += 1
@@ -279,6 +294,9 @@ public final class HostRoot: @unchecked Sendable {
         case .failure(let e): unresolved(p, .link, e); return nil
         }
         let full = d.isEmpty ? name : d + "/" + name
+        if case .link(let t)? = lock.locked({ known[full] }) { return t }
+        // readlink first: a real link (driver, iommu_group, physfn) needs no lstat before it.
+        if let t = backend.readLink(full) { return t }
         switch backend.kind(full) {
         case .link?: return backend.readLink(full)
         case .file?: return flattenedLink(full)
