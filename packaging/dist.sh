@@ -240,10 +240,15 @@ gen_man() { # CONFIG DEST
     python3 packaging/manpages.py "$out" "$2" "$VERSION"
 }
 
+# The message catalogs (po/LANG.po → LANG): compiled from the .po with msgfmt --check.
+langs() { local p; for p in po/*.po; do [ -e "$p" ] && basename "$p" .po; done; }
+
 # The files every form installs, under ROOT/PREFIX: the binary, the man pages (gzip), the bash, zsh and fish
-# completions, the check pages. ZSHDIR: Debian's vendor-completions or the site-functions of the others.
-stage_tree() { # ROOT PREFIX BINARY MANDIR ZSHDIR
-    local root=$1 prefix=$2 bin=$3 mandir=$4 zshdir=$5 p
+# completions, the check pages, the message catalogs, the metrics service and timer. ZSHDIR: Debian's
+# vendor-completions or the site-functions of the others. UNITDIR: where packages put systemd units (absolute,
+# under ROOT); empty: the units go with the docs as examples (tarball, make install: PREFIX may not be /usr).
+stage_tree() { # ROOT PREFIX BINARY MANDIR ZSHDIR [UNITDIR]
+    local root=$1 prefix=$2 bin=$3 mandir=$4 zshdir=$5 unitdir=${6:-} p l
     local d=$root$prefix
     [ -n "$root" ] || die "stage_tree: empty root"
     install -d -m 0755 "$d/bin" "$d/share/man/man1" "$d/share/bash-completion/completions" "$d/$zshdir" \
@@ -255,13 +260,25 @@ stage_tree() { # ROOT PREFIX BINARY MANDIR ZSHDIR
     "$bin" --generate-completion-script zsh >"$d/$zshdir/_$NAME"
     "$bin" --generate-completion-script fish >"$d/share/fish/vendor_completions.d/$NAME.fish"
     install -m 0644 checks/*.md "$d/share/doc/$NAME/checks/"
+    for l in $(langs); do
+        install -d -m 0755 "$d/share/locale/$l/LC_MESSAGES"
+        msgfmt --check -o "$d/share/locale/$l/LC_MESSAGES/$NAME.mo" "po/$l.po"
+        chmod 0644 "$d/share/locale/$l/LC_MESSAGES/$NAME.mo"
+    done
+    if [ -n "$unitdir" ]; then
+        install -d -m 0755 "$root$unitdir"
+        install -m 0644 dist/systemd/$NAME-metrics.service dist/systemd/$NAME-metrics.timer "$root$unitdir/"
+    else
+        install -d -m 0755 "$d/share/doc/$NAME/systemd"
+        install -m 0644 dist/systemd/$NAME-metrics.service dist/systemd/$NAME-metrics.timer "$d/share/doc/$NAME/systemd/"
+    fi
     chmod 0644 "$d"/share/man/man1/$NAME*.gz "$d/share/bash-completion/completions/$NAME" "$d/$zshdir/_$NAME" \
         "$d/share/fish/vendor_completions.d/$NAME.fish"
 }
 
 # What stage_tree puts under PREFIX, sorted (for the tests).
-expected_files() { # PREFIX ZSHDIR MANDIR
-    local prefix=$1 zshdir=$2 mandir=$3 p
+expected_files() { # PREFIX ZSHDIR MANDIR [UNITDIR]
+    local prefix=$1 zshdir=$2 mandir=$3 unitdir=${4:-} p l
     {
         echo "$prefix/bin/$NAME"
         for p in "$mandir"/*.1; do echo "$prefix/share/man/man1/$(basename "$p").gz"; done
@@ -269,10 +286,16 @@ expected_files() { # PREFIX ZSHDIR MANDIR
         echo "$prefix/$zshdir/_$NAME"
         echo "$prefix/share/fish/vendor_completions.d/$NAME.fish"
         for p in checks/*.md; do echo "$prefix/share/doc/$NAME/checks/$(basename "$p")"; done
+        for l in $(langs); do echo "$prefix/share/locale/$l/LC_MESSAGES/$NAME.mo"; done
+        for p in service timer; do
+            if [ -n "$unitdir" ]; then echo "$unitdir/$NAME-metrics.$p"; else echo "$prefix/share/doc/$NAME/systemd/$NAME-metrics.$p"; fi
+        done
     } | sort
 }
 
-maintainer() { git log --reverse --format='%an <%ae>' 2>/dev/null | head -1 | grep . || echo "sriov-preflight maintainers <root@localhost>"; }
+# (the first author; tail reads the whole log: head would close the pipe and, under pipefail, git's SIGPIPE
+# would add the fallback as a second line)
+maintainer() { local m; m=$(git log --format='%an <%ae>' 2>/dev/null | tail -n 1); echo "${m:-sriov-preflight maintainers <root@localhost>}"; }
 DESCRIPTION="tells whether a Linux host is ready for SR-IOV NIC virtualization"
 LONG_DESCRIPTION="sriov-preflight reads a host (or a captured host root, or a support
 bundle) and checks what SR-IOV NIC virtualization needs: CPU and firmware
@@ -281,19 +304,23 @@ VFs and bonds. Each result names its evidence; the report is text, JSON,
 JUnit or Prometheus metrics. One binary: nothing needed beyond glibc 2.17
 and libgcc_s."
 
-WORK=$CACHE/work
+# Per checkout (not in the shared cache): two checkouts building at once must not share a staging tree.
+WORK=$REPO/.build/dist-work
 MAN=$WORK/man
 DEB=$OUT/${NAME}_${VERSION}_amd64.deb
 RPM=$OUT/$NAME-$VERSION.x86_64.rpm
 TGZ=$OUT/$NAME-$VERSION-linux-x86_64.tar.gz
 DEB_ZSH=share/zsh/vendor-completions
 OTHER_ZSH=share/zsh/site-functions
+# systemd units: Debian 12's packages keep them under /lib (lintian), RPM distributions under /usr/lib.
+DEB_UNITS=/lib/systemd/system
+RPM_UNITS=/usr/lib/systemd/system
 
 make_deb() {
     local root=$WORK/deb
     local doc=$root/usr/share/doc/$NAME
     rm -rf "$root"
-    stage_tree "$root" /usr "$OUT/$NAME" "$MAN" "$DEB_ZSH"
+    stage_tree "$root" /usr "$OUT/$NAME" "$MAN" "$DEB_ZSH" "$DEB_UNITS"
     # Debian policy: every package carries its copyright file and (native package) changelog.
     {
         echo "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
@@ -301,7 +328,8 @@ make_deb() {
         echo "Comment: built by packaging/dist.sh from the project's sources. Linked statically:"
         echo " libpci (pciutils, GPL-2+) and libxml2 (MIT), from Debian's sources; the Swift runtime"
         echo " (Apache-2.0 with Runtime Library Exception); GCC 10's libstdc++ (GPL-3+ with the GCC"
-        echo " Runtime Library Exception)."
+        echo " Runtime Library Exception). The GNU GPL texts: /usr/share/common-licenses/GPL-2 and"
+        echo " /usr/share/common-licenses/GPL-3."
         echo ""
         echo "Files: *"
         echo "Copyright: $(date -u -d "@$(epoch)" +%Y) $(maintainer)"
@@ -325,7 +353,7 @@ make_deb() {
         echo "Description: $DESCRIPTION"
         sed 's/^/ /' <<<"$LONG_DESCRIPTION"
     } >"$root/DEBIAN/control"
-    (cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
+    (cd "$root" && find usr lib -type f -print0 2>/dev/null | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
     chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
     find "$root" -exec touch -h -d "@$(epoch)" {} +
     SOURCE_DATE_EPOCH=$(epoch) dpkg-deb --root-owner-group -Zxz --build "$root" "$DEB" >/dev/null
@@ -334,7 +362,7 @@ make_deb() {
 make_rpm() {
     local top=$WORK/rpm stage=$WORK/rpm-stage
     rm -rf "$top" "$stage" && mkdir -p "$top"/{BUILD,RPMS,SPECS,SOURCES,SRPMS}
-    stage_tree "$stage" /usr "$OUT/$NAME" "$MAN" "$OTHER_ZSH"
+    stage_tree "$stage" /usr "$OUT/$NAME" "$MAN" "$OTHER_ZSH" "$RPM_UNITS"
     {
         echo "Name: $NAME"
         echo "Version: $VERSION"
@@ -448,7 +476,7 @@ test_completions() {
 LINTIAN_EXPLAINED="embedded-library"
 test_deb() {
     local got want tags t
-    want=$({ expected_files /usr "$DEB_ZSH" "$MAN"; echo "/usr/share/doc/$NAME/changelog.gz"; echo "/usr/share/doc/$NAME/copyright"; } | sort)
+    want=$({ expected_files /usr "$DEB_ZSH" "$MAN" "$DEB_UNITS"; echo "/usr/share/doc/$NAME/changelog.gz"; echo "/usr/share/doc/$NAME/copyright"; } | sort)
     got=$(dpkg-deb -c "$DEB" | awk '$1 !~ /^d/ {print $6}' | sed 's,^\.,,' | sort)
     same_list ".deb" "$want" "$got"
     t=$(dpkg-deb -f "$DEB" Depends)
@@ -468,7 +496,7 @@ test_deb() {
 
 test_rpm() {
     local want got req bad d=$WORK/rpmroot
-    want=$({ expected_files /usr "$OTHER_ZSH" "$MAN"; echo "/usr/share/doc/$NAME"; echo "/usr/share/doc/$NAME/checks"; } | sort)
+    want=$({ expected_files /usr "$OTHER_ZSH" "$MAN" "$RPM_UNITS"; echo "/usr/share/doc/$NAME"; echo "/usr/share/doc/$NAME/checks"; } | sort)
     got=$(rpm -qpl "$RPM" 2>/dev/null | sort)
     same_list "rpm -qpl" "$want" "$got"
     req=$(rpm -qp --requires "$RPM" 2>/dev/null)
@@ -554,6 +582,10 @@ test_chroot() {
         fi
     done
     ok "Debian 11 chroot: check --root, bundle, check --bundle on $n fixture hosts: same exit codes and JSON as here"
+    # The installed catalog: Chinese text from the package's /usr/share/locale, under a C locale too.
+    b=$(in_root env LANG=C "/usr/bin/$NAME" --lang zh_CN check --root "$hosts/intel-igb-ready" 2>/dev/null || true)
+    if grep -q '就绪' <<<"$b"; then ok "Debian 11 chroot: --lang zh_CN speaks Chinese from /usr/share/locale"
+    else fail "Debian 11 chroot: --lang zh_CN gave no Chinese text: $(head -3 <<<"$b")"; fi
     # pci.ids where RHEL and Fedora keep it, then none at all (IDs instead of names).
     h=intel-igb-ready
     mkdir -p "$TROOT/usr/share/hwdata" && mv "$TROOT/usr/share/misc/pci.ids" "$TROOT/usr/share/hwdata/pci.ids"
