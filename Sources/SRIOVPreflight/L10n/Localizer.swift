@@ -223,6 +223,9 @@ public enum L10n {
         return env
     }
 
+    /// Where this tool's own binary is installed (to find its catalogs in `<prefix>/share/locale`). This is the
+    /// running tool, not evidence about the checked host: it is deliberately outside `--root`, like the tool's
+    /// own pci.ids fallback, and nothing read here enters a report or a bundle.
     public static func executablePath() -> String? {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
