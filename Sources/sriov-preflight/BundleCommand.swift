@@ -7,19 +7,17 @@ import SRIOVPreflight
 struct BundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundle",
-        abstract: "Write a support bundle: the files the checks read, the reports and a manifest, as a .tar.gz.",
-        discussion: """
-            Replay it with `sriov-preflight check --bundle FILE`. With --redact, hostnames, MAC and IP \
-            addresses and serial numbers are replaced by tokens; the mapping is written to \
-            FILE.redaction-map.json beside the bundle, never into it.
-            """)
+        abstract: tr(cli.bundleAbstract),
+        discussion: tr(cli.bundleDiscussion))
+
+    @OptionGroup var language: LanguageOptions
 
     @OptionGroup var rootOptions: RootOptions
 
-    @Option(name: [.short, .long], help: "Bundle file to write (default: sriov-preflight-bundle.tar.gz).")
+    @Option(name: [.short, .long], help: ArgumentHelp(tr(cli.bundleOutput)))
     var output: String = "sriov-preflight-bundle.tar.gz"
 
-    @Flag(name: .long, help: "Replace hostnames, MAC/IP addresses and serial numbers by tokens.")
+    @Flag(name: .long, help: ArgumentHelp(tr(cli.bundleRedact)))
     var redact = false
 
     func run() throws {
@@ -27,16 +25,18 @@ struct BundleCommand: ParsableCommand {
         let summary: SupportBundle.Summary
         do {
             summary = try SupportBundle.create(root: rootOptions.hostRoot(), output: output, redact: redact) { step in
-                if tty { printError("bundle: \(step)…") }
+                if tty { printError(tr(cli.bundleStep, ["step": step])) }
             }
         } catch let e as BundleError {
-            printError("sriov-preflight bundle: \(e)")
+            printError(tr(cli.commandProblem, ["command": "bundle", "problem": "\(e)"]))
             throw ExitCode(1)
         }
-        var line = "wrote \(summary.output): \(summary.files) files, \(summary.bytes) bytes"
-        line += " in \(Int(summary.durationMs.rounded())) ms"
-        if summary.unreadable > 0 { line += "; \(summary.unreadable) unreadable (see MANIFEST.json)" }
-        if let map = summary.redactionMap { line += "; redaction map: \(map)" }
-        print(line)
+        var p = ["file": summary.output, "files": "\(summary.files)", "bytes": "\(summary.bytes)",
+                 "ms": "\(Int(summary.durationMs.rounded()))", "unreadable": "\(summary.unreadable)"]
+        if let map = summary.redactionMap { p["map"] = map }
+        let m = summary.unreadable > 0
+            ? (summary.redactionMap == nil ? cli.bundleWroteUnreadable : cli.bundleWroteUnreadableMap)
+            : (summary.redactionMap == nil ? cli.bundleWrote : cli.bundleWroteMap)
+        print(tr(m, p))
     }
 }

@@ -4,54 +4,56 @@ import SRIOVPreflight
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check this host (or a captured host root) and report what is ready and what is not.")
+        abstract: tr(cli.checkAbstract))
+
+    @OptionGroup var language: LanguageOptions
 
     @OptionGroup var rootOptions: RootOptions
 
-    @Option(name: .long, help: "Replay a support bundle (.tar.gz written by `sriov-preflight bundle`).")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.checkBundle)))
     var bundle: String?
 
-    @Option(name: .long, help: "Report format on stdout (or --output): text, json, junit, prometheus, html.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.reportFormatHelp)))
     var format: ReportFormat = .text
 
-    @Option(name: [.short, .long], help: "Write the report to FILE instead of stdout.")
+    @Option(name: [.short, .long], help: ArgumentHelp(tr(cli.reportOutputHelp)))
     var output: String?
 
-    @Option(name: .long, help: "Also write a JSON report to FILE.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.checkJSON)))
     var json: String?
 
-    @Option(name: .long, help: "Also write a JUnit XML report to FILE.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.checkJUnit)))
     var junit: String?
 
-    @Option(name: .long, help: "Also write Prometheus metrics to FILE (atomically: temporary file beside it, fsync, rename).")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.checkPrometheus)))
     var prometheus: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Also write Prometheus metrics to DIR/\(PrometheusReporter.fileName) for node_exporter's textfile collector.",
-        discussion: "Debian's prometheus-node-exporter reads \(PrometheusReporter.debianTextfileDirectory).",
+        tr(cli.checkTextfileDir, ["file": PrometheusReporter.fileName]),
+        discussion: tr(cli.checkTextfileDirMore, ["dir": PrometheusReporter.debianTextfileDirectory]),
         valueName: "DIR"))
     var textfileDir: String?
 
-    @Option(name: .long, help: "Also write a self-contained HTML report to FILE.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.checkHTML)))
     var html: String?
 
-    @Option(name: .long, parsing: .singleValue, help: "Run only these checks or categories (comma-separated).")
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(tr(cli.checkOnly)))
     var only: [String] = []
 
     @Option(name: .long, parsing: .singleValue,
-            help: "Ignore results: ID, ID@OBJECT or CATEGORY (comma-separated), or 'all'.")
+            help: ArgumentHelp(tr(cli.checkIgnore)))
     var ignore: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
-        "Waive known exceptions listed in FILE (TOML: [[waiver]] check, justification, expires, who).",
-        discussion: "A waived result keeps its status, is marked waived and does not count against readiness until the end (UTC) of its expires day; an expired waiver has no effect and gives a warning.",
+        tr(cli.checkWaivers),
+        discussion: tr(cli.checkWaiversMore),
         valueName: "FILE"))
     var waivers: String?
 
-    @Flag(name: .long, help: "Warnings count as failures (exit 1; JUnit failures).")
+    @Flag(name: .long, help: ArgumentHelp(tr(cli.checkStrict)))
     var strict = false
 
-    @Flag(name: .long, help: "Never colour the text report.")
+    @Flag(name: .long, help: ArgumentHelp(tr(cli.noColorHelp)))
     var noColor = false
 
     func validate() throws {
@@ -61,7 +63,7 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
         if bundle != nil && rootOptions.root != "/" {
-            throw ValidationError("--bundle and --root cannot be combined")
+            throw ValidationError(tr(cli.checkBundleAndRoot))
         }
     }
 
@@ -75,7 +77,7 @@ struct CheckCommand: ParsableCommand {
             do {
                 waiverList = try WaiverFile.load(waivers)
             } catch {
-                printError("sriov-preflight check: --waivers \(error)")
+                printError(tr(cli.checkWaiverFile, ["problem": "\(error)"]))
                 throw ExitCode(64)
             }
         }
@@ -86,7 +88,7 @@ struct CheckCommand: ParsableCommand {
             do {
                 unpacked = try SupportBundle.unpack(bundle)
             } catch let e as BundleError {
-                printError("sriov-preflight check: \(e)")
+                printError(tr(cli.commandProblem, ["command": "check", "problem": "\(e)"]))
                 throw ExitCode(64)
             }
             root = SupportBundle.root(ofUnpacked: unpacked!)
@@ -95,7 +97,7 @@ struct CheckCommand: ParsableCommand {
         var (report, _) = Report.run(root: root, selection: selection, strict: strict,
                                      source: bundle != nil ? .bundle : nil)
         if let waivers { report.apply(waiverList, file: waivers, now: report.timings.startedAt) }
-        for w in report.warnings { printError("sriov-preflight check: warning: \(w)") }
+        for w in report.warnings { printError(tr(cli.checkWarning, ["warning": L10n.current.warning(w)])) }
         let toTTY = output == nil || output == "-"
         let color = !noColor && toTTY && Terminal.supportsColor(fd: 1)
         try writeOutput(try format.reporter(color: color).render(report), to: output)

@@ -4,7 +4,7 @@ import SRIOVPreflight
 
 /// `decode dmar` and `decode ivrs`: a support engineer's view of a table (default: the host's own under --root).
 struct DecodeACPICommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "acpi", abstract: "Decode ACPI DMAR or IVRS tables.", shouldDisplay: false)
+    static let configuration = CommandConfiguration(commandName: "acpi", abstract: tr(cli.decodeACPIAbstract), shouldDisplay: false)
 
     static func run(kind: ACPITableKind, files: [String], root: RootOptions, format: OutputFormat) throws {
         let paths = files.isEmpty ? [nil] : files.map { Optional($0) }
@@ -16,7 +16,7 @@ struct DecodeACPICommand: ParsableCommand {
                 do {
                     bytes = try FileInput.read(path, limit: FileInput.reportLimit)
                 } catch {
-                    throw ValidationError("cannot read \(path): \(error)")
+                    throw ValidationError(tr(cli.cannotRead, ["file": path, "problem": "\(error)"]))
                 }
             } else {
                 switch root.hostRoot().read("sys/firmware/acpi/tables/\(kind.signature)", limit: 1 << 20) {
@@ -27,7 +27,7 @@ struct DecodeACPICommand: ParsableCommand {
             if AcpidumpText.looks(bytes) {
                 // acpidump text (what customers are usually asked for): pick the table out of it.
                 guard let t = AcpidumpText.table(kind.signature, in: bytes) else {
-                    printError("\(label): acpidump text holds no \(kind.signature) table")
+                    printError(tr(cli.decodeNoTable, ["file": label, "table": kind.signature]))
                     failed = true
                     continue
                 }
@@ -48,17 +48,21 @@ struct DecodeACPICommand: ParsableCommand {
 }
 
 struct DecodeDMARCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dmar", abstract: "Decode Intel VT-d DMAR tables (default: the host's own).")
+    static let configuration = CommandConfiguration(commandName: "dmar", abstract: tr(cli.decodeDMARAbstract))
+
+    @OptionGroup var language: LanguageOptions
     @OptionGroup var rootOptions: RootOptions
-    @Argument(help: "Table files (raw binary, as in /sys/firmware/acpi/tables, or acpidump text).") var files: [String] = []
-    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    @Argument(help: ArgumentHelp(tr(cli.decodeFiles))) var files: [String] = []
+    @Option(name: .long, help: ArgumentHelp(tr(cli.formatTextJSON))) var format: OutputFormat = .text
     func run() throws { try DecodeACPICommand.run(kind: .dmar, files: files, root: rootOptions, format: format) }
 }
 
 struct DecodeIVRSCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ivrs", abstract: "Decode AMD-Vi IVRS tables (default: the host's own).")
+    static let configuration = CommandConfiguration(commandName: "ivrs", abstract: tr(cli.decodeIVRSAbstract))
+
+    @OptionGroup var language: LanguageOptions
     @OptionGroup var rootOptions: RootOptions
-    @Argument(help: "Table files (raw binary, as in /sys/firmware/acpi/tables, or acpidump text).") var files: [String] = []
-    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    @Argument(help: ArgumentHelp(tr(cli.decodeFiles))) var files: [String] = []
+    @Option(name: .long, help: ArgumentHelp(tr(cli.formatTextJSON))) var format: OutputFormat = .text
     func run() throws { try DecodeACPICommand.run(kind: .ivrs, files: files, root: rootOptions, format: format) }
 }

@@ -3,6 +3,6 @@ import ArgumentParser
 struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
-        abstract: "A support engineer's view of the raw evidence: PCI capabilities, ACPI DMAR and IVRS tables.",
+        abstract: tr(cli.decodeAbstract),
         subcommands: [DecodePCICommand.self, DecodeDMARCommand.self, DecodeIVRSCommand.self])
 }

@@ -3,14 +3,16 @@ import SRIOVPreflight
 
 struct DecodePCICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pci", abstract: "The SR-IOV, ARI and ACS capabilities of each PCI function, as lspci -vvv shows them.")
+        commandName: "pci", abstract: tr(cli.decodePCIAbstract))
+
+    @OptionGroup var language: LanguageOptions
 
     @OptionGroup var rootOptions: RootOptions
 
-    @Option(name: .long, help: "Read an `lspci -xxxx` dump instead of the host root.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.decodePCIDump)))
     var dump: String?
 
-    @Option(name: .long, help: "text or json.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.formatTextJSON)))
     var format: OutputFormat = .text
 
     func run() throws {

@@ -4,19 +4,21 @@ import SRIOVPreflight
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "What changed between two reports (JSON reports or support bundles): of one host over time, or of two hosts.",
-        discussion: "Newly failing and fixed results, other changes, objects (NICs, VFs) that appeared or are gone, the NIC inventory, host facts (kernel, command line, CPU) and the checksums of firmware tables and boot configuration. Exit 1 when something newly fails, 0 otherwise, 64 when a file is not a report this version reads.")
+        abstract: tr(cli.diffAbstract),
+        discussion: tr(cli.diffDiscussion))
 
-    @Argument(help: "The earlier report (JSON, or a bundle .tar.gz).")
+    @OptionGroup var language: LanguageOptions
+
+    @Argument(help: ArgumentHelp(tr(cli.diffOld)))
     var old: String
 
-    @Argument(help: "The later report (JSON, or a bundle .tar.gz).")
+    @Argument(help: ArgumentHelp(tr(cli.diffNew)))
     var new: String
 
-    @Option(name: .long, help: "Format: text or json.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.diffFormat)))
     var format: DiffFormat = .text
 
-    @Option(name: [.short, .long], help: "Write the diff to FILE instead of stdout.")
+    @Option(name: [.short, .long], help: ArgumentHelp(tr(cli.diffOutput)))
     var output: String?
 
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -27,7 +29,7 @@ struct DiffCommand: ParsableCommand {
             do {
                 docs.append(try ReportDocument.load(reportOrBundle: path))
             } catch {
-                printError("sriov-preflight diff: \(path): \(error)")
+                printError(tr(cli.commandFileProblem, ["command": "diff", "file": path, "problem": "\(error)"]))
                 throw ExitCode(64)
             }
         }

@@ -7,33 +7,35 @@ import SRIOVPreflight
 struct DocsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docs",
-        abstract: "Write one Markdown page per check (the repository's checks/ folder), in English and in every language with a catalog (checks/zh_CN/).")
+        abstract: tr(cli.docsAbstract))
 
-    @Option(name: .long, help: "Directory to write the pages to.")
+    @OptionGroup var language: LanguageOptions
+
+    @Option(name: .long, help: ArgumentHelp(tr(cli.docsOutput)))
     var output: String = "checks"
 
-    @Option(name: .long, help: "Also write the gettext template (po/sriov-preflight.pot) to FILE.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.docsPot)))
     var pot: String?
 
     func run() throws {
         for (name, text) in CheckDocs.pages() {
             try FileOutput.write(text, to: output + "/" + name)
         }
-        print("wrote \(Checks.all.count + 1) pages to \(output)/")
+        print(tr(cli.docsWrote, ["count": "\(Checks.all.count + 1)", "dir": output + "/"]))
         for language in L10n.catalogs {
             guard let t = L10n.translator(for: language, environment: L10n.processEnvironment()) else {
-                printError("no \(language) catalog found (run `make locale`): \(output)/\(language)/ not written")
+                printError(tr(cli.docsNoCatalog, ["language": language, "dir": "\(output)/\(language)/"]))
                 continue
             }
             _ = mkdir(output + "/" + language, 0o755)
             for (name, text) in CheckDocs.pages(t) {
                 try FileOutput.write(text, to: output + "/" + language + "/" + name)
             }
-            print("wrote \(Checks.all.count + 1) pages to \(output)/\(language)/")
+            print(tr(cli.docsWrote, ["count": "\(Checks.all.count + 1)", "dir": "\(output)/\(language)/"]))
         }
         if let pot {
             try FileOutput.write(POTemplate.text(), to: pot)
-            print("wrote \(POTemplate.entries().count) msgids to \(pot)")
+            print(tr(cli.docsWrotePot, ["count": "\(POTemplate.entries().count)", "file": pot]))
         }
     }
 }

@@ -3,13 +3,15 @@ import SRIOVPreflight
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "explain", abstract: "Explain a check: why it matters, what it reads, how to fix it.")
+        commandName: "explain", abstract: tr(cli.explainAbstract))
 
-    @Argument(help: "A check id (see `sriov-preflight list`).")
+    @OptionGroup var language: LanguageOptions
+
+    @Argument(help: ArgumentHelp(tr(cli.explainID)))
     var id: String
 
     func validate() throws {
-        if Checks.named(id) == nil { throw ValidationError("unknown check '\(id)' (see `sriov-preflight list`)") }
+        if Checks.named(id) == nil { throw ValidationError(tr(cli.explainUnknown, ["id": id])) }
     }
 
     func run() throws {

@@ -4,39 +4,36 @@ import SRIOVPreflight
 struct FixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fix",
-        abstract: "Show (and with --apply make) the changes that failed checks need; --undo reverts the last apply.",
-        discussion: """
-            Without --apply nothing is changed: the plan lists every file with a unified diff and every runtime \
-            action. Every write is atomic, keeps the original's mode and owner, refuses symlinks, and is \
-            journalled with a backup under ROOT/var/lib/sriov-preflight/. Fixes: \
-            \(FixID.allCases.map(\.rawValue).joined(separator: ", ")).
-            """)
+        abstract: tr(cli.fixAbstract),
+        discussion: tr(cli.fixDiscussion, ["fixes": FixID.allCases.map(\.rawValue).joined(separator: ", ")]))
+
+    @OptionGroup var language: LanguageOptions
 
     @OptionGroup var rootOptions: RootOptions
 
-    @Argument(help: "Fix ids (default: every fix a failing check offers).")
+    @Argument(help: ArgumentHelp(tr(cli.fixIDs)))
     var ids: [String] = []
 
-    @Flag(name: .long, help: "Make the planned changes.")
+    @Flag(name: .long, help: ArgumentHelp(tr(cli.fixApply)))
     var apply = false
 
-    @Flag(name: .long, help: "Revert the last applied plan from its journal.")
+    @Flag(name: .long, help: ArgumentHelp(tr(cli.fixUndo)))
     var undo = false
 
-    @Flag(name: .long, help: "Accept giving up interrupt isolation (needed to apply unsafe-interrupts).")
+    @Flag(name: .long, help: ArgumentHelp(tr(cli.fixAcceptUnsafe)))
     var acceptUnsafeInterrupts = false
 
-    @Option(name: .long, parsing: .singleValue, help: "PF=N: set a PF's VF count (PF by interface or PCI address); N=0 restores.")
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(tr(cli.fixVFs)))
     var vfs: [String] = []
 
-    @Flag(name: .long, help: "Change the VF count even when VFs are in use; undo over later edits.")
+    @Flag(name: .long, help: ArgumentHelp(tr(cli.fixForce)))
     var force = false
 
-    @Option(name: .long, help: "text or json.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.formatTextJSON)))
     var format: OutputFormat = .text
 
     func validate() throws {
-        if apply && undo { throw ValidationError("--apply and --undo cannot be combined") }
+        if apply && undo { throw ValidationError(tr(cli.fixApplyAndUndo)) }
         do {
             try request().validate()
         } catch {
@@ -47,13 +44,13 @@ struct FixCommand: ParsableCommand {
     func request() throws -> FixRequest {
         let fixIDs = try ids.map { id -> FixID in
             guard let f = FixID(rawValue: id) else {
-                throw ValidationError("unknown fix '\(id)' (fixes: \(FixID.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ValidationError(tr(cli.fixUnknown, ["id": id, "fixes": FixID.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
             return f
         }
         let counts = try vfs.flatMap(splitList).map { spec -> (pf: String, count: Int) in
             let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let n = Int(parts[1]), n >= 0 else { throw ValidationError("--vfs takes PF=N, got '\(spec)'") }
+            guard parts.count == 2, let n = Int(parts[1]), n >= 0 else { throw ValidationError(tr(cli.fixVFsSyntax, ["spec": spec])) }
             return (parts[0], n)
         }
         return FixRequest(mode: undo ? .undo : (apply ? .apply : .plan), ids: fixIDs,

@@ -2,9 +2,11 @@ import ArgumentParser
 import SRIOVPreflight
 
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Show the check catalog.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: tr(cli.listAbstract))
 
-    @Option(name: .long, help: "text or json.")
+    @OptionGroup var language: LanguageOptions
+
+    @Option(name: .long, help: ArgumentHelp(tr(cli.formatTextJSON)))
     var format: OutputFormat = .text
 
     func run() throws {

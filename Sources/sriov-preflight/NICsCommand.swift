@@ -4,11 +4,13 @@ import SRIOVPreflight
 struct NICsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nics",
-        abstract: "One row per physical NIC: PCI address, model, driver, link, speed, bond, SR-IOV state, VFs.")
+        abstract: tr(cli.nicsAbstract))
+
+    @OptionGroup var language: LanguageOptions
 
     @OptionGroup var rootOptions: RootOptions
 
-    @Option(name: .long, help: "text or json.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.formatTextJSON)))
     var format: OutputFormat = .text
 
     func run() throws {

@@ -4,19 +4,21 @@ import SRIOVPreflight
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Render a saved JSON report again, as text, JSON, JUnit, Prometheus metrics or HTML (no host is read).",
-        discussion: "The exit code is the one of the saved run (0 ready, 1 not ready, 2 undecided); 64 when the file is not a report this version reads.")
+        abstract: tr(cli.reportAbstract),
+        discussion: tr(cli.reportDiscussion))
 
-    @Option(name: .long, help: "The JSON report to read (written by `check --format json` or `--json`).")
+    @OptionGroup var language: LanguageOptions
+
+    @Option(name: .long, help: ArgumentHelp(tr(cli.reportFrom)))
     var from: String
 
-    @Option(name: .long, help: "Report format on stdout (or --output): text, json, junit, prometheus, html.")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.reportFormatHelp)))
     var format: ReportFormat = .text
 
-    @Option(name: [.short, .long], help: "Write the report to FILE instead of stdout.")
+    @Option(name: [.short, .long], help: ArgumentHelp(tr(cli.reportOutputHelp)))
     var output: String?
 
-    @Flag(name: .long, help: "Never colour the text report.")
+    @Flag(name: .long, help: ArgumentHelp(tr(cli.noColorHelp)))
     var noColor = false
 
     func run() throws {
@@ -24,7 +26,7 @@ struct ReportCommand: ParsableCommand {
         do {
             report = try ReportDocument.read(json: try FileInput.readText(from, limit: FileInput.reportLimit))
         } catch {
-            printError("sriov-preflight report: \(from): \(error)")
+            printError(tr(cli.commandFileProblem, ["command": "report", "file": from, "problem": "\(error)"]))
             throw ExitCode(64)
         }
         let toTTY = output == nil || output == "-"

@@ -4,20 +4,30 @@ import SRIOVPreflight
 struct SRIOVPreflightCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sriov-preflight",
-        abstract: "Tells whether a Linux host is ready for SR-IOV NIC virtualization, and proves it.",
-        discussion: """
-            Exit codes of `check`: 0 ready; 1 at least one check failed (with --strict, a warning too); \
-            2 nothing failed but some check could not decide; 64 usage error (also: a --bundle that is \
-            not a readable .tar.gz or holds unsafe members).
-            """,
+        abstract: tr(cli.rootAbstract),
+        discussion: tr(cli.rootDiscussion) + "\n\n" + tr(cli.rootLanguage),
         version: Tool.version,
         subcommands: [CheckCommand.self, ReportCommand.self, AggregateCommand.self, CollectCommand.self, NICsCommand.self, FixCommand.self, BundleCommand.self, DecodeCommand.self, ListCommand.self, ExplainCommand.self, DocsCommand.self, DiffCommand.self],
         defaultSubcommand: CheckCommand.self)
+
+    @OptionGroup var language: LanguageOptions
 }
+
+/// `--lang zh_CN|en`: main.swift takes it out of the arguments (before or after the subcommand) and sets the
+/// language before ArgumentParser reads any help text; it is declared here too so that `--help` lists it.
+struct LanguageOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(tr(cli.langHelp), valueName: "zh_CN|en"))
+    var lang: String?
+}
+
+/// The command line's texts in the chosen language (read after main.swift has applied `--lang`).
+let cli = CLIStrings.ui
+
+func tr(_ m: Msg, _ params: [String: String] = [:]) -> String { L10n.current(m, params) }
 
 /// Options every subcommand that reads a host shares.
 struct RootOptions: ParsableArguments {
-    @Option(name: .long, help: "Host root to read (a captured host or an unpacked bundle).")
+    @Option(name: .long, help: ArgumentHelp(tr(cli.rootHelp)))
     var root: String = "/"
 
     func hostRoot() -> HostRoot { HostRoot.disk(root) }
@@ -37,6 +47,6 @@ func writeOutput(_ text: String, to path: String?, durable: Bool = false) throws
     do {
         try FileOutput.write(text, to: path, durable: durable)
     } catch {
-        throw ValidationError("cannot write \(path): \(error)")
+        throw ValidationError(tr(cli.cannotWrite, ["file": path, "problem": "\(error)"]))
     }
 }

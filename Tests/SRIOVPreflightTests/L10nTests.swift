@@ -214,6 +214,110 @@ struct L10nTests {
         #expect(Translator(language: "zh_CN", catalog: nil).isEnglish)
     }
 
+    /// English words of the frames (fix plans, diff, fleet view) that must not be left in the Chinese output.
+    static func englishLeft(_ text: String, _ words: [String]) -> [String] { words.filter { text.contains($0) } }
+
+    @Test("fix plans in Chinese: a reason that quotes results says the status and the message in Chinese",
+          arguments: Paths.committedFixtureHosts)
+    func fixReasons(_ host: String) throws {
+        let base = Paths.fixtureHosts + "/" + host
+        let (report, snapshot) = Report.run(root: HostRoot.disk(base))
+        let ctx = FixContext(snapshot: snapshot, results: report.results, base: base, options: FixOptions())
+        let outcomes = FixEngine.plans(ctx, ids: FixID.allCases)
+        let english = FixPlanRenderer.text(outcomes, live: false, translator: .english)
+        #expect(FixPlanRenderer.text(outcomes, live: false, results: report.results, translator: .english) == english)
+        let zh = FixPlanRenderer.text(outcomes, live: false, results: report.results, translator: PO.zh)
+        #expect(Self.englishLeft(zh, [" is skip", " is pass", " is warn", " is fail", " is error", "did not run", "not in a way",
+                                      " is ignored", "not needed", "nothing to change", "reboot required", "answers:", "create /", "modify /"]) == [],
+                "\(host): \(zh)")
+        for case (_, .notNeeded(let why)) in outcomes {
+            for c in CheckID.allCases where FixContext.standing(c, report.results) == why {
+                for r in report.results where r.checkID == c && !r.ignored {
+                    #expect(zh.contains(TextReporter.oneLine(PO.zh.message(r))) || zh.contains(PO.zh.message(r)), "\(host): \(r.code) not in Chinese: \(zh)")
+                }
+            }
+        }
+        // Permission steps (rendered in English by the engine) come back in Chinese.
+        let steps = [UIStrings.ui.fixStepFile.render(["change": "create", "path": "etc/modules-load.d/vfio-pci.conf"]),
+                     UIStrings.ui.fixStepRun.render(["command": "modprobe vfio-pci"]),
+                     UIStrings.ui.fixStepJournal.render(["dir": FixEngine.stateDir])]
+        let text = FixSession.permissionText([(.vfioModules, steps)], euid: 1000, PO.zh)
+        #expect(text == "以下修复需要 root 权限：\n  fix vfio-modules: 新建 /etc/modules-load.d/vfio-pci.conf；执行 `modprobe vfio-pci`；在 /var/lib/sriov-preflight/ 下保存变更记录和备份", "\(text)")
+        #expect(FixSession.permissionText([(.vfioModules, steps)], euid: 1000) == "these fixes need root:\n  fix vfio-modules: create /etc/modules-load.d/vfio-pci.conf; run `modprobe vfio-pci`; keep its journal and backups under /var/lib/sriov-preflight/")
+    }
+
+    @Test("a fix session (plan, refusal, apply, undo) speaks Chinese with a Chinese translator")
+    func fixSession() throws {
+        let dir = temporaryDirectory("session-zh")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ExampleHost.intelNoIRHardware.materialize(at: dir)
+        let root = HostRoot.disk(dir)
+        let plan = FixSession.run(FixRequest(ids: [.unsafeInterrupts]), root: root, base: dir, translator: PO.zh)
+        #expect(plan.exitCode == 0 && plan.stdout.contains("需要重启") && (plan.stdout.contains("  新建 /") || plan.stdout.contains("  修改 /")), "\(plan.stdout)")
+        let refused = FixSession.run(FixRequest(mode: .apply, ids: [.unsafeInterrupts]), root: root, base: dir, translator: PO.zh)
+        #expect(refused.exitCode == 1 && refused.stderr.contains("会放弃中断隔离"), "\(refused.stderr)")
+        let applied = FixSession.run(FixRequest(mode: .apply, ids: [.unsafeInterrupts], options: FixOptions(acceptUnsafeInterrupts: true)),
+                                     root: root, base: dir, translator: PO.zh)
+        #expect(applied.exitCode == 0 && applied.stdout.contains("已应用") && applied.stdout.contains("变更记录："), "\(applied.stdout)\(applied.stderr)")
+        let undone = FixSession.run(FixRequest(mode: .undo), root: root, base: dir, translator: PO.zh)
+        #expect(undone.exitCode == 0 && undone.stdout.contains("已撤销：") && (undone.stdout.contains("已恢复 /") || undone.stdout.contains("已删除 /")), "\(undone.stdout)\(undone.stderr)")
+    }
+
+    @Test("diff in Chinese: headings, was/now, verdicts, the summary and the results' messages")
+    func diffText() {
+        let d = ReportDiff(old: GoldenTests.document("intel-igb-ready"), new: GoldenTests.document("no-iommu"),
+                           oldSource: "intel-igb-ready.json", newSource: "no-iommu.json")
+        #expect(d.text(.english) == d.text())
+        let zh = d.text(PO.zh)
+        #expect(Self.englishLeft(zh, ["Newly failing", "Fixed (", "Changed (", "Appeared", "Disappeared", "Host facts", "Files (", "was:", "now:",
+                                      "newly failing,", "— host", "READY", "(exit", "checked by", "(absent)"]) == [], "\(zh)")
+        for c in d.newlyFailing + d.fixed + d.changed {
+            for m in [c.oldMessage, c.newMessage].compactMap({ $0 }) {
+                let t = PO.zh.message(id: c.id, english: m)
+                #expect(zh.contains(TextReporter.oneLine(t)), "\(c.id): \(t)")
+                if Checks.named(c.id) != nil && !m.isEmpty { #expect(hasHan(t), "\(c.id): not translated: \(m)") }
+            }
+        }
+        let same = GoldenTests.document("no-iommu")
+        #expect(ReportDiff(old: same, new: same, oldSource: "a", newSource: "a").text(PO.zh).hasSuffix("\n没有差异（退出码 0）\n"))
+    }
+
+    @Test("the fleet view in Chinese: no English frame left, messages and remediations translated")
+    func fleetText() {
+        for fleet in [FleetFixtures.mixedFleet(limit: 8), FleetFixtures.wideFleet()] {
+            #expect(FleetTextReporter(translator: .english).render(fleet) == FleetTextReporter().render(fleet))
+            let zh = FleetTextReporter(translator: PO.zh).render(fleet)
+            #expect(Self.englishLeft(zh, ["fleet of", "Top failing checks", "Not ready\n", "No report\n", "marks:", "FLEET", "Hosts\n", "Checks\n",
+                                          "— fix:", "could not decide", " not ready", "(exit", "NOT READY", "UNDECIDED", "UNREACHABLE", "MISSING",
+                                          "  verdict", " fail)", "more failing"]) == [], "\(zh)")
+            #expect(zh.contains("集群"))
+        }
+    }
+
+    @Test("an expired waiver's warning is translated in the text report; the JSON keeps the English")
+    func waiverWarning() {
+        var doc = GoldenTests.document("intel-no-ir-hw")
+        doc.apply([Waiver(check: "ir.supported", justification: "lab", expires: "2000-01-01", line: 3)], file: "w.toml", now: 1_800_000_000)
+        let english = doc.warnings.first ?? ""
+        #expect(english == "waiver ir.supported (w.toml line 3) expired on 2000-01-01: it has no effect")
+        #expect(PO.zh.warning(english) == "豁免 ir.supported（w.toml 第 3 行）已于 2000-01-01 过期：不再生效")
+        #expect(TextReporter(color: false, translator: PO.zh).render(doc).contains("警告： 豁免 ir.supported"))
+        #expect(PO.zh.warning("something else") == "something else")
+    }
+
+    @Test("every command-line text (abstracts, discussions, option help) is in the catalog and translated")
+    func cliStrings() {
+        let keys = Set(POTemplate.entries().map(\.msg.key))
+        for child in Mirror(reflecting: CLIStrings.ui).children {
+            guard let m = child.value as? Msg, let name = child.label else { continue }
+            #expect(m.context == "cli" && keys.contains(m.key), "\(m.id)")
+            #expect(PO.zh(m) != m.id, "untranslated: \(m.id)")
+            // Everything but the `sriov-preflight CMD: …` frames of errors is a sentence: it reads in Chinese.
+            if !m.id.hasPrefix("sriov-preflight ") { #expect(hasHan(PO.zh(m)), "\(name): \(PO.zh(m))") }
+        }
+        for c in Checks.all { if let m = c.description.manualCheck { #expect(keys.contains(Msg(m, context: "manual check").key)) } }
+    }
+
     @Test("fix texts are found again from their rendering and translated")
     func fixTexts() {
         let f = FixStrings.ui
@@ -268,6 +372,25 @@ struct L10nCLITests {
         #expect(envZh.out.hasPrefix("网卡  PCI 地址"), "\(envZh.out)")
         let explain = try run([Paths.binary, "--lang", "zh_CN", "explain", "ir.supported"], env: env)
         #expect(explain.out.contains("为什么重要") && explain.out.contains("平台支持中断重映射"))
+    }
+
+    @Test("--help in Chinese: --lang zh_CN before the subcommand, LANG=zh_CN.UTF-8; --lang is listed; ArgumentParser's words stay")
+    func help() throws {
+        let dir = try Self.localeDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let root = try run([Paths.binary, "--lang", "zh_CN", "--help"], env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(root.out.contains(PO.zh(CLIStrings.ui.rootAbstract)) && root.out.contains("--lang <zh_CN|en>") && root.out.contains("USAGE:"), "\(root.out)")
+        #expect(root.out.contains(PO.zh(CLIStrings.ui.checkAbstract)))
+        let check = try run([Paths.binary, "--lang", "zh_CN", "check", "--help"], env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(check.out.contains("OVERVIEW: " + PO.zh(CLIStrings.ui.checkAbstract)) && check.out.contains("同时将 JSON 报告写入 FILE。"), "\(check.out)")
+        let env = try run([Paths.binary, "check", "--help"], env: ["LANG": "zh_CN.UTF-8", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(env.out == check.out, "\(env.out)\(env.err)")
+        let after = try run([Paths.binary, "fix", "--help", "--lang", "zh_CN"], env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(after.out.contains("修复：unsafe-interrupts"), "\(after.out)")
+        let english = try run([Paths.binary, "check", "--help"], env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(english.out.contains(CLIStrings.ui.checkAbstract.id.prefix(40)) && english.out.contains("--lang <zh_CN|en>") && !hasHan(english.out))
+        let usage = try run([Paths.binary, "--lang", "zh_CN", "explain", "no.such"], env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(usage.status == 64 && usage.err.contains("未知的检查项 'no.such'"), "\(usage.err)")
     }
 
     @Test("JSON and JUnit bytes are the same in English and Chinese")

@@ -46,9 +46,10 @@ public enum FixEngine {
         }
         var problems: [(fixID: FixID, steps: [String])] = []
         for p in plans where !p.isEmpty {
-            var steps = p.files.filter { $0.old != $0.new && !writable($0.path) }.map { "\($0.kind.rawValue) /\($0.path)" }
-            if live && notRoot { steps += p.actions.map { "run `\($0.shellText)`" } }
-            if !steps.isEmpty && !writable("\(journalDir)/x") { steps.append("keep its journal and backups under /\(stateDir)/") }
+            let ui = UIStrings.ui
+            var steps = p.files.filter { $0.old != $0.new && !writable($0.path) }.map { ui.fixStepFile.render(["change": $0.kind.rawValue, "path": $0.path]) }
+            if live && notRoot { steps += p.actions.map { ui.fixStepRun.render(["command": $0.shellText]) } }
+            if !steps.isEmpty && !writable("\(journalDir)/x") { steps.append(ui.fixStepJournal.render(["dir": stateDir])) }
             if !steps.isEmpty { problems.append((p.fixID, steps)) }
         }
         return problems

@@ -91,18 +91,20 @@ public struct FixContext: Sendable {
     }
 
     /// Where a check stands, for a fix that is not needed: "ir.unsafe-interrupts is skip: no IOMMU is active…".
-    public func standing(_ check: CheckID) -> String {
-        let checkID = check.rawValue
+    public func standing(_ check: CheckID) -> String { Self.standing(check, results) }
+
+    /// `standing` in a language: the status word and each result's message translated (English: the status
+    /// id, as the JSON plan's `reason` carries it).
+    public static func standing(_ check: CheckID, _ results: [CheckResult], _ t: Translator = .english) -> String {
+        let ui = UIStrings.ui
         let rs = results.filter { $0.checkID == check }
-        guard !rs.isEmpty else { return "\(checkID) did not run (not selected)" }
+        guard !rs.isEmpty else { return t(ui.fixStandingNotRun, ["check": check.rawValue]) }
         return rs.map { r in
-            let object = r.object == "host" ? "" : "[\(r.object)]"
-            if r.ignored { return "\(checkID)\(object) is ignored" }
-            if r.status == .fail || r.status == .warn {
-                return "\(checkID)\(object) is \(r.status.rawValue), but not in a way this fix mends: \(r.message)"
-            }
-            return "\(checkID)\(object) is \(r.status.rawValue): \(r.message)"
-        }.joined(separator: "; ")
+            let name = check.rawValue + (r.object == "host" ? "" : "[\(r.object)]")
+            if r.ignored { return t(ui.fixStandingIgnored, ["check": name]) }
+            let p = ["check": name, "status": t.isEnglish ? r.status.rawValue : t(ui.status(r.status)), "message": t.message(r)]
+            return t(r.status == .fail || r.status == .warn ? ui.fixStandingUnmended : ui.fixStandingStatus, p)
+        }.joined(separator: t(ui.listSeparator))
     }
 
     /// Current content of a file under the root, read without following symlinks.

@@ -50,23 +50,26 @@ public enum FixSession {
         }
     }
 
-    /// Runs a request against a host root on disk (`base`, "/" when live).
+    /// Runs a request against a host root on disk (`base`, "/" when live). What it prints is in `t`'s language
+    /// (the JSON plan is not).
     public static func run(_ request: FixRequest, root: HostRoot, base: String,
-                           runner: CommandRunner = .system, euid: uid_t = geteuid()) -> Output {
+                           runner: CommandRunner = .system, euid: uid_t = geteuid(),
+                           translator t: Translator = L10n.current) -> Output {
+        let ui = UIStrings.ui
         var o = Output()
         var writer = SafeWriter(base: base)
         let live = root.isLive
         if request.mode == .undo {
             if live && euid != 0 {
-                o.fail("undo needs root on the live host (files under /etc and /var/lib, sysfs writes, modprobe): nothing was changed; run with sudo")
+                o.fail(t(ui.fixUndoNeedsRoot))
                 return o
             }
             do {
                 let u = try FixEngine.undo(base: base, live: live, force: request.options.force, writer: &writer, runner: runner)
-                for f in u.changedFiles { o.out("restored /\(f)") }
-                for f in u.removedFiles { o.out("removed /\(f) (the fix had created it)") }
-                for a in u.actionsRun { o.out("ran: \(a)") }
-                o.out("undone: \(u.journal ?? "")")
+                for f in u.changedFiles { o.out(t(ui.fixRestored, ["path": f])) }
+                for f in u.removedFiles { o.out(t(ui.fixRemovedCreated, ["path": f])) }
+                for a in u.actionsRun { o.out(t(ui.fixRan, ["command": a])) }
+                o.out(t(ui.fixUndone, ["journal": u.journal ?? ""]))
             } catch {
                 o.fail("\(error)")
             }
@@ -78,43 +81,44 @@ public enum FixSession {
         if request.json {
             o.out(FixPlanRenderer.json(outcomes).serialized(pretty: true))
         } else if request.mode == .plan {
-            o.out(FixPlanRenderer.text(outcomes, live: live))
+            o.out(FixPlanRenderer.text(outcomes, live: live, results: report.results, translator: t))
         }
         let plans = outcomes.compactMap { o -> FixPlan? in if case .plan(let p) = o.1 { return p }; return nil }
         let problems = FixEngine.permissionProblems(plans, base: base, live: live)
         guard request.mode == .apply else {
             if !problems.isEmpty {
-                o.err("note: \(permissionText(problems, euid: euid))\nrun `sriov-preflight fix --apply` as root (sudo)")
+                o.err(t(ui.fixPermissionNote, ["problems": permissionText(problems, euid: euid, t)]))
             }
             return o
         }
         let refusals = outcomes.compactMap { d, outcome -> String? in
-            if case .refused(let why) = outcome { return "fix \(d.id) refused: \(why)" }
+            if case .refused(let why) = outcome { return t(ui.fixRefusedApply, ["id": d.id, "why": FixStrings.translate(why, t)]) }
             return nil
         }
         if !refusals.isEmpty {
-            o.fail(refusals.joined(separator: "\n") + "\nnothing was changed")
+            o.fail((refusals + [t(ui.fixNothingChanged)]).joined(separator: "\n"))
             return o
         }
         for p in plans where p.requiredFlag == "--accept-unsafe-interrupts" && !request.options.acceptUnsafeInterrupts {
-            o.fail("fix \(p.fixID.rawValue) gives up interrupt isolation: re-run with --accept-unsafe-interrupts to apply it")
+            o.fail(t(ui.fixUnsafeNeedsFlag, ["id": p.fixID.rawValue]))
             return o
         }
         if plans.allSatisfy(\.isEmpty) {
-            o.out("nothing to change: the host already has what the fixes would set")
+            o.out(t(ui.fixNothingToChange))
             return o
         }
         if !problems.isEmpty {
-            o.fail("\(permissionText(problems, euid: euid))\nnothing was changed: run as root (sudo)")
+            o.fail(t(ui.fixPermissionFail, ["problems": permissionText(problems, euid: euid, t)]))
             return o
         }
         do {
             let a = try FixEngine.apply(plans, base: base, live: live, writer: &writer, runner: runner)
-            for p in plans { o.out("fix \(p.fixID.rawValue): applied\(p.rebootRequired ? " (reboot required)" : "")") }
-            for f in a.changedFiles { o.out("  wrote /\(f)") }
-            for r in a.actionsRun { o.out("  ran: \(r)") }
-            for r in a.actionsSkipped { o.out("  skipped (not the live host): \(r)") }
-            o.out("journal: \(a.journal ?? "-") (undo with: sriov-preflight fix --undo\(base == "/" ? "" : " --root \(base)"))")
+            for p in plans { o.out(t(p.rebootRequired ? ui.fixAppliedReboot : ui.fixApplied, ["id": p.fixID.rawValue])) }
+            for f in a.changedFiles { o.out("  " + t(ui.fixWrote, ["path": f])) }
+            for r in a.actionsRun { o.out("  " + t(ui.fixRan, ["command": r])) }
+            for r in a.actionsSkipped { o.out("  " + t(ui.fixSkippedNotLive, ["command": r])) }
+            let undo = "sriov-preflight fix --undo" + (base == "/" ? "" : " --root \(base)")
+            o.out(t(ui.fixJournal, ["journal": a.journal ?? "-", "command": undo]))
         } catch {
             o.fail("\(error)")
         }
@@ -122,8 +126,24 @@ public enum FixSession {
     }
 
     /// "these fixes need root: fix vfio-modules: create /etc/modules-load.d/vfio-pci.conf, run `modprobe vfio-pci`".
-    static func permissionText(_ problems: [(fixID: FixID, steps: [String])], euid: uid_t) -> String {
-        let who = euid == 0 ? "these fixes write where this user cannot" : "these fixes need root"
-        return "\(who):\n" + problems.map { "  fix \($0.fixID.rawValue): \($0.steps.joined(separator: "; "))" }.joined(separator: "\n")
+    static func permissionText(_ problems: [(fixID: FixID, steps: [String])], euid: uid_t, _ t: Translator = .english) -> String {
+        let ui = UIStrings.ui
+        let who = t(euid == 0 ? ui.fixCannotWrite : ui.fixNeedRoot)
+        return "\(who)\n" + problems.map { p in
+            "  fix \(p.fixID.rawValue): " + p.steps.map { permissionStep($0, t) }.joined(separator: t(ui.listSeparator))
+        }.joined(separator: "\n")
+    }
+
+    /// A step of `FixEngine.permissionProblems` (rendered in English there) in `t`'s language.
+    static func permissionStep(_ english: String, _ t: Translator) -> String {
+        let ui = UIStrings.ui
+        guard !t.isEnglish else { return english }
+        for m in [ui.fixStepRun, ui.fixStepJournal, ui.fixStepFile] {
+            if var p = MessageTemplate.match(m.id, english) {
+                if let c = p["change"] { p["change"] = t.text(c, context: "file change") }
+                return t(m, p)
+            }
+        }
+        return english
     }
 }

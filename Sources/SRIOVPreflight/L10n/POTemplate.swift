@@ -8,7 +8,8 @@ public enum POTemplate {
         public var references: [String]
     }
 
-    /// Every msgid once (keyed by context + msgid), in a stable order: UI, then the checks in catalog order.
+    /// Every msgid once (keyed by context + msgid), in a stable order: UI, the command line, the fixes, then the
+    /// checks in catalog order.
     public static func entries() -> [Entry] {
         var order: [String] = []
         var byKey: [String: Entry] = [:]
@@ -23,6 +24,9 @@ public enum POTemplate {
         for child in Mirror(reflecting: UIStrings.ui).children {
             if let m = child.value as? Msg { add(m, "ui: \(child.label ?? "")") }
         }
+        for child in Mirror(reflecting: CLIStrings.ui).children {
+            if let m = child.value as? Msg { add(m, "cli: \(child.label ?? "")") }
+        }
         for child in Mirror(reflecting: FixStrings.ui).children {
             if let m = child.value as? Msg { add(m, "fix: \(child.label ?? "")") }
         }
@@ -33,6 +37,7 @@ public enum POTemplate {
             add(Msg(d.title), "\(d.id): title")
             add(Msg(d.rationale), "\(d.id): rationale")
             add(Msg(d.remediation), "\(d.id): remediation")
+            if let m = d.manualCheck { add(Msg(m, context: "manual check"), "\(d.id): manual check") }
             for (code, template) in d.messages.sorted(by: { $0.key < $1.key }) { add(Msg(template), "\(d.id).\(code)") }
         }
         return order.map { byKey[$0]! }

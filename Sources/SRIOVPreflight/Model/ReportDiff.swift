@@ -173,7 +173,7 @@ public struct ReportDiff: Sendable, Equatable, Codable {
                     if !o.detail.split(separator: " ").contains(Substring(r.id)) { o.detail += " " + r.id }
                     out[key] = o
                 } else {
-                    out[key] = ObjectChange(kind: "object", object: r.object, detail: "checked by " + r.id)
+                    out[key] = ObjectChange(kind: "object", object: r.object, detail: UIStrings.ui.diffCheckedBy.render(["checks": r.id]))
                 }
             }
             for n in d.nics {
@@ -272,51 +272,67 @@ public struct ReportDiff: Sendable, Equatable, Codable {
     }
 
     /// The text form: what changed, section by section; empty sections left out.
-    public func text() -> String {
-        func one(_ s: String?) -> String { s.map { TextReporter.oneLine($0) } ?? "(not reported)" }
-        func verdict(_ s: Side) -> String { s.ready ? "READY" : s.exitCode == 2 ? "UNDECIDED" : "NOT READY" }
+    /// The diff for people, in `t`'s language (ids, objects, paths and values as they are; a result's message
+    /// translated when this version's template renders it).
+    public func text(_ t: Translator = L10n.current) -> String {
+        let ui = UIStrings.ui
+        func one(_ s: String?) -> String { s.map { TextReporter.oneLine($0) } ?? t(ui.diffNotReported) }
+        func message(_ id: String, _ s: String?) -> String { one(s.map { t.message(id: id, english: $0) }) }
+        func verdict(_ s: Side) -> String { t(s.ready ? ui.ready : s.exitCode == 2 ? ui.undecided : ui.notReady) }
         var out = "sriov-preflight diff\n"
-        for (tag, s) in [("old", old), ("new", new)] {
-            out += "\(tag): \(TextReporter.oneLine(s.source)) — host \(TextReporter.oneLine(s.hostname)), \(s.generatedAt), \(Tool.name) \(s.toolVersion), \(verdict(s)) (exit \(s.exitCode))\n"
+        for (m, s) in [(ui.diffOldSide, old), (ui.diffNewSide, new)] {
+            out += t(m, ["source": TextReporter.oneLine(s.source), "hostname": TextReporter.oneLine(s.hostname), "generated": s.generatedAt,
+                         "tool": "\(Tool.name) \(s.toolVersion)", "verdict": verdict(s), "exit": String(s.exitCode)]) + "\n"
         }
-        if isEmpty { return out + "\nno differences (exit 0)\n" }
+        if isEmpty { return out + "\n" + t(ui.diffNone) + "\n" }
         func status(_ s: Status?, _ d: String?) -> String {
             guard let s else { return "-" }
-            return s.rawValue + (d == nil || d == "counted" ? "" : " (\(d!))")
+            let word = t.isEnglish ? s.rawValue : t(ui.status(s))
+            guard let d, d != "counted" else { return word }
+            return t(ui.diffStatusDisposition, ["status": word, "disposition": t.text(d, context: "disposition")])
         }
-        func results(_ title: String, _ list: [ResultChange]) {
+        func heading(_ m: Msg, _ count: Int) -> String { "\n" + t(m, ["count": String(count)]) + "\n" }
+        func was(_ v: String) -> String { "      " + t(ui.diffWas, ["value": v]) + "\n" }
+        func now(_ v: String) -> String { "      " + t(ui.diffNow, ["value": v]) + "\n" }
+        func results(_ title: Msg, _ list: [ResultChange]) {
             guard !list.isEmpty else { return }
-            out += "\n\(title) (\(list.count))\n"
+            out += heading(title, list.count)
             for c in list {
                 out += "  \(c.id)  \(c.object)  \(status(c.oldStatus, c.oldDisposition)) → \(status(c.newStatus, c.newDisposition))\n"
                 if c.oldMessage == c.newMessage {
-                    out += "      \(one(c.newMessage))\n"
+                    out += "      \(message(c.id, c.newMessage))\n"
                 } else {
-                    out += "      was: \(one(c.oldMessage))\n      now: \(one(c.newMessage))\n"
+                    out += was(message(c.id, c.oldMessage)) + now(message(c.id, c.newMessage))
                 }
             }
         }
-        results("Newly failing", newlyFailing)
-        results("Fixed", fixed)
-        results("Changed", changed)
-        func objects(_ title: String, _ mark: String, _ list: [ObjectChange]) {
+        results(ui.diffNewlyFailing, newlyFailing)
+        results(ui.diffFixed, fixed)
+        results(ui.diffChanged, changed)
+        func objects(_ title: Msg, _ mark: String, _ list: [ObjectChange]) {
             guard !list.isEmpty else { return }
-            out += "\n\(title) (\(list.count))\n"
-            for o in list { out += "  \(mark) \(o.kind) \(o.object): \(TextReporter.oneLine(o.detail))\n" }
-        }
-        objects("Appeared", "+", appeared)
-        objects("Disappeared", "-", disappeared)
-        func values(_ title: String, _ list: [ValueChange]) {
-            guard !list.isEmpty else { return }
-            out += "\n\(title) (\(list.count))\n"
-            for v in list {
-                out += "  \(TextReporter.oneLine(v.name))\n      was: \(v.old.map { TextReporter.oneLine($0) } ?? "(absent)")\n      now: \(v.new.map { TextReporter.oneLine($0) } ?? "(absent)")\n"
+            out += heading(title, list.count)
+            for o in list {
+                let detail = t.isEnglish ? o.detail : MessageTemplate.match(ui.diffCheckedBy.id, o.detail).map { t(ui.diffCheckedBy, $0) } ?? o.detail
+                out += "  \(mark) \(o.kind) \(o.object): \(TextReporter.oneLine(detail))\n"
             }
         }
-        values("NICs", nics)
-        values("Host facts", hostFacts)
-        values("Files", files)
-        out += "\n\(newlyFailing.count) newly failing, \(fixed.count) fixed, \(changed.count) changed, \(appeared.count) appeared, \(disappeared.count) disappeared, \(nics.count + hostFacts.count + files.count) facts differ (exit \(exitCode))\n"
+        objects(ui.diffAppeared, "+", appeared)
+        objects(ui.diffDisappeared, "-", disappeared)
+        func values(_ title: Msg, _ list: [ValueChange]) {
+            guard !list.isEmpty else { return }
+            out += heading(title, list.count)
+            for v in list {
+                out += "  \(TextReporter.oneLine(v.name))\n"
+                out += was(v.old.map { TextReporter.oneLine($0) } ?? t(ui.diffAbsent)) + now(v.new.map { TextReporter.oneLine($0) } ?? t(ui.diffAbsent))
+            }
+        }
+        values(ui.diffNICs, nics)
+        values(ui.diffHostFacts, hostFacts)
+        values(ui.diffFiles, files)
+        out += "\n" + t(ui.diffSummary, ["newly": String(newlyFailing.count), "fixed": String(fixed.count), "changed": String(changed.count),
+                                        "appeared": String(appeared.count), "disappeared": String(disappeared.count),
+                                        "facts": String(nics.count + hostFacts.count + files.count), "exit": String(exitCode)]) + "\n"
         return out
     }
 }

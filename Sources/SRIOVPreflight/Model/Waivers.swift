@@ -103,7 +103,7 @@ extension ReportDocument {
         }
         for (k, w) in waivers.enumerated() {
             let warning = active[k] ? nil
-                : "waiver \(w.name) (\(file) line \(w.line)) expired on \(w.expires): it has no effect"
+                : UIStrings.ui.waiverExpired.render(["waiver": w.name, "file": file, "line": String(w.line), "expires": w.expires])
             entries.append(.init(waiver: w.name, justification: w.justification, expires: w.expires, who: w.who,
                                  line: w.line, state: active[k] ? .active : .expired, waivedResults: counts[k],
                                  warning: warning))

@@ -32,7 +32,7 @@ public enum CheckDocs {
         out += "\(t(ui.whyItMatters))\n  \(wrap(t.text(d.rationale), indent: 2))\n\n"
         out += t(ui.whatItReads) + "\n"
         for r in d.reads { out += "  - \(r)\n" }
-        if let m = d.manualCheck { out += "\n\(t(ui.byHand))\n" + m.split(separator: "\n").map { "  \($0)\n" }.joined() }
+        if let m = d.manualCheck.map({ t.text($0, context: "manual check") }) { out += "\n\(t(ui.byHand))\n" + m.split(separator: "\n").map { "  \($0)\n" }.joined() }
         out += "\n\(t(ui.howToFix))\n  \(wrap(t.text(d.remediation), indent: 2))\n"
         if let f = d.fixID?.rawValue { out += "  " + t(ui.fixCommand, ["fix": f]) + "\n" }
         if !d.messages.isEmpty {
@@ -73,7 +73,7 @@ public enum CheckDocs {
         if let f = d.fixID?.rawValue { md += "- \(t(ui.docsFix, ["fix": f]))\n" }
         md += "\n## \(t(ui.whyItMatters))\n\n\(t.text(d.rationale))\n\n## \(t(ui.docsReads))\n\n"
         for r in d.reads { md += "- `\(r)`\n" }
-        if let m = d.manualCheck { md += "\n## \(t(ui.byHand))\n\n```\n\(m)\n```\n" }
+        if let m = d.manualCheck.map({ t.text($0, context: "manual check") }) { md += "\n## \(t(ui.byHand))\n\n```\n\(m)\n```\n" }
         md += "\n## \(t(ui.howToFix))\n\n\(t.text(d.remediation))\n\n"
         if !d.messages.isEmpty {
             md += "## \(t(ui.docsFindings))\n\n\(t(ui.docsFindingsText))\n\n\(t(ui.docsFindingsColumns))\n|---|---|\n"

@@ -1,22 +1,31 @@
 /// How `sriov-preflight fix` shows its plans: what each fix answers, every file with a unified diff,
 /// every runtime action, and whether a reboot is needed.
 public enum FixPlanRenderer {
-    public static func text(_ outcomes: [(FixDefinition, FixOutcome)], live: Bool, translator t: Translator = L10n.current) -> String {
+    /// `results`: the run the plans were made from (to say again, in `t`'s language, where the checks of a
+    /// fix that is not needed stand).
+    public static func text(_ outcomes: [(FixDefinition, FixOutcome)], live: Bool, results: [CheckResult] = [],
+                            translator t: Translator = L10n.current) -> String {
         let ui = UIStrings.ui
+        func reason(_ why: String) -> String {
+            if !t.isEnglish, let c = CheckID.allCases.first(where: { FixContext.standing($0, results) == why }) {
+                return FixContext.standing(c, results, t)
+            }
+            return FixStrings.translate(why, t)
+        }
         var out = ""
         for (def, outcome) in outcomes {
             switch outcome {
             case .notNeeded(let why):
-                out += t(ui.fixNotNeeded, ["id": def.id, "why": FixStrings.translate(why, t)]) + "\n"
+                out += t(ui.fixNotNeeded, ["id": def.id, "why": reason(why)]) + "\n"
             case .refused(let why):
-                out += t(ui.fixRefused, ["id": def.id, "why": FixStrings.translate(why, t)]) + "\n"
+                out += t(ui.fixRefused, ["id": def.id, "why": reason(why)]) + "\n"
             case .plan(let p):
                 out += t(ui.fixPlanTitle, ["id": def.id, "title": t.text(p.title)]) + "\n"
                 out += "  " + t(ui.fixAnswers, ["results": p.answers.joined(separator: ", ")]) + "\n"
                 for n in p.notes { out += "  " + t(ui.fixNote, ["note": FixStrings.translate(n, t)]) + "\n" }
                 if let flag = p.requiredFlag { out += "  " + t(ui.fixRequires, ["flag": flag]) + "\n" }
                 for f in p.files {
-                    out += "  \(f.kind.rawValue) /\(f.path)\n"
+                    out += "  " + t(ui.fixStepFile, ["change": t.text(f.kind.rawValue, context: "file change"), "path": f.path]) + "\n"
                     for line in UnifiedDiff.lines(f.diff) { out += "    \(TextReporter.oneLine(line))\n" }
                 }
                 for a in p.actions {

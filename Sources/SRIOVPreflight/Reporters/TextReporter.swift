@@ -39,12 +39,13 @@ public struct TextReporter: Reporter {
         // What the facts could read only in part, or not at all because of its name: said once, here.
         let cut = report.filesRead.filter(\.isCut)
         if !cut.isEmpty {
-            out.append("read only in part:\n" + cut.map { "  \(Self.oneLine($0.path)): the first \($0.size ?? 0) of \($0.fileSize ?? 0) bytes" }
-                .joined(separator: "\n"))
+            out.append(translator(ui.readInPart) + "\n" + cut.map {
+                "  " + translator(ui.readInPartLine, ["path": Self.oneLine($0.path), "size": String($0.size ?? 0), "total": String($0.fileSize ?? 0)])
+            }.joined(separator: "\n"))
         }
         let skipped = report.filesRead.filter { $0.error?.hasPrefix(FSError.undecodableNamePrefix) == true }
         if !skipped.isEmpty {
-            out.append("skipped:\n" + skipped.map { "  \(Self.oneLine($0.path)): \(Self.oneLine($0.error ?? ""))" }.joined(separator: "\n"))
+            out.append(translator(ui.skippedFiles) + "\n" + skipped.map { "  \(Self.oneLine($0.path)): \(Self.oneLine($0.error ?? ""))" }.joined(separator: "\n"))
         }
         return out
     }
@@ -85,7 +86,7 @@ public struct TextReporter: Reporter {
         let s = report.summary
         out += "\n"
         for t in trailer(report) { out += t + (t.hasSuffix("\n") ? "" : "\n") }
-        for w in report.warnings { out += paint(translator(ui.warningPrefix) + " ", "1;33") + Self.oneLine(w) + "\n" }
+        for w in report.warnings { out += paint(translator(ui.warningPrefix) + " ", "1;33") + Self.oneLine(translator.warning(w)) + "\n" }
         let verdict: String
         switch s.exitCode {
         case .ready: verdict = paint(translator(ui.ready), "1;32")
