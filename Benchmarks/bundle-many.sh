@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pfs=${1:-40}; vfs=${2:-124}; runs=${3:-1}
 swift build -c release --product sriov-preflight-bench >/dev/null
-swift build -c release --product sriov-preflight >/dev/null
+# The binary `make release` and Benchmarks/run.sh build and measure (static Swift runtime: another start-up
+# cost, and other flags would relink the products each time one of the two ran).
+swift build -c release --static-swift-stdlib --product sriov-preflight >/dev/null
 bench=.build/release/sriov-preflight-bench
 tool=.build/release/sriov-preflight
 tmp=$(mktemp -d /dev/shm/spf-bundle.XXXXXX 2>/dev/null || mktemp -d)
