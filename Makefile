@@ -22,6 +22,15 @@ DESTDIR ?=
 FLEET_DEB_PACKAGES := openssh-server openssh-client python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# $(call apt-install,PACKAGES): installs those of the Debian PACKAGES that are not installed yet (one recipe line).
+apt-install = missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 # Message catalogs: po/<lang>.po compiled to $(LOCALEDIR)/<lang>/LC_MESSAGES/sriov-preflight.mo, where the
 # binary in .build finds them; packages install them as /usr/share/locale/<lang>/LC_MESSAGES/sriov-preflight.mo.
 LOCALEDIR := .build/locale
@@ -33,23 +42,11 @@ MO_FILES := $(foreach l,$(LANGS),$(LOCALEDIR)/$(l)/LC_MESSAGES/sriov-preflight.m
 all: build
 
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@$(call apt-install,$(DEB_PACKAGES))
 	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install the Swift toolchain (swift.org) and put it on PATH"; exit 1; }
 
 fleet-deps: deps
-	@missing=""; for p in $(FLEET_DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@$(call apt-install,$(FLEET_DEB_PACKAGES))
 
 build: deps locale
 	$(SWIFT) build
@@ -75,13 +72,7 @@ test: deps locale
 # The HTML report in a real browser: installs Chromium (Debian), renders fixture reports to PNG and prints one to
 # PDF; the pictures are in .build/screenshots/ for a person to look at.
 html-test: deps
-	@missing=""; for p in $(HTML_TEST_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@$(call apt-install,$(HTML_TEST_PACKAGES))
 	$(SWIFT) build
 	SRIOV_REQUIRE_BROWSER=1 $(SWIFT) test --filter HTMLBrowserTests
 	@ls -l .build/screenshots/*.png
@@ -111,13 +102,7 @@ install-locale: locale
 	  $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/sriov-preflight.mo; done
 
 bench: release
-	@missing=""; for p in $(BENCH_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@$(call apt-install,$(BENCH_PACKAGES))
 	bash Benchmarks/run.sh
 
 lab: release
@@ -141,13 +126,7 @@ $(PROMTOOL):
 # .rpm and .tar.gz. Slow parts cached in $${XDG_CACHE_HOME:-$$HOME/.cache}/sriov-preflight-dist (SPF_DIST_CACHE):
 # cold ~12 min, warm ~3 min. See packaging/dist.sh.
 dist-deps:
-	@missing=""; for p in $(DIST_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@$(call apt-install,$(DIST_PACKAGES))
 
 dist: deps dist-deps
 	$(SUDO) bash packaging/dist.sh build
