@@ -103,4 +103,13 @@ struct FindingCodeTests {
         let problems = Self.problems(report.results, on: name)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
+
+    @Test("templates: placeholders filled once, unknown names and unmatched braces left as written")
+    func rendering() {
+        #expect(MessageTemplate.render("{a} and {b}", ["a": "x", "b": "{a}"]) == "x and {a}")
+        #expect(MessageTemplate.render("{a} {unknown}", ["a": "x"]) == "x {unknown}")
+        #expect(MessageTemplate.render("VFs {count} of {", ["count": "4"]) == "VFs 4 of {")
+        #expect(MessageTemplate.render("no close {count", ["count": "4"]) == "no close {count")
+        #expect(MessageTemplate.render("", [:]) == "")
+    }
 }

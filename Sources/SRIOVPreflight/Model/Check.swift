@@ -185,7 +185,7 @@ public enum MessageTemplate {
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
             out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            guard let close = rest[open...].firstIndex(of: "}") else { rest = rest[open...]; break }
             let name = String(rest[rest.index(after: open)..<close])
             if let v = params[name] { out += v } else { out += rest[open...close] }
             rest = rest[rest.index(after: close)...]
