@@ -90,6 +90,17 @@ public struct CheckResult: Sendable, Equatable, Codable {
     /// The typed id (nil only for a result read from a report of checks this version does not know).
     public var checkID: CheckID? { CheckID(rawValue: id) }
 
+    /// Whether the result weighs on readiness, and if not why; its raw value is the word every format uses.
+    public enum Disposition: String, Sendable {
+        case counted
+        /// `--ignore`.
+        case ignored
+        /// `--waivers`.
+        case waived
+    }
+
+    public var disposition: Disposition { ignored ? .ignored : waiver != nil ? .waived : .counted }
+
     enum CodingKeys: String, CodingKey {
         case id, object, status, code, params, message, evidence, fix, ignored, waiver, title, category, severity, remediation
         case durationMs = "duration_ms"

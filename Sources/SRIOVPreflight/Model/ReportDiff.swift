@@ -134,13 +134,9 @@ public struct ReportDiff: Sendable, Equatable, Codable {
         return list.isEmpty ? "-" : list.joined(separator: ", ")
     }
 
-    static func disposition(_ r: CheckResult) -> String {
-        r.ignored ? "ignored" : r.waiver != nil ? "waived" : "counted"
-    }
-
     static func countedFail(_ r: CheckResult?) -> Bool {
         guard let r else { return false }
-        return r.status == .fail && !r.ignored && r.waiver == nil
+        return r.status == .fail && r.disposition == .counted
     }
 
     /// The VFs a report saw: `virtfnN` links under a PF's sysfs directory, VF address → PF address and N.
@@ -203,7 +199,7 @@ public struct ReportDiff: Sendable, Equatable, Codable {
             let x = ra[k], y = rb[k]
             let any = (y ?? x)!
             let c = ResultChange(id: any.id, object: any.object, oldStatus: x?.status, newStatus: y?.status,
-                                 oldDisposition: x.map(Self.disposition), newDisposition: y.map(Self.disposition),
+                                 oldDisposition: x?.disposition.rawValue, newDisposition: y?.disposition.rawValue,
                                  oldMessage: x?.message, newMessage: y?.message)
             if Self.countedFail(y) && !Self.countedFail(x) {
                 nf.append(c)

@@ -16,19 +16,25 @@ public struct PrometheusReporter: Reporter {
     public static let debianTextfileDirectory = "/var/lib/prometheus/node-exporter"
     public static let prefix = "sriov_preflight"
 
+    /// One series: its labels (name, value) and its value.
+    typealias Sample = (labels: [(String, String)], value: String)
+
+    /// A gauge family: `# HELP`, `# TYPE` and its series together.
+    static func family(_ name: String, _ help: String, _ samples: [Sample], into out: inout String) {
+        out += "# HELP \(prefix)_\(name) \(escape(help, label: false))\n"
+        out += "# TYPE \(prefix)_\(name) gauge\n"
+        for s in samples {
+            out += "\(prefix)_\(name)"
+            if !s.labels.isEmpty {
+                out += "{" + s.labels.map { "\($0.0)=\"\(escape($0.1, label: true))\"" }.joined(separator: ",") + "}"
+            }
+            out += " \(s.value)\n"
+        }
+    }
+
     public func render(_ report: ReportDocument) -> String {
         var out = ""
-        func family(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: String)]) {
-            out += "# HELP \(Self.prefix)_\(name) \(Self.escapeHelp(help))\n"
-            out += "# TYPE \(Self.prefix)_\(name) gauge\n"
-            for s in samples {
-                out += "\(Self.prefix)_\(name)"
-                if !s.labels.isEmpty {
-                    out += "{" + s.labels.map { "\($0.0)=\"\(Self.escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
-                }
-                out += " \(s.value)\n"
-            }
-        }
+        func family(_ name: String, _ help: String, _ samples: [Sample]) { Self.family(name, help, samples, into: &out) }
         let s = report.summary
 
         family("build_info", "Version of sriov-preflight that wrote these metrics and of its report schema (always 1).",
@@ -58,12 +64,12 @@ public struct PrometheusReporter: Reporter {
                 byKey[key] = r
             }
         }
-        var statusSamples: [(labels: [(String, String)], value: String)] = []
+        var statusSamples: [Sample] = []
         for key in order {
             let r = byKey[key]!
             for st in Status.allCases {
                 statusSamples.append(([("check", r.id), ("object", r.object), ("category", r.category),
-                                       ("severity", r.severity.rawValue), ("disposition", Self.disposition(r)),
+                                       ("severity", r.severity.rawValue), ("disposition", r.disposition.rawValue),
                                        ("status", st.rawValue)], st == r.status ? "1" : "0"))
             }
         }
@@ -76,7 +82,7 @@ public struct PrometheusReporter: Reporter {
                    ([("pf", n.pciAddress), ("interface", Self.interface(n)), ("driver", n.driver ?? ""),
                      ("sriov_state", n.state.rawValue)], "1")
                })
-        var vfSamples: [(labels: [(String, String)], value: String)] = []
+        var vfSamples: [Sample] = []
         for n in report.nics where n.vfsTotal > 0 {
             for (kind, v) in [("total", n.vfsTotal), ("enabled", n.vfsEnabled), ("in_use", n.vfsInUse),
                               ("available", n.vfsAvailable)] {
@@ -92,28 +98,20 @@ public struct PrometheusReporter: Reporter {
 
     static func interface(_ n: NICRow) -> String { n.name == "-" ? "" : n.name }
 
-    static func disposition(_ r: CheckResult) -> String {
-        if r.ignored { return "ignored" }
-        if r.waiver != nil { return "waived" }
-        return "counted"
-    }
-
     /// With a waiver file: its entries by state, and one series naming each expired waiver (the warning).
     func extraFamilies(_ report: ReportDocument) -> String {
         guard let w = report.waivers else { return "" }
         var out = ""
-        out += "# HELP \(Self.prefix)_waivers Entries of the waiver file by state (an expired waiver has no effect).\n"
-        out += "# TYPE \(Self.prefix)_waivers gauge\n"
-        for st in [WaiverReport.State.active, .expired] {
-            out += "\(Self.prefix)_waivers{state=\"\(st.rawValue)\"} \(w.entries.filter { $0.state == st }.count)\n"
+        Self.family("waivers", "Entries of the waiver file by state (an expired waiver has no effect).",
+                    [WaiverReport.State.active, .expired].map { st in
+                        ([("state", st.rawValue)], String(w.entries.filter { $0.state == st }.count))
+                    }, into: &out)
+        var expired: [Sample] = []
+        var seen: Set<[String]> = []
+        for e in w.entries where e.state == .expired && seen.insert([e.waiver, e.expires]).inserted {
+            expired.append(([("waiver", e.waiver), ("expires", e.expires)], "1"))
         }
-        out += "# HELP \(Self.prefix)_waiver_expired An expired waiver (always 1): it waives nothing, renew or remove it.\n"
-        out += "# TYPE \(Self.prefix)_waiver_expired gauge\n"
-        var seen: Set<String> = []
-        for e in w.entries where e.state == .expired {
-            let line = "\(Self.prefix)_waiver_expired{waiver=\"\(Self.escapeLabel(e.waiver))\",expires=\"\(Self.escapeLabel(e.expires))\"} 1\n"
-            if seen.insert(line).inserted { out += line }
-        }
+        Self.family("waiver_expired", "An expired waiver (always 1): it waives nothing, renew or remove it.", expired, into: &out)
         return out
     }
 
@@ -125,26 +123,13 @@ public struct PrometheusReporter: Reporter {
         return String(v)
     }
 
-    /// Label values: backslash, double quote and line feed escaped, as the text format requires.
-    static func escapeLabel(_ s: String) -> String {
+    /// The text format's escapes: backslash and line feed in HELP text; in label values the double quote too.
+    static func escape(_ s: String, label: Bool) -> String {
         var out = ""
         for c in s.unicodeScalars {
             switch c {
             case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-
-    /// HELP text: backslash and line feed escaped.
-    static func escapeHelp(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\\": out += "\\\\"
+            case "\"" where label: out += "\\\""
             case "\n": out += "\\n"
             default: out.unicodeScalars.append(c)
             }

@@ -16,7 +16,7 @@ public struct TextReporter: Reporter {
 
     func label(_ r: CheckResult) -> String {
         let text = translator(ui.status(r.status)).displayPadded(5)
-        if r.ignored || r.waiver != nil { return paint(text, "2") }
+        if r.disposition != .counted { return paint(text, "2") }
         switch r.status {
         case .pass: return paint(text, "32")
         case .warn: return paint(text, "33")
