@@ -30,13 +30,7 @@ extension Checks {
             .skips("no bonds", .intelWithNIC),
             .errors("sys/class/net unreadable", .intelWithNIC.removing("sys/class/net").unreadable("sys/class/net")),
         ] + Self.realBondExamples(.bondMode))) { s in
-        if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
-        if s.net.bonds.isEmpty {
-            if s.notCaptured(s.net.problem) {
-                return [HostSnapshot.notCapturedFinding(.skip, path: NetFacts.classDir, fact: "whether the host has bonds")]
-            }
-            return [.skip("no-bonds", [:])]
-        }
+        if let none = s.noBondFindings { return none }
         return s.net.bonds.map { b in
             let members = BondMembers(s, b)
             let ev = [Evidence(b.source, "mode \(b.mode ?? "?")\(b.modeNumber.map { " \($0)" } ?? "")")]

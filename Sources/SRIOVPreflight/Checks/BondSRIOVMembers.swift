@@ -33,13 +33,7 @@ extension Checks {
             .skips("only /proc/net/bonding/bond0: its members are not in sys/class/net", .intelReady
                 .withProcBond("bond0", mode: "fault-tolerance (active-backup)", slaves: ["eth4", "eth5"]), object: "bond0"),
         ] + Self.realBondExamples(.bondSRIOVMembers))) { s in
-        if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
-        if s.net.bonds.isEmpty {
-            if s.notCaptured(s.net.problem) {
-                return [HostSnapshot.notCapturedFinding(.skip, path: NetFacts.classDir, fact: "whether the host has bonds")]
-            }
-            return [.skip("no-bonds", [:])]
-        }
+        if let none = s.noBondFindings { return none }
         return s.net.bonds.map { b in
             let members = BondMembers(s, b)
             let ev = [Evidence(b.source, "mode \(b.mode ?? "?"); slaves \(b.slaves.joined(separator: " "))")]
@@ -57,6 +51,21 @@ extension Checks {
             guard let only = split.first else { return .pass("none-split", ["bond": b.name], object: b.name, ev) }
             return .pass(b.slaves.count == 1 ? "single-nic-split" : "one-split", ["member": only.name, "bond": b.name], object: b.name, ev)
         }
+    }
+}
+
+extension HostSnapshot {
+    /// What a bond check says when it has no bond to judge (sys/class/net unreadable, not in this capture, or no
+    /// bond on the host); nil when there are bonds.
+    var noBondFindings: [Finding]? {
+        if let e = net.unreadable {
+            return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])]
+        }
+        guard net.bonds.isEmpty else { return nil }
+        if notCaptured(net.problem) {
+            return [HostSnapshot.notCapturedFinding(.skip, path: NetFacts.classDir, fact: "whether the host has bonds")]
+        }
+        return [.skip("no-bonds", [:])]
     }
 }
 

@@ -31,13 +31,7 @@ extension Checks {
                 .withNIC(NICSpec().with { $0.numVFs = 2; $0.vfDrivers = ["ixgbevf", "ixgbevf"]; $0.vfNetdevs = true })
                 .withBond("bond1", slaves: ["ens1f0v0", "ens1f0v1"]), object: "bond1"),
         ] + Self.realBondExamples(.bondVFMembers))) { s in
-        if let e = s.net.unreadable { return [.error("net-unreadable", ["path": NetFacts.classDir, "problem": "\(e)"], [Evidence(NetFacts.classDir, "unreadable: \(e)")])] }
-        if s.net.bonds.isEmpty {
-            if s.notCaptured(s.net.problem) {
-                return [HostSnapshot.notCapturedFinding(.skip, path: NetFacts.classDir, fact: "whether the host has bonds")]
-            }
-            return [.skip("no-bonds", [:])]
-        }
+        if let none = s.noBondFindings { return none }
         return s.net.bonds.map { b in
             let rows = BondMembers(s, b).rows
             let vfs = rows.filter(\.isVF)
