@@ -102,6 +102,7 @@ import io
 import json
 import os
 import tarfile
+import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -309,26 +310,37 @@ class Collection(object):
             for i in range(1, len(parts)):
                 parents.add('/'.join(parts[:i]))
         now = int(time.time())
-        tmp = dest + '.tmp'
-        with tarfile.open(tmp, 'w:gz', format=tarfile.GNU_FORMAT) as tar:
-            for name in sorted(parents | set(members)):
-                kind, value = members.get(name, ('dir', None))
-                info = tarfile.TarInfo(name)
-                info.mtime = now
-                if kind == 'dir':
-                    info.type = tarfile.DIRTYPE
-                    info.mode = 0o755
-                    tar.addfile(info)
-                elif kind == 'link':
-                    info.type = tarfile.SYMTYPE
-                    info.linkname = value
-                    info.mode = 0o777
-                    tar.addfile(info)
-                else:
-                    info.size = len(value)
-                    info.mode = 0o644
-                    tar.addfile(info, io.BytesIO(value))
-        os.rename(tmp, dest)
+        # A temporary file of our own beside DEST (created exclusively, mode 0600: a name planted in a shared
+        # directory such as /tmp is never followed or reused), renamed over DEST when whole, removed otherwise.
+        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(dest) + '.', suffix='.tmp',
+                                   dir=os.path.dirname(os.path.abspath(dest)))
+        try:
+            with os.fdopen(fd, 'wb') as raw:
+                with tarfile.open(fileobj=raw, mode='w:gz', format=tarfile.GNU_FORMAT) as tar:
+                    for name in sorted(parents | set(members)):
+                        kind, value = members.get(name, ('dir', None))
+                        info = tarfile.TarInfo(name)
+                        info.mtime = now
+                        if kind == 'dir':
+                            info.type = tarfile.DIRTYPE
+                            info.mode = 0o755
+                            tar.addfile(info)
+                        elif kind == 'link':
+                            info.type = tarfile.SYMTYPE
+                            info.linkname = value
+                            info.mode = 0o777
+                            tar.addfile(info)
+                        else:
+                            info.size = len(value)
+                            info.mode = 0o644
+                            tar.addfile(info, io.BytesIO(value))
+            os.rename(tmp, dest)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
 
 
 def collect(root, patterns, dest, max_bytes=256 << 20, kernel_log=None):
