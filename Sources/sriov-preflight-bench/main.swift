@@ -99,16 +99,8 @@ if only == "make-fleet", let dir = args.dropFirst().first, let n = args.dropFirs
    let fixtures = args.dropFirst(3).first {
     // `n` host reports for `aggregate`: the committed fixture hosts' reports in turn, each under its own host
     // name (node-00000.json …), written as `check --format json` writes them.
-    var base: [ReportDocument] = []
-    if let d = opendir(fixtures) {
-        var names: [String] = []
-        while let e = readdir(d) {
-            let name = withUnsafePointer(to: e.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        closedir(d)
-        for name in names.sorted() { base.append(ReportDocument.run(root: HostRoot.disk(fixtures + "/" + name)).0) }
-    }
+    let base = PathText.entries(fixtures).filter { !$0.hasPrefix(".") }.sorted()
+        .map { ReportDocument.run(root: HostRoot.disk(fixtures + "/" + $0)).0 }
     guard !base.isEmpty else { print("no fixture hosts in \(fixtures)"); exit(1) }
     mkdir(dir, 0o755)
     var bytes = 0

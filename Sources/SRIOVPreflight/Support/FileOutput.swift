@@ -46,9 +46,8 @@ public enum FileOutput {
             throw Failure(description: e)
         }
         if durable {
-            let slash = path.lastIndex(of: "/")
-            let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-            let d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            let parent = PathText.dirname(path)
+            let d = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if d >= 0 { _ = fsync(d); close(d) }
         }
     }
