@@ -60,7 +60,7 @@ struct CheckCommand: ParsableCommand {
         do {
             try selection.validate(Checks.all)
         } catch {
-            throw ValidationError("\(error)")
+            throw ValidationError(L10n.current.error("\(error)"))
         }
         if bundle != nil && rootOptions.root != "/" {
             throw ValidationError(tr(cli.checkBundleAndRoot))
@@ -77,7 +77,7 @@ struct CheckCommand: ParsableCommand {
             do {
                 waiverList = try WaiverFile.load(waivers)
             } catch {
-                printError(tr(cli.checkWaiverFile, ["problem": "\(error)"]))
+                printError(tr(cli.checkWaiverFile, ["problem": L10n.current.error("\(error)")]))
                 throw ExitCode(64)
             }
         }

@@ -16,7 +16,7 @@ struct DecodeACPICommand: ParsableCommand {
                 do {
                     bytes = try FileInput.read(path, limit: FileInput.reportLimit)
                 } catch {
-                    throw ValidationError(tr(cli.cannotRead, ["file": path, "problem": "\(error)"]))
+                    throw ValidationError(tr(cli.cannotRead, ["file": path, "problem": L10n.current.error("\(error)")]))
                 }
             } else {
                 switch root.hostRoot().read("sys/firmware/acpi/tables/\(kind.signature)", limit: 1 << 20) {

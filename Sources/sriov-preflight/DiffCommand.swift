@@ -29,7 +29,7 @@ struct DiffCommand: ParsableCommand {
             do {
                 docs.append(try ReportDocument.load(reportOrBundle: path))
             } catch {
-                printError(tr(cli.commandFileProblem, ["command": "diff", "file": path, "problem": "\(error)"]))
+                printError(tr(cli.commandFileProblem, ["command": "diff", "file": path, "problem": L10n.current.error("\(error)")]))
                 throw ExitCode(64)
             }
         }

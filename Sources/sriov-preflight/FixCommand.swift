@@ -37,7 +37,7 @@ struct FixCommand: ParsableCommand {
         do {
             try request().validate()
         } catch {
-            throw ValidationError("\(error)")
+            throw ValidationError(L10n.current.error("\(error)"))
         }
     }
 

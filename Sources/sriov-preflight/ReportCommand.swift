@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
         do {
             report = try ReportDocument.read(json: try FileInput.readText(from, limit: FileInput.reportLimit))
         } catch {
-            printError(tr(cli.commandFileProblem, ["command": "report", "file": from, "problem": "\(error)"]))
+            printError(tr(cli.commandFileProblem, ["command": "report", "file": from, "problem": L10n.current.error("\(error)")]))
             throw ExitCode(64)
         }
         let toTTY = output == nil || output == "-"

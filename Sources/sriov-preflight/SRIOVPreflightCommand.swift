@@ -47,6 +47,6 @@ func writeOutput(_ text: String, to path: String?, durable: Bool = false) throws
     do {
         try FileOutput.write(text, to: path, durable: durable)
     } catch {
-        throw ValidationError(tr(cli.cannotWrite, ["file": path, "problem": "\(error)"]))
+        throw ValidationError(tr(cli.cannotWrite, ["file": path, "problem": L10n.current.error("\(error)")]))
     }
 }

@@ -305,6 +305,29 @@ struct L10nTests {
         #expect(PO.zh.warning("something else") == "something else")
     }
 
+    @Test("errors in Chinese: waiver file, selection, saved report, fix writes; nested ones too; unknown text as it is")
+    func errors() throws {
+        let e = ErrorStrings.ui
+        let waiver = e.named.render(["name": "w.toml", "problem": e.waiverLine.render(["line": "4", "message":
+            e.named.render(["name": "expires", "problem": e.valueNotDate.render(["value": "2026-13-01"])])])])
+        #expect(PO.zh.error(waiver) == "w.toml：第 4 行：expires：2026-13-01 不是 YYYY-MM-DD 格式的日期（UTC；豁免有效至当天结束）", "\(PO.zh.error(waiver))")
+        #expect(PO.zh.error(Selection.Problem.unknown("ir.nope").description) == "'ir.nope' 既不是检查项 ID 也不是类别（见 `sriov-preflight list`）")
+        let version = ReportDocument.ReadError.version(e.schemaVersionBy.render(["version": "9", "writer": "sriov-preflight 9.0", "tool": "sriov-preflight 0.2.0", "current": "3"]))
+        #expect(hasHan(PO.zh.error(version.description)) && PO.zh.error(version.description).contains("sriov-preflight 9.0"))
+        #expect(hasHan(PO.zh.error(SafeWriter.Refusal(e.writeSymlink.render(["path": "etc/x", "link": "/r/etc"])).description)))
+        #expect(PO.zh.error("something else: entirely") == "something else: entirely")
+        #expect(PO.zh.error("w.toml: line 2: something else") == "w.toml：第 2 行：something else")
+        #expect(Translator.english.error(waiver) == waiver)
+        // A real parse error of the loader, end to end.
+        let dir = temporaryDirectory("waiver-zh")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "[[waiver]]\ncheck = \"no.such\"\njustification = \"x\"\nexpires = 2026-01-01\n".write(toFile: dir + "/w.toml", atomically: true, encoding: .utf8)
+        do { _ = try WaiverFile.load(dir + "/w.toml"); Issue.record("loaded") } catch {
+            let zh = PO.zh.error("\(error)")
+            #expect(zh.contains("第 2 行") && zh.contains("未知的检查项 ID") && zh.hasPrefix(dir + "/w.toml："), "\(zh)")
+        }
+    }
+
     @Test("every command-line text (abstracts, discussions, option help) is in the catalog and translated")
     func cliStrings() {
         let keys = Set(POTemplate.entries().map(\.msg.key))

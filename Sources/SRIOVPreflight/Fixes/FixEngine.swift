@@ -63,10 +63,10 @@ public enum FixEngine {
         let files = plans.flatMap(\.files).filter { $0.old != $0.new }
         var seen = Set<String>()
         for f in files {
-            guard seen.insert(f.path).inserted else { throw Failure("two fixes change \(f.path): apply them one at a time") }
+            guard seen.insert(f.path).inserted else { throw Failure(ErrorStrings.ui.fixTwoFixes.render(["path": f.path])) }
             let now = try writer.read(f.path)
             if now != f.old {
-                throw Failure("\(f.path) changed since the plan was made: refusing to overwrite it (plan again)")
+                throw Failure(ErrorStrings.ui.fixChangedSincePlan.render(["path": f.path]))
             }
         }
         let actions = plans.flatMap(\.actions)
@@ -118,13 +118,13 @@ public enum FixEngine {
         try writer.checkNoSymlinks(journalDir + "/x")
         let entries = PathText.entries(writer.full(journalDir)).filter(isJournalStamp)
         guard let last = entries.max() else {
-            throw Failure("nothing to undo: no applied fix is recorded in \(journalDir)")
+            throw Failure(ErrorStrings.ui.fixNothingToUndo.render(["dir": journalDir]))
         }
         let dir = "\(journalDir)/\(last)"
         guard let data = try writer.read("\(dir)/journal.json"),
               case .object(let record)? = try? JSON.parse(data),
               case .array(let fileList)? = record["files"] else {
-            throw Failure("the journal \(dir)/journal.json is missing or unreadable")
+            throw Failure(ErrorStrings.ui.fixJournalUnreadable.render(["file": "\(dir)/journal.json"]))
         }
         let files = fileList.compactMap { j -> [String: JSON]? in if case .object(let o) = j { return o }; return nil }
         var outcome = Outcome()
@@ -135,13 +135,13 @@ public enum FixEngine {
             let expected = try writer.read("\(dir)/new/\(path)")
             let now = try writer.read(path)
             if now != expected && !force {
-                throw Failure("\(path) changed since the fix was applied: refusing to undo (use --force to restore the backup anyway)")
+                throw Failure(ErrorStrings.ui.fixChangedSinceApply.render(["path": path]))
             }
         }
         for f in files.reversed() {
             guard let path = f["path"]?.stringValue else { continue }
             if f["existed"] == .bool(true) {
-                guard let backup = try writer.read("\(dir)/backup/\(path)") else { throw Failure("backup of \(path) is missing") }
+                guard let backup = try writer.read("\(dir)/backup/\(path)") else { throw Failure(ErrorStrings.ui.fixBackupMissing.render(["path": path])) }
                 try writer.write(path, backup)
                 outcome.changedFiles.append(path)
             } else {
@@ -171,14 +171,14 @@ public enum FixEngine {
         case .writeAttribute(let p, let v, _):
             let path = base == "/" ? "/" + p : base + "/" + p
             let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
-            guard fd >= 0 else { throw Failure("cannot open \(path) for writing: \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else { throw Failure(ErrorStrings.ui.fixCannotOpen.render(["path": path, "problem": String(cString: strerror(errno))])) }
             defer { close(fd) }
             let bytes = Array(v.utf8)
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n != bytes.count { throw Failure("writing \(v) to \(path) failed: \(String(cString: strerror(errno)))") }
+            if n != bytes.count { throw Failure(ErrorStrings.ui.fixWriteFailed.render(["value": v, "path": path, "problem": String(cString: strerror(errno))])) }
         case .command(let argv, _):
             let (status, output) = runner.run(argv)
-            if status != 0 { throw Failure("`\(argv.joined(separator: " "))` failed (exit \(status)): \(output.trimmingWhitespace())") }
+            if status != 0 { throw Failure(ErrorStrings.ui.fixCommandFailed.render(["command": argv.joined(separator: " "), "status": String(status), "output": output.trimmingWhitespace()])) }
         }
     }
 

@@ -71,7 +71,7 @@ public enum FixSession {
                 for a in u.actionsRun { o.out(t(ui.fixRan, ["command": a])) }
                 o.out(t(ui.fixUndone, ["journal": u.journal ?? ""]))
             } catch {
-                o.fail("\(error)")
+                o.fail(t.error("\(error)"))
             }
             return o
         }
@@ -92,7 +92,7 @@ public enum FixSession {
             return o
         }
         let refusals = outcomes.compactMap { d, outcome -> String? in
-            if case .refused(let why) = outcome { return t(ui.fixRefusedApply, ["id": d.id, "why": FixStrings.translate(why, t)]) }
+            if case .refused(let why) = outcome { return t(ui.fixRefusedApply, ["id": d.id, "why": FixPlanRenderer.reason(why, results: report.results, t)]) }
             return nil
         }
         if !refusals.isEmpty {
@@ -120,7 +120,7 @@ public enum FixSession {
             let undo = "sriov-preflight fix --undo" + (base == "/" ? "" : " --root \(base)")
             o.out(t(ui.fixJournal, ["journal": a.journal ?? "-", "command": undo]))
         } catch {
-            o.fail("\(error)")
+            o.fail(t.error("\(error)"))
         }
         return o
     }

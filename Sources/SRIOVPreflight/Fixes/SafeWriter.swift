@@ -52,7 +52,7 @@ public struct SafeWriter {
             var st = stat()
             if lstat(full(cur), &st) != 0 { return }   // absent from here on: nothing to follow
             if st.st_mode & S_IFMT == S_IFLNK {
-                throw Refusal("refusing to write \(rel): \(cur) is a symbolic link")
+                throw Refusal(ErrorStrings.ui.writeSymlink.render(["path": rel, "link": cur]))
             }
         }
     }
@@ -63,14 +63,14 @@ public struct SafeWriter {
         let fd = open(full(rel), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
-            throw Refusal("cannot read \(rel): \(String(cString: strerror(errno)))")
+            throw Refusal(ErrorStrings.ui.writeCannotRead.render(["path": rel, "problem": String(cString: strerror(errno))]))
         }
         defer { close(fd) }
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw Refusal("cannot read \(rel): \(String(cString: strerror(errno)))") }
+            if n < 0 { if errno == EINTR { continue }; throw Refusal(ErrorStrings.ui.writeCannotRead.render(["path": rel, "problem": String(cString: strerror(errno))])) }
             if n == 0 { break }
             out += buf[0..<n]
         }
@@ -85,12 +85,12 @@ public struct SafeWriter {
             cur = cur.isEmpty ? c : cur + "/" + c
             var st = stat()
             if lstat(full(cur), &st) == 0 {
-                if st.st_mode & S_IFMT == S_IFLNK { throw Refusal("refusing to write \(rel): \(cur) is a symbolic link") }
-                if st.st_mode & S_IFMT != S_IFDIR { throw Refusal("cannot write \(rel): \(cur) is not a directory") }
+                if st.st_mode & S_IFMT == S_IFLNK { throw Refusal(ErrorStrings.ui.writeSymlink.render(["path": rel, "link": cur])) }
+                if st.st_mode & S_IFMT != S_IFDIR { throw Refusal(ErrorStrings.ui.writeNotDirectory.render(["path": rel, "parent": cur])) }
                 continue
             }
             if mkdir(full(cur), 0o755) != 0 {
-                if errno != EEXIST { throw Refusal("cannot create \(cur): \(String(cString: strerror(errno)))") }
+                if errno != EEXIST { throw Refusal(ErrorStrings.ui.writeCannotCreate.render(["path": cur, "problem": String(cString: strerror(errno))])) }
             } else {
                 createdDirectories.append(cur)
             }
@@ -107,18 +107,18 @@ public struct SafeWriter {
         var owner: (uid_t, gid_t)?
         var st = stat()
         if lstat(path, &st) == 0 {
-            guard st.st_mode & S_IFMT == S_IFREG else { throw Refusal("refusing to write \(rel): not a regular file") }
+            guard st.st_mode & S_IFMT == S_IFREG else { throw Refusal(ErrorStrings.ui.writeNotRegular.render(["path": rel])) }
             mode = st.st_mode & 0o7777
             owner = (st.st_uid, st.st_gid)
         }
         let tmp = "\(dir)/.\(path.split(separator: "/").last!).spf-\(getpid())-\(steps)"
         try step("create \(rel) temporary")
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw Refusal("cannot create a temporary file beside \(rel): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Refusal(ErrorStrings.ui.writeNoTemporary.render(["path": rel, "problem": String(cString: strerror(errno))])) }
         var ok = false
         defer { if !ok { close(fd); unlink(tmp) } }
         func failed(_ call: String) -> Refusal {
-            Refusal("cannot write \(rel): \(call) of the temporary file failed: \(String(cString: strerror(errno)))")
+            Refusal(ErrorStrings.ui.writeTemporaryFailed.render(["path": rel, "call": call, "problem": String(cString: strerror(errno))]))
         }
         if syscalls.fchmod(fd, mode) != 0 { throw failed("fchmod") }
         if let (u, g) = owner, syscalls.fchown(fd, u, g) != 0 { throw failed("fchown") }
@@ -126,7 +126,7 @@ public struct SafeWriter {
         var off = 0
         while off < bytes.count {
             let n = bytes[off...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw Refusal("cannot write \(rel): \(String(cString: strerror(errno)))") }
+            if n < 0 { if errno == EINTR { continue }; throw Refusal(ErrorStrings.ui.writeCannotWrite.render(["path": rel, "problem": String(cString: strerror(errno))])) }
             off += n
         }
         try step("fsync \(rel)")
@@ -142,11 +142,11 @@ public struct SafeWriter {
         if rename(tmp, path) != 0 {
             let e = String(cString: strerror(errno))
             unlink(tmp)
-            throw Refusal("cannot rename into \(rel): \(e)")
+            throw Refusal(ErrorStrings.ui.writeCannotRename.render(["path": rel, "problem": "\(e)"]))
         }
         try step("fsync directory of \(rel)")
         if let why = syncDirectory(dir) {
-            throw Refusal("\(rel) was written, but the fsync of its directory failed (the change may not survive a crash): \(why)")
+            throw Refusal(ErrorStrings.ui.writeDirSync.render(["path": rel, "problem": why]))
         }
     }
 
@@ -155,11 +155,11 @@ public struct SafeWriter {
         try checkNoSymlinks(rel)
         try step("unlink \(rel)")
         if unlink(full(rel)) != 0 && errno != ENOENT {
-            throw Refusal("cannot remove \(rel): \(String(cString: strerror(errno)))")
+            throw Refusal(ErrorStrings.ui.removeFailed.render(["path": rel, "problem": String(cString: strerror(errno))]))
         }
         let path = full(rel)
         if let why = syncDirectory(String(path[..<path.lastIndex(of: "/")!])) {
-            throw Refusal("\(rel) was removed, but the fsync of its directory failed: \(why)")
+            throw Refusal(ErrorStrings.ui.removeDirSync.render(["path": rel, "problem": why]))
         }
     }
 
@@ -179,9 +179,9 @@ public struct SafeWriter {
                 closedir(dir)
                 for n in names { try removeTree(rel + "/" + n) }
             }
-            if rmdir(path) != 0 { throw Refusal("cannot remove \(rel): \(String(cString: strerror(errno)))") }
+            if rmdir(path) != 0 { throw Refusal(ErrorStrings.ui.removeFailed.render(["path": rel, "problem": String(cString: strerror(errno))])) }
         } else if unlink(path) != 0 {
-            throw Refusal("cannot remove \(rel): \(String(cString: strerror(errno)))")
+            throw Refusal(ErrorStrings.ui.removeFailed.render(["path": rel, "problem": String(cString: strerror(errno))]))
         }
     }
 

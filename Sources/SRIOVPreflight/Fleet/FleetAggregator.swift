@@ -53,18 +53,18 @@ public enum FleetLoader {
             bytes = try FileInput.read(path, limit: FileInput.reportLimit)
         } catch let e as FileInput.Failure {
             if e.description == String(cString: strerror(ENOENT)) {
-                return FleetInput(name: name, source: path, outcome: .missing("no report file: \(e.description)"))
+                return FleetInput(name: name, source: path, outcome: .missing(ErrorStrings.ui.fleetNoReportFile.render(["problem": e.description])))
             }
-            return FleetInput(name: name, source: path, outcome: .unreadable("cannot read the report: \(e.description)"))
+            return FleetInput(name: name, source: path, outcome: .unreadable(ErrorStrings.ui.fleetCannotRead.render(["problem": e.description])))
         } catch {
-            return FleetInput(name: name, source: path, outcome: .unreadable("cannot read the report: \(error)"))
+            return FleetInput(name: name, source: path, outcome: .unreadable(ErrorStrings.ui.fleetCannotRead.render(["problem": "\(error)"])))
         }
         let digest = SHA256.hex(bytes)
         do {
             let report = try ReportDocument.read(json: String(decoding: bytes, as: UTF8.self))
             if policy == .same && report.tool.version != Tool.version {
                 return FleetInput(name: name, source: path, sha256: digest, outcome: .unreadable(
-                    "written by \(report.tool.name) \(report.tool.version); --versions same accepts only \(Tool.version)"))
+                    ErrorStrings.ui.fleetOtherVersion.render(["writer": "\(report.tool.name) \(report.tool.version)", "version": Tool.version])))
             }
             return FleetInput(name: name, source: path, sha256: digest, outcome: .report(report))
         } catch {
@@ -108,7 +108,7 @@ public enum FleetAggregator {
             }
         }
         for name in expected where !name.isEmpty && byName[name] == nil {
-            byName[name] = FleetInput(name: name, source: nil, outcome: .missing("no report file given for this host"))
+            byName[name] = FleetInput(name: name, source: nil, outcome: .missing(ErrorStrings.ui.fleetNoFileGiven.id))
             order.append(name)
         }
         let names = order.sorted { a, b in a.lexicographicallyPrecedes(b) }
@@ -196,7 +196,7 @@ public enum FleetAggregator {
         switch input.outcome {
         case .unreachable:
             return FleetHost(name: input.name, source: input.source, sha256: input.sha256, state: .unreachable,
-                             problem: "the fleet run could not connect to the host")
+                             problem: ErrorStrings.ui.fleetUnreachable.id)
         case .missing(let why):
             return FleetHost(name: input.name, source: input.source, state: .missing, problem: why)
         case .unreadable(let why):

@@ -73,7 +73,7 @@ public struct FleetTextReporter: FleetReporter {
             for h in absent {
                 var p = ["state": t.text(h.state.rawValue, context: "host state")]
                 p["source"] = h.source.map(Self.line)
-                p["problem"] = h.problem.map(Self.line)
+                p["problem"] = h.problem.map { Self.line(t.error($0)) }
                 let m = h.source == nil ? (h.problem == nil ? ui.fleetAbsent : ui.fleetAbsentProblem)
                     : (h.problem == nil ? ui.fleetAbsentSource : ui.fleetAbsentSourceProblem)
                 out += "  \(Self.line(h.name).rightPadded(nameWidth))  \(t(m, p))\n"

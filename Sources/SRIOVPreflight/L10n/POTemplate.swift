@@ -8,8 +8,8 @@ public enum POTemplate {
         public var references: [String]
     }
 
-    /// Every msgid once (keyed by context + msgid), in a stable order: UI, the command line, the fixes, then the
-    /// checks in catalog order.
+    /// Every msgid once (keyed by context + msgid), in a stable order: UI, the command line, errors, the fixes,
+    /// then the checks in catalog order.
     public static func entries() -> [Entry] {
         var order: [String] = []
         var byKey: [String: Entry] = [:]
@@ -26,6 +26,9 @@ public enum POTemplate {
         }
         for child in Mirror(reflecting: CLIStrings.ui).children {
             if let m = child.value as? Msg { add(m, "cli: \(child.label ?? "")") }
+        }
+        for child in Mirror(reflecting: ErrorStrings.ui).children {
+            if let m = child.value as? Msg { add(m, "error: \(child.label ?? "")") }
         }
         for child in Mirror(reflecting: FixStrings.ui).children {
             if let m = child.value as? Msg { add(m, "fix: \(child.label ?? "")") }

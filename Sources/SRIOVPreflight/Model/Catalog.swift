@@ -57,8 +57,8 @@ public struct Selection: Sendable {
 
         public var description: String {
             switch self {
-            case .unknown(let s): return "'\(s)' is neither a check id nor a category (see `sriov-preflight list`)"
-            case .allCombined: return "--ignore all cannot be combined with other entries"
+            case .unknown(let s): return ErrorStrings.ui.unknownSelection.render(["name": s])
+            case .allCombined: return ErrorStrings.ui.ignoreAllCombined.id
             }
         }
     }

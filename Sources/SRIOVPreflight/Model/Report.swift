@@ -194,12 +194,12 @@ public struct ReportDocument: Sendable, Equatable, Codable {
     /// Reads a JSON report back; refuses another schema version with a message saying which.
     public static func read(json text: String) throws -> ReportDocument {
         let value = try JSON.parse(text)
-        guard case .object(let o) = value else { throw ReadError.notAReport("the top level is not an object") }
-        guard case .int(let v)? = o["schema_version"] else { throw ReadError.notAReport("no schema_version") }
+        guard case .object(let o) = value else { throw ReadError.notAReport(ErrorStrings.ui.topNotObject.id) }
+        guard case .int(let v)? = o["schema_version"] else { throw ReadError.notAReport(ErrorStrings.ui.noSchemaVersion.id) }
         guard v == Int64(currentSchemaVersion) else {
-            let tool: String
-            if case .object(let t)? = o["tool"], case .string(let s)? = t["version"] { tool = " (written by \(Tool.name) \(s))" } else { tool = "" }
-            throw ReadError.version("report schema version \(v)\(tool); this \(Tool.name) \(Tool.version) reads version \(currentSchemaVersion)")
+            var p = ["version": String(v), "tool": "\(Tool.name) \(Tool.version)", "current": String(currentSchemaVersion)]
+            if case .object(let t)? = o["tool"], case .string(let s)? = t["version"] { p["writer"] = "\(Tool.name) \(s)" }
+            throw ReadError.version((p["writer"] == nil ? ErrorStrings.ui.schemaVersion : ErrorStrings.ui.schemaVersionBy).render(p))
         }
         do {
             return try JSONCoding.decode(ReportDocument.self, from: value)
@@ -213,7 +213,7 @@ public struct ReportDocument: Sendable, Equatable, Codable {
         case version(String)
         public var description: String {
             switch self {
-            case .notAReport(let s): return "not a \(Tool.name) report: \(s)"
+            case .notAReport(let s): return ErrorStrings.ui.notAReport.render(["tool": Tool.name, "reason": s])
             case .version(let s): return s
             }
         }

@@ -7,7 +7,7 @@ public enum WaiverFile {
     public struct ParseError: Error, CustomStringConvertible, Equatable {
         public var line: Int
         public var message: String
-        public var description: String { "line \(line): \(message)" }
+        public var description: String { ErrorStrings.ui.waiverLine.render(["line": String(line), "message": message]) }
     }
 
     static let keys = ["check", "justification", "expires", "who"]
@@ -19,25 +19,25 @@ public enum WaiverFile {
         func finish() throws {
             guard let c = current else { return }
             for k in ["check", "justification", "expires"] where c.values[k] == nil {
-                throw ParseError(line: c.line, message: "[[waiver]] without \(k) (check, justification and expires are required)")
+                throw ParseError(line: c.line, message: ErrorStrings.ui.waiverMissingKey.render(["key": k]))
             }
             let (spec, specLine) = c.values["check"]!
             let parts = spec.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let id = parts[0].trimmingWhitespace()
             let object = parts.count > 1 ? parts[1].trimmingWhitespace() : nil
             guard !id.isEmpty, object.map({ !$0.isEmpty }) ?? true else {
-                throw ParseError(line: specLine, message: "check: \"\(spec)\" is not ID or ID@OBJECT")
+                throw ParseError(line: specLine, message: ErrorStrings.ui.waiverBadSpec.render(["spec": spec]))
             }
             guard knownChecks.contains(id) else {
-                throw ParseError(line: specLine, message: "check: unknown check id \"\(id)\" (`sriov-preflight list` names them)")
+                throw ParseError(line: specLine, message: ErrorStrings.ui.waiverUnknownCheck.render(["id": id]))
             }
             let (just, justLine) = c.values["justification"]!
             guard !just.trimmingWhitespace().isEmpty else {
-                throw ParseError(line: justLine, message: "justification: empty (say why the exception is acceptable)")
+                throw ParseError(line: justLine, message: ErrorStrings.ui.waiverEmptyJustification.id)
             }
             let (expires, expLine) = c.values["expires"]!
             guard days(expires) != nil else {
-                throw ParseError(line: expLine, message: "expires: \"\(expires)\" is not a date YYYY-MM-DD (UTC; the waiver holds through the end of that day)")
+                throw ParseError(line: expLine, message: ErrorStrings.ui.waiverBadExpires.render(["value": expires]))
             }
             let who = c.values["who"]?.0
             out.append(Waiver(check: id, object: object, justification: just, expires: expires,
@@ -55,33 +55,33 @@ public enum WaiverFile {
                 let inner = header.hasPrefix("[[") && header.hasSuffix("]]")
                     ? String(header.dropFirst(2).dropLast(2)).trimmingWhitespace() : nil
                 guard inner == "waiver" else {
-                    throw ParseError(line: lineNo, message: "\(header): only [[waiver]] tables are allowed")
+                    throw ParseError(line: lineNo, message: ErrorStrings.ui.waiverOnlyTables.render(["header": header]))
                 }
                 try finish()
                 current = (lineNo, [:])
                 continue
             }
             guard let eq = trimmed.firstIndex(of: "=") else {
-                throw ParseError(line: lineNo, message: "expected key = value, [[waiver]] or a # comment")
+                throw ParseError(line: lineNo, message: ErrorStrings.ui.waiverExpectedLine.id)
             }
             let key = String(trimmed[..<eq]).trimmingWhitespace()
             guard !key.isEmpty, key.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || $0 == "_" || $0 == "-" }) else {
-                throw ParseError(line: lineNo, message: "\"\(key)\" is not a bare key")
+                throw ParseError(line: lineNo, message: ErrorStrings.ui.waiverBareKey.render(["key": key]))
             }
             guard keys.contains(key) else {
-                throw ParseError(line: lineNo, message: "unknown key \"\(key)\" (keys: \(keys.joined(separator: ", ")))")
+                throw ParseError(line: lineNo, message: ErrorStrings.ui.waiverUnknownKey.render(["key": key, "keys": keys.joined(separator: ", ")]))
             }
             guard current != nil else {
-                throw ParseError(line: lineNo, message: "\(key) outside a [[waiver]] table")
+                throw ParseError(line: lineNo, message: ErrorStrings.ui.waiverOutside.render(["key": key]))
             }
             guard current!.values[key] == nil else {
-                throw ParseError(line: lineNo, message: "\(key) given twice in one [[waiver]]")
+                throw ParseError(line: lineNo, message: ErrorStrings.ui.waiverTwice.render(["key": key]))
             }
             let value: String
             do {
                 value = try parseValue(trimmed[trimmed.index(after: eq)...], key: key)
             } catch let m as Message {
-                throw ParseError(line: lineNo, message: "\(key): \(m.text)")
+                throw ParseError(line: lineNo, message: ErrorStrings.ui.named.render(["name": key, "problem": m.text]))
             }
             current!.values[key] = (value, lineNo)
         }
@@ -97,12 +97,12 @@ public enum WaiverFile {
         do {
             text = try FileInput.readText(path, limit: 1 << 20)
         } catch {
-            throw LoadError(description: "\(path): \(error)")
+            throw LoadError(description: ErrorStrings.ui.named.render(["name": path, "problem": "\(error)"]))
         }
         do {
             return try parse(text, knownChecks: Set(catalog.map(\.id)))
         } catch let e as ParseError {
-            throw LoadError(description: "\(path): \(e)")
+            throw LoadError(description: ErrorStrings.ui.named.render(["name": path, "problem": "\(e)"]))
         }
     }
 
@@ -118,20 +118,20 @@ public enum WaiverFile {
         let scalars = Array(s.unicodeScalars)
         var i = 0
         while i < scalars.count, scalars[i] == " " || scalars[i] == "\t" { i += 1 }
-        guard i < scalars.count else { throw Message(text: "no value") }
+        guard i < scalars.count else { throw Message(text: ErrorStrings.ui.valueMissing.id) }
         var value = ""
         var isDate = false
         if scalars[i] == "\"" || scalars[i] == "'" {
             let quote = scalars[i]
             if i + 2 < scalars.count, scalars[i + 1] == quote, scalars[i + 2] == quote {
-                throw Message(text: "multi-line strings are not supported: one line per value")
+                throw Message(text: ErrorStrings.ui.valueMultiLine.id)
             }
             i += 1
             var closed = false
             while i < scalars.count {
                 let c = scalars[i]
                 if c == quote { closed = true; i += 1; break }
-                if c.value < 0x20 && c != "\t" || c.value == 0x7F { throw Message(text: "a control character in a string") }
+                if c.value < 0x20 && c != "\t" || c.value == 0x7F { throw Message(text: ErrorStrings.ui.valueControl.id) }
                 if quote == "\"" && c == "\\" {
                     i += 1
                     guard i < scalars.count else { break }
@@ -147,11 +147,11 @@ public enum WaiverFile {
                         let n = scalars[i] == "u" ? 4 : 8
                         guard i + n < scalars.count,
                               let v = UInt32(String(String.UnicodeScalarView(scalars[(i + 1)...(i + n)])), radix: 16),
-                              let u = Unicode.Scalar(v) else { throw Message(text: "a bad \\u escape") }
+                              let u = Unicode.Scalar(v) else { throw Message(text: ErrorStrings.ui.valueBadUnicode.id) }
                         value.unicodeScalars.append(u)
                         i += n
                     default:
-                        throw Message(text: "unknown escape \\\(scalars[i])")
+                        throw Message(text: ErrorStrings.ui.valueUnknownEscape.render(["char": String(scalars[i])]))
                     }
                     i += 1
                     continue
@@ -159,7 +159,7 @@ public enum WaiverFile {
                 value.unicodeScalars.append(c)
                 i += 1
             }
-            guard closed else { throw Message(text: "the string is not closed on this line") }
+            guard closed else { throw Message(text: ErrorStrings.ui.valueNotClosed.id) }
         } else {
             let start = i
             while i < scalars.count, scalars[i] != " " && scalars[i] != "\t" && scalars[i] != "#" { i += 1 }
@@ -168,12 +168,12 @@ public enum WaiverFile {
         }
         while i < scalars.count, scalars[i] == " " || scalars[i] == "\t" { i += 1 }
         guard i == scalars.count || scalars[i] == "#" else {
-            throw Message(text: "unexpected text after the value: \(String(String.UnicodeScalarView(scalars[i...])))")
+            throw Message(text: ErrorStrings.ui.valueTrailing.render(["text": String(String.UnicodeScalarView(scalars[i...]))]))
         }
         if isDate {
-            guard key == "expires" else { throw Message(text: "\(value) is not a string: quote it (\"…\")") }
+            guard key == "expires" else { throw Message(text: ErrorStrings.ui.valueNotString.render(["value": value])) }
             guard days(value) != nil else {
-                throw Message(text: "\(value) is not a date YYYY-MM-DD (UTC; the waiver holds through the end of that day)")
+                throw Message(text: ErrorStrings.ui.valueNotDate.render(["value": value]))
             }
         }
         return value

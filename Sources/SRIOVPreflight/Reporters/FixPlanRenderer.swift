@@ -6,12 +6,7 @@ public enum FixPlanRenderer {
     public static func text(_ outcomes: [(FixDefinition, FixOutcome)], live: Bool, results: [CheckResult] = [],
                             translator t: Translator = L10n.current) -> String {
         let ui = UIStrings.ui
-        func reason(_ why: String) -> String {
-            if !t.isEnglish, let c = CheckID.allCases.first(where: { FixContext.standing($0, results) == why }) {
-                return FixContext.standing(c, results, t)
-            }
-            return FixStrings.translate(why, t)
-        }
+        func reason(_ why: String) -> String { Self.reason(why, results: results, t) }
         var out = ""
         for (def, outcome) in outcomes {
             switch outcome {
@@ -38,6 +33,17 @@ public enum FixPlanRenderer {
         let plans = outcomes.filter { if case .plan = $0.1 { return true }; return false }.count
         out += (plans == 0 ? t(ui.fixNothing) : t.plural(ui.fixPlanned, plans)) + "\n"
         return out
+    }
+
+    /// Why a fix is not needed or refused, in `t`'s language: where the checks stand (from `results`), a fix
+    /// text, or an error of the fix's writes; as it is when none of them renders it.
+    public static func reason(_ why: String, results: [CheckResult], _ t: Translator) -> String {
+        guard !t.isEnglish else { return why }
+        if let c = CheckID.allCases.first(where: { FixContext.standing($0, results) == why }) {
+            return FixContext.standing(c, results, t)
+        }
+        let fix = FixStrings.translate(why, t)
+        return fix != why ? fix : t.error(why)
     }
 
     public static func json(_ outcomes: [(FixDefinition, FixOutcome)]) -> JSON {

@@ -20,11 +20,11 @@ public enum FileInput {
         guard fstat(fd, &st) == 0 else { throw Failure(description: String(cString: strerror(errno))) }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw Failure(description: "is a directory")
-        case S_IFIFO: throw Failure(description: "is a FIFO, not a file")
-        default: throw Failure(description: "is not a regular file")
+        case S_IFDIR: throw Failure(description: ErrorStrings.ui.isDirectory.id)
+        case S_IFIFO: throw Failure(description: ErrorStrings.ui.isFIFO.id)
+        default: throw Failure(description: ErrorStrings.ui.notRegular.id)
         }
-        if Int(st.st_size) > limit { throw Failure(description: "larger than \(limit) bytes (\(st.st_size))") }
+        if Int(st.st_size) > limit { throw Failure(description: ErrorStrings.ui.tooLargeSized.render(["limit": String(limit), "size": String(st.st_size)])) }
         var out: [UInt8] = []
         out.reserveCapacity(Int(st.st_size))
         var buf = [UInt8](repeating: 0, count: 1 << 16)
@@ -36,7 +36,7 @@ public enum FileInput {
             }
             if n == 0 { break }
             out.append(contentsOf: buf[0..<n])
-            if out.count > limit { throw Failure(description: "larger than \(limit) bytes") }
+            if out.count > limit { throw Failure(description: ErrorStrings.ui.tooLarge.render(["limit": String(limit)])) }
         }
         return out
     }

@@ -1,0 +1,130 @@
+/// The errors the library gives people (a waiver file, a selection, a saved report, a fix's writes): rendered
+/// in English where they are thrown (what JSON plans and logs carry) and said again in the chosen language at
+/// the command line by `Translator.error`, which finds the template back (nested: a `{problem}` that is itself
+/// one of these is translated too). Context `error`.
+public struct ErrorStrings: Sendable {
+    public static let ui = ErrorStrings()
+
+    /// `FILE: PROBLEM`, `KEY: PROBLEM`: the outer frame of many errors.
+    public let named = Msg("{name}: {problem}", context: "error")
+
+    // --only / --ignore.
+    public let unknownSelection = Msg("'{name}' is neither a check id nor a category (see `sriov-preflight list`)", context: "error")
+    public let ignoreAllCombined = Msg("--ignore all cannot be combined with other entries", context: "error")
+
+    // Waiver files.
+    public let waiverLine = Msg("line {line}: {message}", context: "error")
+    public let waiverMissingKey = Msg("[[waiver]] without {key} (check, justification and expires are required)", context: "error")
+    public let waiverBadSpec = Msg("check: \"{spec}\" is not ID or ID@OBJECT", context: "error")
+    public let waiverUnknownCheck = Msg("check: unknown check id \"{id}\" (`sriov-preflight list` names them)", context: "error")
+    public let waiverEmptyJustification = Msg("justification: empty (say why the exception is acceptable)", context: "error")
+    public let waiverBadExpires = Msg("expires: \"{value}\" is not a date YYYY-MM-DD (UTC; the waiver holds through the end of that day)", context: "error")
+    public let waiverOnlyTables = Msg("{header}: only [[waiver]] tables are allowed", context: "error")
+    public let waiverExpectedLine = Msg("expected key = value, [[waiver]] or a # comment", context: "error")
+    public let waiverBareKey = Msg("\"{key}\" is not a bare key", context: "error")
+    public let waiverUnknownKey = Msg("unknown key \"{key}\" (keys: {keys})", context: "error")
+    public let waiverOutside = Msg("{key} outside a [[waiver]] table", context: "error")
+    public let waiverTwice = Msg("{key} given twice in one [[waiver]]", context: "error")
+    public let valueMissing = Msg("no value", context: "error")
+    public let valueMultiLine = Msg("multi-line strings are not supported: one line per value", context: "error")
+    public let valueControl = Msg("a control character in a string", context: "error")
+    public let valueBadUnicode = Msg("a bad \\u escape", context: "error")
+    public let valueUnknownEscape = Msg("unknown escape \\{char}", context: "error")
+    public let valueNotClosed = Msg("the string is not closed on this line", context: "error")
+    public let valueTrailing = Msg("unexpected text after the value: {text}", context: "error")
+    public let valueNotString = Msg("{value} is not a string: quote it (\"…\")", context: "error")
+    public let valueNotDate = Msg("{value} is not a date YYYY-MM-DD (UTC; the waiver holds through the end of that day)", context: "error")
+
+    // Saved reports (report, diff, aggregate).
+    public let notAReport = Msg("not a {tool} report: {reason}", context: "error")
+    public let topNotObject = Msg("the top level is not an object", context: "error")
+    public let noSchemaVersion = Msg("no schema_version", context: "error")
+    public let schemaVersion = Msg("report schema version {version}; this {tool} reads version {current}", context: "error")
+    public let schemaVersionBy = Msg("report schema version {version} (written by {writer}); this {tool} reads version {current}", context: "error")
+
+    // Files the tool reads.
+    public let isDirectory = Msg("is a directory", context: "error")
+    public let isFIFO = Msg("is a FIFO, not a file", context: "error")
+    public let notRegular = Msg("is not a regular file", context: "error")
+    public let tooLargeSized = Msg("larger than {limit} bytes ({size})", context: "error")
+    public let tooLarge = Msg("larger than {limit} bytes", context: "error")
+
+    // aggregate: why a host has no usable report.
+    public let fleetNoReportFile = Msg("no report file: {problem}", context: "error")
+    public let fleetCannotRead = Msg("cannot read the report: {problem}", context: "error")
+    public let fleetNoFileGiven = Msg("no report file given for this host", context: "error")
+    public let fleetOtherVersion = Msg("written by {writer}; --versions same accepts only {version}", context: "error")
+    public let fleetUnreachable = Msg("the fleet run could not connect to the host", context: "error")
+
+    // fix --apply / --undo.
+    public let fixTwoFixes = Msg("two fixes change {path}: apply them one at a time", context: "error")
+    public let fixChangedSincePlan = Msg("{path} changed since the plan was made: refusing to overwrite it (plan again)", context: "error")
+    public let fixNothingToUndo = Msg("nothing to undo: no applied fix is recorded in {dir}", context: "error")
+    public let fixJournalUnreadable = Msg("the journal {file} is missing or unreadable", context: "error")
+    public let fixChangedSinceApply = Msg("{path} changed since the fix was applied: refusing to undo (use --force to restore the backup anyway)", context: "error")
+    public let fixBackupMissing = Msg("backup of {path} is missing", context: "error")
+    public let fixCannotOpen = Msg("cannot open {path} for writing: {problem}", context: "error")
+    public let fixWriteFailed = Msg("writing {value} to {path} failed: {problem}", context: "error")
+    public let fixCommandFailed = Msg("`{command}` failed (exit {status}): {output}", context: "error")
+    public let writeSymlink = Msg("refusing to write {path}: {link} is a symbolic link", context: "error")
+    public let writeCannotRead = Msg("cannot read {path}: {problem}", context: "error")
+    public let writeNotDirectory = Msg("cannot write {path}: {parent} is not a directory", context: "error")
+    public let writeCannotCreate = Msg("cannot create {path}: {problem}", context: "error")
+    public let writeNotRegular = Msg("refusing to write {path}: not a regular file", context: "error")
+    public let writeNoTemporary = Msg("cannot create a temporary file beside {path}: {problem}", context: "error")
+    public let writeTemporaryFailed = Msg("cannot write {path}: {call} of the temporary file failed: {problem}", context: "error")
+    public let writeCannotWrite = Msg("cannot write {path}: {problem}", context: "error")
+    public let writeCannotRename = Msg("cannot rename into {path}: {problem}", context: "error")
+    public let writeDirSync = Msg("{path} was written, but the fsync of its directory failed (the change may not survive a crash): {problem}", context: "error")
+    public let removeFailed = Msg("cannot remove {path}: {problem}", context: "error")
+    public let removeDirSync = Msg("{path} was removed, but the fsync of its directory failed: {problem}", context: "error")
+
+    public var all: [Msg] { Mirror(reflecting: self).children.compactMap { $0.value as? Msg } }
+
+    /// The templates `Translator.error` tries: the most literal text first, so a specific template wins over
+    /// the `{name}: {problem}` frame.
+    static let byLiteralLength: [Msg] = ui.all.sorted {
+        MessageTemplate.literalCount($0.id) > MessageTemplate.literalCount($1.id)
+    }
+}
+
+extension MessageTemplate {
+    /// How many characters of `template` are not placeholders.
+    static func literalCount(_ template: String) -> Int { literal(template).count }
+
+    /// `template` without its placeholders.
+    static func literal(_ template: String) -> String {
+        placeholders(template).reduce(template) { $0.replacing("{\($1)}", with: "") }
+    }
+}
+
+extension Translator {
+    /// An error's English text in this language: the template that renders it (the most specific first) with
+    /// its params translated in turn when they are errors themselves; the text as it is when none does.
+    public func error(_ english: String) -> String { error(english, depth: 0) }
+
+    func error(_ english: String, depth: Int) -> String {
+        guard !isEnglish, depth < 4, !english.isEmpty else { return english }
+        let nested: Set<String> = ["problem", "message", "reason"]
+        var fallback: String?
+        for m in ErrorStrings.byLiteralLength {
+            guard var p = MessageTemplate.match(m.id, english) else { continue }
+            var changed = false
+            for (k, v) in p where nested.contains(k) {
+                p[k] = error(v, depth: depth + 1)
+                changed = changed || p[k] != v
+            }
+            // A frame of punctuation alone (`{name}: {problem}`) says nothing unless what it frames is ours.
+            if !MessageTemplate.literal(m.id).contains(where: \.isLetter) && !changed { continue }
+            let text = self(m, p)
+            // A name, path or value holds no `: `: the match that puts one there took an outer frame for part
+            // of a value (`F: line 4: X is not a date` is F's line 4, not a value "F: line 4: X").
+            if p.contains(where: { !nested.contains($0.key) && $0.value.contains(": ") }) {
+                fallback = fallback ?? text
+                continue
+            }
+            return text
+        }
+        return fallback ?? english
+    }
+}
