@@ -12,6 +12,25 @@ struct FleetHTMLTests {
         return FleetAggregator.build(inputs, now: FleetFixtures.now)
     }
 
+    @Test("the 4-host fleet in Chinese: Tests/Golden/zh_CN/fleet-4-hosts.html; every result's message found again and translated")
+    func chinese() throws {
+        let fleet = Self.fourHosts()
+        let html = FleetHTMLReporter(translator: PO.zh).render(fleet)
+        try GoldenTests.compare(html, "zh_CN/fleet-4-hosts.html")
+        #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">"))
+        #expect(html.contains("<span class=\"verdict\">未全部就绪</span> <span class=\"hostname\">4 台物理机</span>"))
+        // A fleet document keeps no params: the message's params are found again in its English text.
+        let page = HTMLPage(translator: PO.zh)
+        var untranslated: [String] = []
+        for h in fleet.hosts {
+            for r in h.results where !hasHan(page.message(id: r.id, code: r.code, english: r.message)) { untranslated.append(r.code) }
+        }
+        #expect(untranslated.isEmpty, "\(untranslated)")
+        for c in fleet.checks { #expect(html.contains(HTML.text(PO.zh.text(c.title))), "\(c.id)") }
+        guard let parsed = try HTMLReporterTests.parse([html, FleetHTMLReporter(translator: PO.zh).render(FleetFixtures.mixedFleet())]) else { return }
+        for p in parsed { #expect(p.errors.isEmpty, "\(p.errors)") }
+    }
+
     @Test("the page of 4 fixture hosts equals Tests/Golden/fleet-4-hosts.html; the mixed fleet's is self-contained")
     func golden() throws {
         let four = FleetHTMLReporter().render(Self.fourHosts())

@@ -37,15 +37,30 @@ struct HTMLBrowserTests {
         return (be(0), be(4))
     }
 
-    /// The pages rendered: a ready host, two not-ready hosts (one with a fix plan), a 4-host fleet.
+    /// The pages rendered: a ready host, two not-ready hosts (one with a fix plan), a 4-host fleet, and in
+    /// Chinese a not-ready host and the fleet (CJK glyphs from the font fallback: fonts-wqy-microhei).
     static func pages() -> [(name: String, html: String)] {
-        [("intel-igb-ready", HTMLReporter().render(GoldenTests.document("intel-igb-ready"))),
-         ("no-iommu", HTMLReporter().render(GoldenTests.document("no-iommu"))),
-         ("intel-intremap-off", HTMLReporter().render(GoldenTests.document("intel-intremap-off"))),
-         ("fleet-4-hosts", FleetHTMLReporter().render(FleetHTMLTests.fourHosts()))]
+        [("intel-igb-ready", HTMLReporter(translator: .english).render(GoldenTests.document("intel-igb-ready"))),
+         ("no-iommu", HTMLReporter(translator: .english).render(GoldenTests.document("no-iommu"))),
+         ("intel-intremap-off", HTMLReporter(translator: .english).render(GoldenTests.document("intel-intremap-off"))),
+         ("fleet-4-hosts", FleetHTMLReporter(translator: .english).render(FleetHTMLTests.fourHosts())),
+         ("zh_CN-intel-intremap-off", HTMLReporter(translator: PO.zh).render(GoldenTests.document("intel-intremap-off"))),
+         ("zh_CN-fleet-4-hosts", FleetHTMLReporter(translator: PO.zh).render(FleetHTMLTests.fourHosts()))]
     }
 
-    @Test("Chromium renders the reports of a ready and of not-ready fixture hosts, and a 4-host fleet, to PNG")
+    @Test("a CJK font is installed for the Chinese pages (fontconfig knows one for lang zh-cn)")
+    func cjkFont() throws {
+        let fcList = "/usr/bin/fc-list"
+        guard FileManager.default.isExecutableFile(atPath: fcList) else {
+            #expect(!Self.required, "fc-list (fontconfig) is required with SRIOV_REQUIRE_BROWSER=1")
+            return
+        }
+        let fonts = try run([fcList, ":lang=zh-cn", "family"]).out
+        if Self.required { #expect(!fonts.isEmpty, "no CJK font: the Chinese screenshots would show boxes (install fonts-wqy-microhei)") }
+        print("CJK fonts: \(fonts.split(separator: "\n").sorted().joined(separator: "; "))")
+    }
+
+    @Test("Chromium renders the reports of a ready and of not-ready fixture hosts, and a 4-host fleet, to PNG (and two pages in Chinese)")
     func screenshots() throws {
         try FileManager.default.createDirectory(atPath: Self.outputDir, withIntermediateDirectories: true)
         for (name, html) in Self.pages() {

@@ -108,8 +108,8 @@ struct HTMLReporterTests {
     func selfContained() throws {
         var pages = Paths.committedFixtureHosts.map { HTMLReporter().render(GoldenTests.document($0)) }
         pages += ReporterTests.reports().map { HTMLReporter().render($0.1) }
-        pages.append(HTMLReporter(language: "zh-CN").render(GoldenTests.document("no-iommu")))
-        #expect(pages.count >= 15)
+        pages += Paths.committedFixtureHosts.map { HTMLReporter(translator: PO.zh).render(GoldenTests.document($0)) }
+        #expect(pages.count >= 25)
         guard let parsed = try Self.parse(pages) else {
             print("python3 missing: the parser half of this test skipped")
             return
@@ -181,21 +181,83 @@ struct HTMLReporterTests {
     @Test("people-facing words go through the lookup; the page says its language; ids and codes stay as they are")
     func localization() {
         let doc = GoldenTests.document("intel-intremap-off")
-        let html = HTMLReporter(language: "zh-CN", localize: { "⟦" + $0 + "⟧" }).render(doc)
+        let html = HTMLReporter(translator: Translator(language: "zh_CN", catalog: Bracketing())).render(doc)
         #expect(html.contains("<html lang=\"zh-CN\">"))
         for w in [HTMLReporter.Words.ui.attention, HTMLReporter.Words.ui.nics, HTMLReporter.Words.ui.remediation,
                   HTMLReporter.Words.ui.categoryIR, HTMLReporter.Words.ui.notReady] {
             #expect(html.contains("⟦\(HTML.text(w))⟧"), "\(w)")
         }
         // Placeholders are filled after translation, wherever the translation puts them.
-        let reordered = HTMLReporter(language: "zh-CN", localize: {
-            $0 == HTMLReporter.Words.ui.exitCode ? "退出码（{code}）" : $0
-        }).render(doc)
+        let exitKey = Msg(HTMLReporter.Words.ui.exitCode, context: "html").key
+        let reordered = HTMLReporter(translator: Translator(language: "zh_CN", catalog: CatalogTable(entries: [exitKey: ["退出码（{code}）"]]))).render(doc)
         #expect(reordered.contains("退出码（1）"))
         #expect(html.contains("<code class=\"id\">kernel.iommu-cmdline</code>"))
         #expect(html.contains("<code>kernel.iommu-cmdline.intremap-off</code>"))
         // The CJK fonts are in the stack, first under lang zh.
-        #expect(HTMLReporter.css.contains(":lang(zh){--font:\"PingFang SC\",\"Noto Sans CJK SC\""))
+        #expect(HTMLPage.css.contains(":lang(zh){--font:\"PingFang SC\",\"Noto Sans CJK SC\""))
+    }
+
+    @Test("the page in Chinese: lang zh-CN, its words, the checks' titles, messages and remediations from po/zh_CN.po; golden Tests/Golden/zh_CN/intel-intremap-off.html")
+    func chinese() throws {
+        let doc = GoldenTests.document("intel-intremap-off")
+        let html = HTMLReporter(translator: PO.zh).render(doc)
+        try GoldenTests.compare(html, "zh_CN/intel-intremap-off.html")
+        #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">"))
+        #expect(html.contains("<span class=\"verdict\">未就绪</span>") && html.contains("<h2>需要关注</h2>"))
+        for r in doc.results {
+            #expect(html.contains(HTML.text(PO.zh.message(r))) && hasHan(PO.zh.message(r)), "\(r.code)")
+            #expect(html.contains(HTML.text(PO.zh.text(r.title))), "\(r.id)")
+            if r.status == .fail || r.status == .warn { #expect(html.contains(HTML.inlineCode(PO.zh.text(r.remediation))), "\(r.id)") }
+        }
+        // No word of the page is left in English where the catalog says otherwise (ids, codes, evidence stay).
+        let page = HTMLPage(translator: PO.zh)
+        var english = 0
+        for child in Mirror(reflecting: HTMLReporter.Words.ui).children {
+            guard let w = child.value as? String, page.word(w) != w, !w.contains("{") else { continue }
+            english += 1
+            #expect(!html.contains(">\(HTML.text(w))<"), "'\(w)' left in English")
+        }
+        #expect(english > 80)
+        // The NIC table: link and SR-IOV state in ZStack's words.
+        #expect(html.contains("可虚拟化") && html.contains(">已连接<"))
+        #expect(html.contains("<title>") && html.contains("SR-IOV 就绪检查</title>"))
+        guard let parsed = try Self.parse([html]) else { return }
+        #expect(parsed[0].errors.isEmpty, "\(parsed[0].errors)")
+    }
+
+    @Test("an expired waiver's warning reads in the page's language; any other warning as it is")
+    func warningInChinese() {
+        var doc = GoldenTests.document("no-iommu")
+        doc.apply([Waiver(check: "kernel.iommu-enabled", justification: "old", expires: "2025-12-31", line: 6)],
+                  file: "w.toml", now: doc.timings.startedAt)
+        let zh = HTMLReporter(translator: PO.zh).render(doc)
+        #expect(zh.contains("<p class=\"note warning\">警告：豁免 kernel.iommu-enabled（w.toml 第 6 行）已于 2025-12-31 过期：不再生效</p>"))
+        #expect(HTMLReporter(translator: PO.zh).warningText("something else") == "something else")
+        #expect(HTMLReporter(translator: .english).render(doc).contains(HTML.text(doc.warnings[0])))
+    }
+
+    @Test("--lang zh_CN and LANG=zh_CN.UTF-8: check --html, check --format html, report --format html and aggregate --format html in Chinese",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: Paths.binary)
+              && FileManager.default.isExecutableFile(atPath: "/usr/bin/msgfmt"), "needs .build/debug/sriov-preflight and msgfmt"))
+    func commandLineChinese() throws {
+        let locale = try L10nCLITests.localeDir()
+        let out = temporaryDirectory("htmlzh")
+        defer { for d in [locale, out] { try? FileManager.default.removeItem(atPath: d) } }
+        let env = ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": locale]
+        let root = Paths.fixtureHosts + "/intel-intremap-off"
+        let r = try run([Paths.binary, "--lang", "zh_CN", "check", "--root", root, "--json", out + "/r.json", "--html", out + "/r.html", "--output", "/dev/null"], env: env)
+        #expect(r.status == 1, "\(r.err)")
+        let page = try String(contentsOfFile: out + "/r.html", encoding: .utf8)
+        #expect(page.contains("<html lang=\"zh-CN\">") && page.contains("未就绪") && page.contains("中断重映射"))
+        let again = try run([Paths.binary, "--lang", "zh_CN", "report", "--from", out + "/r.json", "--format", "html"], env: env)
+        #expect(again.status == 1 && again.out == page)
+        let byLang = try run([Paths.binary, "check", "--root", root, "--format", "html"], env: ["LANG": "zh_CN.UTF-8", "SRIOV_PREFLIGHT_LOCALEDIR": locale])
+        #expect(byLang.out.contains("<html lang=\"zh-CN\">") && byLang.out.contains("需要关注"), "\(byLang.err)")
+        // The same saved report without a language: English.
+        let english = try run([Paths.binary, "report", "--from", out + "/r.json", "--format", "html"], env: ["LANG": "C"])
+        #expect(english.out.contains("<html lang=\"en\">") && english.out.contains("NOT READY"))
+        let fleet = try run([Paths.binary, "--lang", "zh_CN", "aggregate", out + "/r.json", "--format", "html"], env: env)
+        #expect(fleet.status == 1 && fleet.out.contains("<html lang=\"zh-CN\">") && fleet.out.contains("1 台物理机"), "\(fleet.err)")
     }
 
     @Test("check --html, check --format html and report --from --format html write the same page",
@@ -214,4 +276,10 @@ struct HTMLReporterTests {
         let stdout = try run([Paths.binary, "check", "--root", root, "--format", "html"])
         #expect(stdout.out.hasPrefix("<!DOCTYPE html>"))
     }
+}
+
+/// A catalog that translates every msgid into itself in brackets: shows what went through the lookup.
+struct Bracketing: MessageCatalog {
+    func translation(_ key: String) -> String? { "⟦" + (key.split(separator: "\u{4}").last.map(String.init) ?? key) + "⟧" }
+    func translation(_ key: String, plural: String, count: Int) -> String? { translation(key) }
 }

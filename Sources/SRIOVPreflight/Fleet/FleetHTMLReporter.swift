@@ -3,17 +3,19 @@
 /// rows, checks as columns grouped by category, one coloured mark per cell), the checks failing on most hosts,
 /// what keeps each host from being ready (its first failing check and the remediation), the hosts without a
 /// usable report and why, and the hosts' facts. Inline CSS, no script, no external reference; every value
-/// escaped; people-facing words through `localize` as in `HTMLReporter`.
+/// escaped; people-facing words through the catalog as in `HTMLReporter`; the
+/// shell, style and escaping are `HTMLPage`'s.
 public struct FleetHTMLReporter: FleetReporter {
-    public var language: String
-    public var localize: @Sendable (String) -> String
+    public var page: HTMLPage
     /// Checks listed in "top failing checks".
     public var topChecks = 10
 
-    public init(language: String = "en", localize: @escaping @Sendable (String) -> String = { $0 }) {
-        self.language = language
-        self.localize = localize
+    public init(translator: Translator = L10n.current) {
+        self.page = HTMLPage(translator: translator)
     }
+
+    /// The BCP 47 tag of the page's language (`en`, `zh-CN`).
+    public var language: String { page.language }
 
     /// The fleet page's own words (gettext context `html`, as the single-host page's).
     public struct Words: Sendable {
@@ -27,7 +29,7 @@ public struct FleetHTMLReporter: FleetReporter {
         public let notReadyNote = "Some hosts are not ready: the matrix shows which checks fail where."
         public let undecidedNote = "No host fails, but some have no verdict (unreachable, no report, unreadable report, or checks that could not run)."
         public let noVerdictNote = "Others have no verdict (unreachable, no report, unreadable report, or checks that could not run)."
-        public let hostsCount = "hosts"
+        public let hostsCount = "{count} hosts"
         public let ready = "ready"
         public let notReady = "not ready"
         public let undecided = "undecided"
@@ -52,7 +54,7 @@ public struct FleetHTMLReporter: FleetReporter {
         public let failingCount = "{count} of {hosts}"
         public let moreFailing = "… and {count} more failing checks"
         public let whyNotReady = "Why hosts are not ready"
-        public let couldNotDecide = "could not decide"
+        public let couldNotDecide = "could not decide: {message}"
         public let remediation = "Remediation"
         public let noReport = "Hosts without a report"
         public let state = "State"
@@ -72,9 +74,13 @@ public struct FleetHTMLReporter: FleetReporter {
         public let stateUnreadable = "UNREADABLE"
     }
 
-    var page: HTMLReporter { HTMLReporter(language: language, localize: localize) }
+    /// The host page, for its category titles.
+    var hostPage: HTMLReporter { HTMLReporter(translator: page.translator) }
 
     func t(_ msgid: String, _ params: [String: String] = [:]) -> String { page.t(msgid, params) }
+
+    /// A host's result message in the page's language.
+    func message(_ r: FleetResult) -> String { page.message(id: r.id, code: r.code, english: r.message) }
 
     func stateWord(_ s: FleetHostState) -> String {
         switch s {
@@ -97,16 +103,17 @@ public struct FleetHTMLReporter: FleetReporter {
         }
     }
 
+    /// A cell's word (the legend's), translated, not escaped.
     func cellWord(_ c: FleetCell) -> String {
         switch c {
-        case .pass: return t(W.markPass)
-        case .fail: return t(W.markFail)
-        case .warn: return t(W.markWarn)
-        case .skip: return t(W.markSkip)
-        case .error: return t(W.markError)
-        case .ignored: return t(W.markIgnored)
-        case .absent: return t(W.markAbsent)
-        case .unknown: return t(W.markUnknown)
+        case .pass: return page.word(W.markPass)
+        case .fail: return page.word(W.markFail)
+        case .warn: return page.word(W.markWarn)
+        case .skip: return page.word(W.markSkip)
+        case .error: return page.word(W.markError)
+        case .ignored: return page.word(W.markIgnored)
+        case .absent: return page.word(W.markAbsent)
+        case .unknown: return page.word(W.markUnknown)
         }
     }
 
@@ -118,38 +125,26 @@ public struct FleetHTMLReporter: FleetReporter {
         case .failed: (verdictClass, verdict, note) = ("not-ready", W.fleetNotReady, W.notReadyNote)
         case .undecided, .usage: (verdictClass, verdict, note) = ("undecided", W.fleetUndecided, W.undecidedNote)
         }
-        var out = "<!DOCTYPE html>\n<html lang=\"\(HTML.text(language))\">\n<head>\n<meta charset=\"utf-8\">\n"
-        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        out += "<meta name=\"generator\" content=\"\(HTML.text(Tool.name)) \(HTML.text(fleet.toolVersion))\">\n"
-        out += "<title>\(t(W.pageTitle, ["hosts": String(s.hosts), "verdict": localize(verdict)]))</title>\n"
-        out += "<style>\n\(HTMLReporter.css)\(Self.css)</style>\n</head>\n<body>\n"
-        out += "<header class=\"banner \(verdictClass)\">\n<div class=\"wrap\">\n"
-        out += "<p class=\"tool\">\(HTML.text(Tool.name)) \(HTML.text(fleet.toolVersion)) · \(t(W.subtitle))</p>\n"
-        out += "<h1><span class=\"verdict\">\(t(verdict))</span> <span class=\"hostname\">\(s.hosts) \(t(W.hostsCount))</span></h1>\n"
         var notes = [t(note)]
         // Hosts without a verdict outweigh failing ones in the exit code; the note names both.
         if s.exitCode == .undecided && s.notReady > 0 { notes = [t(W.notReadyNote), t(W.noVerdictNote)] }
-        out += "<p class=\"note\">\(notes.joined(separator: " "))</p>\n<ul class=\"counts\">"
-        let counts: [(String, String, Int)] = [
-            ("pass", W.ready, s.ready), ("fail", W.notReady, s.notReady), ("error", W.undecided, s.undecided),
-            ("skip", W.unreachable, s.unreachable), ("skip", W.missing, s.missing), ("skip", W.unreadable, s.unreadable),
-        ]
-        for (i, (cls, word, n)) in counts.enumerated() where n > 0 || i < 2 {
-            out += "<li class=\"n-\(cls)\(n == 0 ? " zero" : "")\"><b>\(n)</b> \(t(word))</li>"
-        }
-        out += "<li class=\"exit\">\(t(HTMLReporter.Words.ui.exitCode, ["code": String(s.exitCode.rawValue)]))</li></ul>\n"
         let versions = s.toolVersions.keys.sorted().map { "\($0) (\(s.toolVersions[$0] ?? 0))" }.joined(separator: ", ")
-        out += "<p class=\"meta\">\(t(W.generated)) \(HTML.text(fleet.generatedAt))"
-        if !versions.isEmpty { out += " · \(t(W.reportsBy, ["versions": "\(Tool.name) \(versions)"]))" }
-        out += "</p>\n</div>\n</header>\n<main class=\"wrap\">\n"
-        out += matrix(fleet)
-        out += topFailing(fleet)
-        out += notReady(fleet)
-        out += noReport(fleet)
-        out += hosts(fleet)
-        out += "</main>\n"
-        out += "<footer class=\"wrap\"><p>\(HTML.inlineCode(HTMLReporter.fill(localize(W.footer), ["tool": Tool.name, "version": fleet.toolVersion, "schema": fleet.schema, "time": fleet.generatedAt])))</p></footer>\n"
-        return out + "</body>\n</html>\n"
+        var meta = "\(t(W.generated)) \(HTML.text(fleet.generatedAt))"
+        if !versions.isEmpty { meta += " · \(t(W.reportsBy, ["versions": "\(Tool.name) \(versions)"]))" }
+        let banner = HTMLPage.Banner(
+            verdictClass: verdictClass, tool: "\(Tool.name) \(fleet.toolVersion)", subtitle: W.subtitle, verdict: verdict,
+            headline: t(W.hostsCount, ["count": String(s.hosts)]), notes: notes, warnings: [],
+            counts: [("pass", W.ready, s.ready, true), ("fail", W.notReady, s.notReady, true),
+                     ("error", W.undecided, s.undecided, false), ("skip", W.unreachable, s.unreachable, false),
+                     ("skip", W.missing, s.missing, false), ("skip", W.unreadable, s.unreadable, false)],
+            exitCode: s.exitCode.rawValue, meta: meta)
+        let footer = HTMLPage.fill(page.word(W.footer), ["tool": Tool.name, "version": fleet.toolVersion,
+                                                         "schema": fleet.schema, "time": fleet.generatedAt])
+        return page.document(
+            title: t(W.pageTitle, ["hosts": String(s.hosts), "verdict": page.word(verdict)]),
+            generator: "\(Tool.name) \(fleet.toolVersion)", css: Self.css, banner: banner,
+            sections: [matrix(fleet), topFailing(fleet), notReady(fleet), noReport(fleet), hosts(fleet)],
+            footer: footer)
     }
 
     /// Hosts as rows, checks as columns grouped by category; each cell a mark coloured by its verdict.
@@ -157,7 +152,7 @@ public struct FleetHTMLReporter: FleetReporter {
         var out = "<section id=\"matrix\" class=\"card\">\n<h2>\(t(W.matrix))</h2>\n"
         out += "<p class=\"legend\">"
         for c in FleetCell.allCases {
-            out += "<span class=\"m \(c.rawValue)\">\(HTML.text(c.mark))</span> \(cellWord(c)) "
+            out += "<span class=\"m \(c.rawValue)\">\(HTML.text(c.mark))</span> \(HTML.text(cellWord(c))) "
         }
         out += "</p>\n<div class=\"scroll\"><table class=\"matrix\">\n<thead>\n<tr><th rowspan=\"2\" class=\"corner\">\(t(W.host))</th>"
         var groups: [(String, Int)] = []
@@ -166,11 +161,11 @@ public struct FleetHTMLReporter: FleetReporter {
         }
         for (cat, n) in groups {
             // The category's id in the matrix (a column can be narrow), its title on hover.
-            out += "<th colspan=\"\(n)\" class=\"cat\" title=\"\(page.categoryTitle(cat))\">\(HTML.text(cat))</th>"
+            out += "<th colspan=\"\(n)\" class=\"cat\" title=\"\(hostPage.categoryTitle(cat))\">\(HTML.text(cat))</th>"
         }
         out += "<th rowspan=\"2\" class=\"corner\">\(t(W.verdict))</th></tr>\n<tr>"
         for c in fleet.checks {
-            out += "<th class=\"check\" title=\"\(HTML.text(localize(c.title)))\"><span>\(HTML.text(c.id))</span></th>"
+            out += "<th class=\"check\" title=\"\(HTML.text(page.text(c.title)))\"><span>\(HTML.text(c.id))</span></th>"
         }
         out += "</tr>\n</thead>\n<tbody>\n"
         let columns = fleet.checks.map { fleet.matrix[$0.id] ?? [:] }
@@ -179,9 +174,9 @@ public struct FleetHTMLReporter: FleetReporter {
             for (k, col) in columns.enumerated() {
                 let cell = col[h.name] ?? .absent
                 let check = fleet.checks[k].id
-                var tip = "\(h.name) · \(check): \(localize(cell.rawValue))"
+                var tip = "\(h.name) · \(check): \(cellWord(cell))"
                 if let r = h.results.first(where: { $0.id == check && !$0.ignored && $0.status.rawValue == cell.rawValue }) {
-                    tip = "\(h.name) · \(check): \(r.message)"
+                    tip = "\(h.name) · \(check): \(message(r))"
                 }
                 out += "<td class=\"m \(cell.rawValue)\" title=\"\(HTML.text(tip))\">\(HTML.text(cell.mark))</td>"
             }
@@ -204,7 +199,7 @@ public struct FleetHTMLReporter: FleetReporter {
         var out = "<section id=\"top\" class=\"card\">\n<h2>\(t(W.topFailing))</h2>\n"
         out += "<table class=\"top\">\n<thead><tr><th>\(t(W.check))</th><th>\(t(W.failingOn))</th><th>\(t(W.hosts))</th></tr></thead>\n<tbody>\n"
         for c in failing.prefix(topChecks) {
-            out += "<tr><td><code>\(HTML.text(c.id))</code><br><span class=\"sub\">\(HTML.text(localize(titles[c.id] ?? "")))</span></td>"
+            out += "<tr><td><code>\(HTML.text(c.id))</code><br><span class=\"sub\">\(HTML.text(page.text(titles[c.id] ?? "")))</span></td>"
             out += "<td class=\"num\"><span class=\"bar\"><span style=\"width:\(withReport == 0 ? 0 : c.fail * 100 / withReport)%\"></span></span> \(t(W.failingCount, ["count": String(c.fail), "hosts": String(withReport)]))</td>"
             out += "<td>\(c.hostsFailing.map { hostLink(fleet, $0) }.joined(separator: ", "))</td></tr>\n"
         }
@@ -226,13 +221,13 @@ public struct FleetHTMLReporter: FleetReporter {
             out += "<a href=\"#h\(i)\"><code class=\"id\">\(HTML.text(h.name))</code></a>"
             if let r {
                 out += "<code class=\"obj\">\(HTML.text(r.id))\(r.object == "host" ? "" : " " + HTML.text(r.object))</code>"
-                out += "<span class=\"msg\">\(r.status == .error ? t(W.couldNotDecide) + ": " : "")\(HTML.text(r.message))</span>"
+                out += "<span class=\"msg\">\(r.status == .error ? t(W.couldNotDecide, ["message": message(r)]) : HTML.text(message(r)))</span>"
             } else {
                 out += "<code class=\"obj\"></code><span class=\"msg\"></span>"
             }
             out += "</summary>\n<div class=\"body\">\n"
             if let r, r.status != .error, let fix = remediation[r.id], !fix.isEmpty {
-                out += "<div class=\"remediation\"><h4>\(t(W.remediation))</h4><p>\(HTML.inlineCode(localize(fix)))</p></div>\n"
+                out += "<div class=\"remediation\"><h4>\(t(W.remediation))</h4><p>\(HTML.inlineCode(page.text(fix)))</p></div>\n"
             }
             if let c = h.counts {
                 out += "<p class=\"none\">\(c.fail) \(t(HTMLReporter.Words.ui.countFail)) · \(c.warn) \(t(HTMLReporter.Words.ui.countWarn)) · \(c.error) \(t(HTMLReporter.Words.ui.countError))</p>\n"

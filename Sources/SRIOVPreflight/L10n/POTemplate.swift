@@ -34,6 +34,12 @@ public enum POTemplate {
             if let m = child.value as? Msg { add(m, "fix: \(child.label ?? "")") }
         }
         for f in FixDefinition.all { add(Msg(f.title), "fix \(f.id): title") }
+        // The HTML pages' own words (context `html`; the fleet page shares the host page's where they are equal).
+        for (page, words) in [("html", Mirror(reflecting: HTMLReporter.Words.ui)), ("html fleet", Mirror(reflecting: FleetHTMLReporter.Words.ui))] {
+            for child in words.children {
+                if let s = child.value as? String { add(Msg(s, context: HTMLPage.context), "\(page): \(child.label ?? "")") }
+            }
+        }
         for (code, template) in Engine.messages.sorted(by: { $0.key < $1.key }) { add(Msg(template), "<id>.\(code)") }
         for c in Checks.all {
             let d = c.description

@@ -4,20 +4,21 @@
 /// (open where something fails); then the fixes the failures offer, the NIC table and the host's facts.
 ///
 /// Every value from the document is escaped (`HTML.text`), so a hostile hostname, message or evidence text
-/// shows as text and never becomes markup. People-facing words are the `Words` constants and go through
-/// `localize` (a message catalog lookup; identity for English) with `{name}` placeholders filled afterwards.
+/// shows as text and never becomes markup. The page is in the translator's language (`L10n.current` unless
+/// given): its own words (`Words`, gettext context `html`) and the checks' titles, messages and remediations
+/// through the catalog, with `{name}` placeholders filled afterwards; ids, codes and evidence as they are.
+/// The shell, style and escaping are `HTMLPage`'s, shared with the fleet's page.
 public struct HTMLReporter: Reporter {
-    /// The BCP 47 tag of the page's language (`en`, `zh-CN`): the `lang` attribute, and with it the fonts.
-    public var language: String
-    /// Translates one msgid (a `Words` constant, a check title or message); English when it has no entry.
-    public var localize: @Sendable (String) -> String
+    public var page: HTMLPage
 
-    public init(language: String = "en", localize: @escaping @Sendable (String) -> String = { $0 }) {
-        self.language = language
-        self.localize = localize
+    public init(translator: Translator = L10n.current) {
+        self.page = HTMLPage(translator: translator)
     }
 
-    public static func render(_ report: ReportDocument) -> String { HTMLReporter().render(report) }
+    /// The BCP 47 tag of the page's language (`en`, `zh-CN`).
+    public var language: String { page.language }
+
+    public static func render(_ report: ReportDocument) -> String { HTMLReporter(translator: .english).render(report) }
 
     /// The page's own words, each one msgid (gettext context `html`); `{name}` placeholders are filled after
     /// translation. Stored properties, so the catalog's extraction (a Mirror over `Words.ui`) sees every one.
@@ -38,7 +39,7 @@ public struct HTMLReporter: Reporter {
         public let kernel = "Kernel"
         public let cpu = "CPU"
         public let generated = "Generated"
-        public let evidence = "Evidence"
+        public let evidence = "Evidence: {source}"
         public let attention = "Needs attention"
         public let attentionNone = "Nothing needs attention."
         public let results = "Results by category"
@@ -47,7 +48,7 @@ public struct HTMLReporter: Reporter {
         public let expected = "Expected"
         public let noEvidence = "No evidence recorded."
         public let remediation = "Remediation"
-        public let findingCode = "Finding code"
+        public let findingCode = "Finding code: {code}"
         public let fixOffered = "Fix available: {command}"
         public let fixUnavailable = "A fix exists ({fix}) but cannot be applied on this host."
         public let rebootRequired = "reboot required"
@@ -132,32 +133,14 @@ public struct HTMLReporter: Reporter {
         public let categoryBond = "Bonds"
     }
 
-    /// `msgid` translated and escaped, its `{name}` placeholders filled with values escaped in their turn.
-    func t(_ msgid: String, _ params: [String: String] = [:]) -> String {
-        markup(msgid, params.mapValues(HTML.text))
-    }
+    func t(_ msgid: String, _ params: [String: String] = [:]) -> String { page.t(msgid, params) }
 
-    /// `msgid` translated and escaped, its `{name}` placeholders filled with `html` (markup, used as is).
-    func markup(_ msgid: String, _ html: [String: String]) -> String {
-        Self.fill(HTML.text(localize(msgid)), html)
-    }
+    func markup(_ msgid: String, _ html: [String: String]) -> String { page.markup(msgid, html) }
 
-    /// Placeholders filled in one pass: a value that itself holds `{name}` stays as it is.
-    static func fill(_ template: String, _ values: [String: String]) -> String {
-        var out = ""
-        var i = template.startIndex
-        while i < template.endIndex {
-            if template[i] == "{", let close = template[i...].firstIndex(of: "}"),
-               let v = values[String(template[template.index(after: i)..<close])] {
-                out += v
-                i = template.index(after: close)
-                continue
-            }
-            out.append(template[i])
-            i = template.index(after: i)
-        }
-        return out
-    }
+    static func fill(_ template: String, _ values: [String: String]) -> String { HTMLPage.fill(template, values) }
+
+    /// A result's message in the page's language (the stored English one for a report of another version).
+    func message(_ r: CheckResult) -> String { HTML.text(page.translator.message(r)) }
 
     func statusWord(_ s: Status) -> String {
         switch s {
@@ -189,43 +172,13 @@ public struct HTMLReporter: Reporter {
     }
 
     public func render(_ report: ReportDocument) -> String {
-        var out = ""
-        let s = report.summary
+        let s = report.summary, h = report.host
         let verdictClass: String, verdict: String
         switch s.exitCode {
         case .ready: (verdictClass, verdict) = ("ready", W.ready)
         case .failed: (verdictClass, verdict) = ("not-ready", W.notReady)
         case .undecided, .usage: (verdictClass, verdict) = ("undecided", W.undecided)
         }
-        out += "<!DOCTYPE html>\n<html lang=\"\(HTML.text(language))\">\n<head>\n<meta charset=\"utf-8\">\n"
-        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        out += "<meta name=\"generator\" content=\"\(HTML.text(report.tool.name)) \(HTML.text(report.tool.version))\">\n"
-        out += "<title>\(t(W.pageTitle, ["host": report.host.hostname, "verdict": localize(verdict)]))</title>\n"
-        out += "<style>\n\(Self.css)</style>\n</head>\n<body>\n"
-        out += banner(report, verdictClass: verdictClass, verdict: verdict)
-        out += "<main class=\"wrap\">\n"
-        out += attention(report)
-        out += fixes(report)
-        out += results(report)
-        out += nics(report)
-        out += waivers(report)
-        out += host(report)
-        out += "</main>\n"
-        out += "<footer class=\"wrap\"><p>\(HTML.inlineCode(Self.fill(localize(W.footer), ["tool": report.tool.name, "version": report.tool.version, "schema": String(report.schemaVersion), "time": report.generatedAt, "ms": Self.milliseconds(report.timings.durationMs)])))</p></footer>\n"
-        out += "</body>\n</html>\n"
-        return out
-    }
-
-    static func milliseconds(_ ms: Double) -> String {
-        let v = Int64(max(ms, 0).rounded())
-        return String(v)
-    }
-
-    func banner(_ report: ReportDocument, verdictClass: String, verdict: String) -> String {
-        let s = report.summary, h = report.host
-        var out = "<header class=\"banner \(verdictClass)\">\n<div class=\"wrap\">\n"
-        out += "<p class=\"tool\">\(HTML.text(report.tool.name)) \(HTML.text(report.tool.version)) · \(t(W.subtitle))</p>\n"
-        out += "<h1><span class=\"verdict\">\(t(verdict))</span> <span class=\"hostname\">\(HTML.text(h.hostname))</span></h1>\n"
         var notes: [String] = []
         switch s.exitCode {
         case .ready: notes.append(t(s.warn > 0 ? W.readyWarnNote : W.readyNote))
@@ -235,23 +188,33 @@ public struct HTMLReporter: Reporter {
         case .undecided, .usage: notes.append(t(W.undecidedNote))
         }
         if report.strict { notes.append(t(W.strictNote)) }
-        out += "<p class=\"note\">\(notes.joined(separator: " "))</p>\n"
-        for w in report.warnings { out += "<p class=\"note warning\">\(t(W.waiverWarning, ["warning": w]))</p>\n" }
-        out += "<ul class=\"counts\">"
-        let counts: [(String, String, Int)] = [
-            ("fail", W.countFail, s.fail), ("error", W.countError, s.error), ("warn", W.countWarn, s.warn),
-            ("pass", W.countPass, s.pass), ("skip", W.countSkip, s.skip), ("ignored", W.countIgnored, s.ignored),
-            ("waived", W.countWaived, s.waived),
-        ]
-        for (cls, word, n) in counts where n > 0 || (cls != "ignored" && cls != "waived") {
-            out += "<li class=\"n-\(cls)\(n == 0 ? " zero" : "")\"><b>\(n)</b> \(t(word))</li>"
-        }
-        out += "<li class=\"exit\">\(t(W.exitCode, ["code": String(s.exitCode.rawValue)]))</li></ul>\n"
-        out += "<p class=\"meta\">\(t(W.kernel)) <code>\(HTML.text(h.kernelRelease))</code> · \(t(W.cpu)) \(HTML.text(h.cpuVendor))"
-        out += " · \(t(W.evidence)): \(sourceWord(h.evidenceSource)) · \(t(W.generated)) \(HTML.text(report.generatedAt))</p>\n"
-        out += "</div>\n</header>\n"
-        return out
+        var meta = "\(t(W.kernel)) <code>\(HTML.text(h.kernelRelease))</code> · \(t(W.cpu)) \(HTML.text(h.cpuVendor))"
+        meta += " · \(markup(W.evidence, ["source": sourceWord(h.evidenceSource)])) · \(t(W.generated)) \(HTML.text(report.generatedAt))"
+        let banner = HTMLPage.Banner(
+            verdictClass: verdictClass, tool: "\(report.tool.name) \(report.tool.version)", subtitle: W.subtitle,
+            verdict: verdict, headline: HTML.text(h.hostname), notes: notes,
+            warnings: report.warnings.map { t(W.waiverWarning, ["warning": warningText($0)]) },
+            counts: [("fail", W.countFail, s.fail, true), ("error", W.countError, s.error, true), ("warn", W.countWarn, s.warn, true),
+                     ("pass", W.countPass, s.pass, true), ("skip", W.countSkip, s.skip, true),
+                     ("ignored", W.countIgnored, s.ignored, false), ("waived", W.countWaived, s.waived, false)],
+            exitCode: s.exitCode.rawValue, meta: meta)
+        let footer = HTMLPage.fill(page.word(W.footer), ["tool": report.tool.name, "version": report.tool.version,
+                                                         "schema": String(report.schemaVersion), "time": report.generatedAt,
+                                                         "ms": Self.milliseconds(report.timings.durationMs)])
+        return page.document(
+            title: t(W.pageTitle, ["host": h.hostname, "verdict": page.word(verdict)]),
+            generator: "\(report.tool.name) \(report.tool.version)", banner: banner,
+            sections: [attention(report), fixes(report), results(report), nics(report), waivers(report), host(report)],
+            footer: footer)
     }
+
+    static func milliseconds(_ ms: Double) -> String {
+        let v = Int64(max(ms, 0).rounded())
+        return String(v)
+    }
+
+    /// A warning about the run (an expired waiver) in the page's language; one no template renders as it is.
+    func warningText(_ w: String) -> String { page.translator.warning(w) }
 
     /// The waiver file's entries: which hold, which expired, how many results each waived.
     func waivers(_ report: ReportDocument) -> String {
@@ -291,7 +254,7 @@ public struct HTMLReporter: Reporter {
         } else {
             out += "<ul class=\"attention\">\n"
             for (i, r) in ordered {
-                out += "<li>\(badge(r))<a href=\"#r\(i)\"><code class=\"id\">\(HTML.text(r.id))</code></a><code class=\"obj\">\(HTML.text(r.object))</code><span class=\"msg\">\(HTML.text(r.message))</span></li>\n"
+                out += "<li>\(badge(r))<a href=\"#r\(i)\"><code class=\"id\">\(HTML.text(r.id))</code></a><code class=\"obj\">\(HTML.text(r.object))</code><span class=\"msg\">\(message(r))</span></li>\n"
             }
             out += "</ul>\n"
         }
@@ -309,11 +272,11 @@ public struct HTMLReporter: Reporter {
         }
         guard !order.isEmpty else { return "" }
         var out = "<section id=\"fixes\" class=\"card\">\n<h2>\(t(W.fixes))</h2>\n"
-        out += "<p>\(HTML.inlineCode(localize(W.fixesIntro)))</p>\n"
+        out += "<p>\(HTML.inlineCode(page.word(W.fixesIntro)))</p>\n"
         out += "<table class=\"fixes\">\n<thead><tr><th>\(t(W.fixColumn))</th><th>\(t(W.whatItDoes))</th><th>\(t(W.answers))</th><th>\(t(W.reboot))</th></tr></thead>\n<tbody>\n"
         for id in order {
             let rs = answers[id] ?? []
-            let title = FixDefinition.named(id).map { t($0.title) } ?? ""
+            let title = FixDefinition.named(id).map { HTML.text(page.text($0.title)) } ?? ""
             let available = rs.contains { $0.1.fix?.available ?? false }
             let reboot = rs.contains { $0.1.fix?.rebootRequired ?? false }
             out += "<tr><td><code>sriov-preflight fix \(HTML.text(id))</code></td><td>\(title)"
@@ -366,15 +329,15 @@ public struct HTMLReporter: Reporter {
     func result(_ r: CheckResult, index: Int) -> String {
         let open = !r.ignored && r.waiver == nil && (r.status == .fail || r.status == .error)
         var out = "<details class=\"result \(r.status.rawValue)\(r.ignored ? " ignored" : "")\(r.waiver != nil ? " waived" : "")\" id=\"r\(index)\"\(open ? " open" : "")>\n"
-        out += "<summary>\(badge(r))<code class=\"id\">\(HTML.text(r.id))</code><code class=\"obj\">\(HTML.text(r.object))</code><span class=\"msg\">\(HTML.text(r.message))"
+        out += "<summary>\(badge(r))<code class=\"id\">\(HTML.text(r.id))</code><code class=\"obj\">\(HTML.text(r.object))</code><span class=\"msg\">\(message(r))"
         if r.ignored { out += " <span class=\"tag\">\(t(W.ignored))</span>" }
         if let w = r.waiver {
             out += " <span class=\"tag\">\(t(W.waived, ["expires": w.expires, "justification": w.justification + (w.who.map { " (\($0))" } ?? "")]))</span>"
         }
         out += "</span></summary>\n<div class=\"body\">\n"
         if !r.title.isEmpty || !r.code.isEmpty {
-            out += "<p class=\"check-title\">\(HTML.text(localize(r.title)))"
-            if !r.code.isEmpty { out += " <span class=\"code\">\(t(W.findingCode)): <code>\(HTML.text(r.code))</code></span>" }
+            out += "<p class=\"check-title\">\(HTML.text(page.text(r.title)))"
+            if !r.code.isEmpty { out += " <span class=\"code\">\(markup(W.findingCode, ["code": "<code>\(HTML.text(r.code))</code>"]))</span>" }
             out += "</p>\n"
         }
         if r.evidence.isEmpty {
@@ -392,7 +355,7 @@ public struct HTMLReporter: Reporter {
             out += "</tbody>\n</table>\n"
         }
         if (r.status == .fail || r.status == .warn) && !r.remediation.isEmpty {
-            out += "<div class=\"remediation\"><h4>\(t(W.remediation))</h4><p>\(HTML.inlineCode(localize(r.remediation)))</p></div>\n"
+            out += "<div class=\"remediation\"><h4>\(t(W.remediation))</h4><p>\(HTML.inlineCode(page.text(r.remediation)))</p></div>\n"
         }
         if let fix = r.fix, r.status == .fail || r.status == .warn {
             if fix.available {
@@ -423,7 +386,8 @@ public struct HTMLReporter: Reporter {
             let stateClass = n.state.rawValue.replacing(" ", with: "-")
             out += "<tr><td><code>\(HTML.text(n.name))</code></td><td><code>\(HTML.text(n.pciAddress))</code></td>"
             out += "<td>\(HTML.text(n.model))</td><td>\(HTML.text(n.driver ?? "-"))</td>"
-            out += "<td class=\"link \(n.link == "up" ? "up" : "down")\">\(HTML.text(n.link))</td>"
+            let link = ["up": ui.linkUp, "down": ui.linkDown, "no netdev": ui.linkNoNetdev][n.link].map { page.translator($0) } ?? n.link
+            out += "<td class=\"link \(n.link == "up" ? "up" : "down")\">\(HTML.text(link))</td>"
             out += "<td class=\"num\">\(n.speed.map { t(W.speedValue, ["mbps": String($0)]) } ?? "-")</td>"
             out += "<td>\(HTML.text(n.bond ?? "-"))</td>"
             // The seed's own word stays beside the state whatever the language: operators know it.
@@ -464,175 +428,8 @@ public struct HTMLReporter: Reporter {
         }
         return out + "</section>\n"
     }
-
-    /// The page's style: system fonts (CJK ones as fallbacks, first under `lang="zh-CN"`), a light palette
-    /// (a dark one when the system asks), and for print every result unfolded on a white page.
-    static let css = """
-    :root{--fg:#1f2328;--muted:#59636e;--bg:#f3f4f6;--card:#fff;--line:#d8dde3;--code:#eef1f4;
-    --pass:#1a7f37;--pass-bg:#dcf3e3;--warn:#8a5a00;--warn-bg:#fff1c2;--fail:#b42318;--fail-bg:#fde4e1;
-    --error:#7b2fa0;--error-bg:#f2e3f9;--skip:#5f6b78;--skip-bg:#e9ecef;
-    --font:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Liberation Sans",Arial,"PingFang SC","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;
-    --mono:ui-monospace,"SFMono-Regular","DejaVu Sans Mono","Liberation Mono",Menlo,Consolas,"Noto Sans Mono CJK SC","WenQuanYi Micro Hei Mono",monospace}
-    :lang(zh){--font:"PingFang SC","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",system-ui,"Noto Sans","Liberation Sans",Arial,sans-serif}
-    *{box-sizing:border-box}
-    html{-webkit-text-size-adjust:100%}
-    body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 var(--font)}
-    code{font-family:var(--mono);font-size:.9em}
-    .wrap{max-width:1180px;margin:0 auto;padding:0 24px}
-    .banner{color:#fff;padding:20px 0 18px}
-    .banner.ready{background:#1a7f37}.banner.not-ready{background:#b42318}.banner.undecided{background:#6f3196}
-    .banner .tool{margin:0;opacity:.85;font-size:13px;letter-spacing:.02em}
-    .banner h1{margin:4px 0 6px;font-size:30px;line-height:1.2;overflow-wrap:anywhere}
-    .banner .verdict{font-weight:800;letter-spacing:.03em;margin-right:.4em}
-    .banner .hostname{font-weight:400;opacity:.95}
-    .banner .note{margin:0 0 10px;font-size:16px;max-width:70em}
-    .banner .meta{margin:10px 0 0;font-size:13px;opacity:.9;overflow-wrap:anywhere}
-    .banner code{background:rgba(255,255,255,.15);padding:0 4px;border-radius:3px}
-    .counts{display:flex;flex-wrap:wrap;gap:8px;list-style:none;margin:0;padding:0}
-    .counts li{background:rgba(255,255,255,.16);border:1px solid rgba(255,255,255,.35);border-radius:999px;padding:1px 12px;font-size:14px}
-    .counts li b{font-size:16px}
-    .counts li.zero{opacity:.55}
-    .counts li.exit{background:none;border-style:dashed}
-    main{padding-top:4px;padding-bottom:8px}
-    .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 20px 16px;margin:18px 0}
-    h2{font-size:19px;margin:0 0 10px}
-    h3{font-size:16px;margin:18px 0 6px;display:flex;align-items:center;gap:8px;flex-wrap:wrap}
-    h4{margin:0 0 2px;font-size:13px;text-transform:uppercase;letter-spacing:.04em}
-    .cat-id{color:var(--muted);font-weight:400}
-    .tally{color:var(--muted);font-weight:400;font-size:13px;margin-left:auto}
-    .dot{width:10px;height:10px;border-radius:50%;display:inline-block;background:var(--skip)}
-    .dot.pass{background:var(--pass)}.dot.warn{background:#d4a72c}.dot.fail{background:var(--fail)}.dot.error{background:var(--error)}
-    .badge{display:inline-block;min-width:58px;text-align:center;font:700 12px/20px var(--mono);border-radius:4px;padding:0 6px;letter-spacing:.03em}
-    .badge.pass{color:var(--pass);background:var(--pass-bg)}.badge.warn{color:var(--warn);background:var(--warn-bg)}
-    .badge.fail{color:var(--fail);background:var(--fail-bg)}.badge.error{color:var(--error);background:var(--error-bg)}
-    .badge.skip{color:var(--skip);background:var(--skip-bg)}
-    .tag{display:inline-block;font-size:12px;border:1px solid var(--line);border-radius:4px;padding:0 5px;color:var(--muted)}
-    a{color:inherit;text-decoration-color:var(--line);text-underline-offset:2px}
-    a:hover{text-decoration-color:currentColor}
-    ul.attention{list-style:none;margin:0;padding:0}
-    ul.attention li{display:grid;grid-template-columns:66px minmax(150px,230px) minmax(90px,130px) 1fr;gap:12px;align-items:baseline;padding:6px 6px 6px 20px;border-top:1px solid var(--line)}
-    ul.attention li:first-child{border-top:none}
-    .all-clear{margin:0;color:var(--pass);font-weight:600}
-    details.result{border-top:1px solid var(--line)}
-    details.result>summary{display:grid;grid-template-columns:66px minmax(150px,230px) minmax(90px,130px) 1fr;gap:12px;align-items:baseline;padding:6px 6px 6px 20px;cursor:pointer;list-style:none;position:relative}
-    details.result>summary::-webkit-details-marker{display:none}
-    details.result>summary::before{content:"\\25B8";position:absolute;left:4px;top:6px;color:var(--muted);font-size:12px}
-    details.result[open]>summary::before{content:"\\25BE"}
-    details.result>summary:hover{background:var(--bg)}
-    details.result.fail>summary{background:var(--fail-bg)}
-    details.result.error>summary{background:var(--error-bg)}
-    details.result.ignored{opacity:.6}
-    details.result.waived{opacity:.75}
-    .banner .note.warning{font-weight:600}
-    .id,.obj{overflow-wrap:anywhere}
-    .obj{color:var(--muted)}
-    .msg{overflow-wrap:anywhere}
-    .body{padding:6px 8px 14px 98px}
-    .check-title{margin:0 0 8px;font-weight:600}
-    .check-title .code{font-weight:400;color:var(--muted);font-size:13px;margin-left:8px}
-    .none{color:var(--muted);margin:4px 0}
-    table{border-collapse:collapse;width:100%;font-size:14px}
-    th{text-align:left;font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em;border-bottom:2px solid var(--line);padding:4px 8px}
-    td{border-bottom:1px solid var(--line);padding:5px 8px;vertical-align:top;overflow-wrap:anywhere}
-    td.num{white-space:nowrap}
-    td.pre{white-space:pre-wrap;font-family:var(--mono);font-size:13px}
-    table.evidence td:first-child{width:24%}
-    table.evidence{margin-bottom:10px;background:var(--card)}
-    .remediation{border-left:4px solid var(--fail);background:var(--fail-bg);padding:8px 12px;border-radius:0 6px 6px 0;margin:8px 0}
-    details.warn .remediation{border-color:#d4a72c;background:var(--warn-bg)}
-    .remediation p{margin:0}
-    .remediation code,.card p code,td code{background:var(--code);padding:0 4px;border-radius:3px}
-    .fix{margin:8px 0 0}
-    table.fixes td:first-child{white-space:nowrap}
-    .scroll{overflow-x:auto}
-    table.nics td,table.nics th{white-space:nowrap;padding-left:6px;padding-right:6px}
-    table.nics td:nth-child(3){white-space:normal;min-width:14em}
-    td.link.up{color:var(--pass)}td.link.down{color:var(--muted)}
-    .state{display:inline-block;border-radius:4px;padding:0 6px;font-size:13px}
-    .state.split{background:#dbe9ff;color:#0b4aa2}.state.splittable{background:var(--pass-bg);color:var(--pass)}.state.not-splittable{background:var(--skip-bg);color:var(--skip)}
-    .seed{opacity:.85;margin-left:4px}
-    dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 18px;margin:0}
-    dl.facts dt{color:var(--muted)}
-    dl.facts dd{margin:0;overflow-wrap:anywhere}
-    code.cmdline{white-space:pre-wrap;word-break:break-all}
-    details.files{margin-top:12px}
-    details.files>summary{cursor:pointer;color:var(--muted)}
-    footer{color:var(--muted);font-size:12px;padding-bottom:24px}
-    @media screen and (max-width:760px){details.result>summary,ul.attention li{grid-template-columns:60px 1fr}.msg{grid-column:1/-1}.body{padding-left:20px}.tally{margin-left:0}}
-    @media (prefers-color-scheme:dark){:root{--fg:#e6e8eb;--muted:#9aa4af;--bg:#15181c;--card:#1d2126;--line:#343a41;--code:#2a3037;
-    --pass:#5fd07e;--pass-bg:#183824;--warn:#f0c451;--warn-bg:#3a2f10;--fail:#ff8a80;--fail-bg:#45191a;--error:#d9a3f5;--error-bg:#36203f;--skip:#a4adb7;--skip-bg:#2a2f35}
-    .state.split{background:#1b3154;color:#a8c8ff}}
-    @media print{
-    :root{--fg:#000;--muted:#444;--bg:#fff;--card:#fff;--line:#bbb;--code:#f1f1f1;--pass-bg:#fff;--fail-bg:#fff;--warn-bg:#fff;--error-bg:#fff;--skip-bg:#fff}
-    body{background:#fff;color:#000;font-size:10.5pt}
-    .wrap{max-width:none;padding:0}
-    .banner,.banner.ready,.banner.not-ready,.banner.undecided{background:#fff;color:#000;border:2px solid var(--pass);border-left-width:12px;padding:8px 12px;border-radius:4px}
-    .banner.not-ready{border-color:#b42318}.banner.undecided{border-color:#6f3196}
-    .banner .verdict{color:var(--pass)}.banner.not-ready .verdict{color:#b42318}.banner.undecided .verdict{color:#6f3196}
-    .banner code,.counts li{background:#fff;border-color:#999}
-    .card{border:none;padding:0;margin:14pt 0}
-    .badge{border:1px solid currentColor}
-    details::details-content{content-visibility:visible;display:block}
-    details:not([open])>*:not(summary){display:block}
-    details.result>summary::before{content:none}
-    details.result>summary,ul.attention li{grid-template-columns:54px 190px 100px 1fr;gap:8px;padding-left:4px}
-    details.result{break-inside:avoid}
-    .body{padding-left:62px}
-    h2,h3{break-after:avoid}
-    a{text-decoration:none}
-    .scroll{overflow:visible}
-    table.nics{font-size:9pt}
-    table.nics td{white-space:normal;overflow-wrap:normal}
-    table.nics td:nth-child(3){min-width:0}
-    }
-
-    """
-}
-
-/// Escaping for HTML text and attribute values.
-public enum HTML {
-    /// `s` safe as text or as a double- or single-quoted attribute value: the five markup characters as
-    /// references, and every control character (but tab and newline) and non-character as a visible escape,
-    /// so a hostile string shows what it is and never becomes markup or a parse error.
-    public static func text(_ s: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n": out.unicodeScalars.append(u)
-            default:
-                let v = u.value
-                if v < 0x20 || (0x7F...0x9F).contains(v) || (0xFDD0...0xFDEF).contains(v) || v & 0xFFFE == 0xFFFE {
-                    out += v <= 0xFF ? "\\x" + hex(v, 2) : "\\u{\(hex(v, 4))}"
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out
-    }
-
-    /// `s` escaped, with `backquoted` spans shown as code (remediations and notes write commands that way).
-    public static func inlineCode(_ s: String) -> String {
-        let parts = s.split(separator: "`", omittingEmptySubsequences: false)
-        guard parts.count >= 3 else { return text(s) }
-        var out = ""
-        for (i, p) in parts.enumerated() {
-            if i % 2 == 1 && i < parts.count - 1 {
-                out += "<code>" + text(String(p)) + "</code>"
-            } else {
-                // An unmatched last backquote stays a backquote.
-                out += (i % 2 == 1 ? "`" : "") + text(String(p))
-            }
-        }
-        return out
-    }
 }
 
 /// The page's words, short.
 private let W = HTMLReporter.Words.ui
+private let ui = UIStrings.ui
