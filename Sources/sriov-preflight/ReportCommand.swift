@@ -21,13 +21,31 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp(tr(cli.noColorHelp)))
     var noColor = false
 
+    @Option(name: .long, help: ArgumentHelp(tr(cli.reportWaivers), valueName: "FILE"))
+    var waivers: String?
+
     func run() throws {
-        let report: ReportDocument
+        var waiverList: [Waiver] = []
+        if let waivers {
+            do {
+                waiverList = try WaiverFile.load(waivers)
+            } catch {
+                printError(tr(cli.reportWaiverFile, ["problem": L10n.current.error("\(error)")]))
+                throw ExitCode(64)
+            }
+        }
+        var report: ReportDocument
         do {
-            report = try ReportDocument.read(json: try FileInput.readText(from, limit: FileInput.reportLimit))
+            // A JSON report, or the report.json a support bundle carries.
+            report = try ReportDocument.load(reportOrBundle: from)
         } catch {
             printError(tr(cli.commandFileProblem, ["command": "report", "file": from, "problem": L10n.current.error("\(error)")]))
             throw ExitCode(64)
+        }
+        if let waivers {
+            // The waivers of this file replace any the saved run had; their expiry is judged at the run's start.
+            report.apply(waiverList, file: waivers, now: report.timings.startedAt)
+            for w in report.warnings { printError(tr(cli.reportWarning, ["warning": L10n.current.warning(w)])) }
         }
         let toTTY = output == nil || output == "-"
         let color = !noColor && toTTY && Terminal.supportsColor(fd: 1)

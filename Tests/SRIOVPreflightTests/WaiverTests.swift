@@ -229,4 +229,56 @@ struct WaiverCLITests {
         let missing = try run([Paths.binary, "check", "--root", host, "--waivers", dir + "/none.toml"])
         #expect(missing.status == 64 && missing.err.contains("none.toml"))
     }
+
+    @Test("report --from REPORT --waivers: as check --waivers (waived, readiness and exit code recomputed, expired warns, 64 on a bad file); a bundle too")
+    func report() throws {
+        let dir = temporaryDirectory("waivers-report")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let host = Paths.fixtureHosts + "/no-iommu"
+        let saved = try run([Paths.binary, "check", "--root", host, "--json", dir + "/r.json", "--output", "/dev/null"])
+        #expect(saved.status == 1)
+        let good = WaiverTests.file.replacingOccurrences(of: "2026-06-30", with: "2999-12-31")
+        try good.write(toFile: dir + "/good.toml", atomically: true, encoding: .utf8)
+        let checked = try run([Paths.binary, "check", "--root", host, "--waivers", dir + "/good.toml", "--format", "json"])
+        let rendered = try run([Paths.binary, "report", "--from", dir + "/r.json", "--waivers", dir + "/good.toml", "--format", "json"])
+        #expect(rendered.status == 0 && checked.status == 0, "\(rendered.err)")
+        // The same results, summary and waiver table as check --waivers gave (the runs' times aside).
+        let a = try ReportDocument.read(json: checked.out), b = try ReportDocument.read(json: rendered.out)
+        #expect(a.summary == b.summary && b.summary.waived == 2)
+        #expect(a.results.map(\.waiver) == b.results.map(\.waiver))
+        #expect(a.waivers == b.waivers)
+        #expect(try validateAgainstSchema([rendered.out]) == nil)
+        // The same document in process: apply() as of the saved run's start.
+        var doc = try ReportDocument.read(json: try String(contentsOfFile: dir + "/r.json", encoding: .utf8))
+        doc.apply(try WaiverFile.load(dir + "/good.toml"), file: dir + "/good.toml", now: doc.timings.startedAt)
+        #expect(try JSONReporter().render(doc) == rendered.out)
+        // Text and HTML mark the waived results.
+        let text = try run([Paths.binary, "report", "--from", dir + "/r.json", "--waivers", dir + "/good.toml", "--no-color"])
+        #expect(text.status == 0 && text.out.contains("(waived: "))
+        let html = try run([Paths.binary, "report", "--from", dir + "/r.json", "--waivers", dir + "/good.toml", "--format", "html"])
+        #expect(html.status == 0 && html.out.contains("<section id=\"waivers\" class=\"card\">"))
+        // Expired: no effect, exit 1, a warning on stderr and in the document.
+        try WaiverTests.file.replacingOccurrences(of: "2026-06-30", with: "2000-01-01")
+            .write(toFile: dir + "/old.toml", atomically: true, encoding: .utf8)
+        let old = try run([Paths.binary, "report", "--from", dir + "/r.json", "--waivers", dir + "/old.toml", "--format", "junit"])
+        #expect(old.status == 1)
+        #expect(old.err.contains("warning: waiver kernel.iommu-enabled@host (\(dir)/old.toml line 8) expired on 2000-01-01"), "\(old.err)")
+        #expect(old.out.contains("expired on 2000-01-01"))
+        // Without --waivers the saved verdict stands.
+        let plain = try run([Paths.binary, "report", "--from", dir + "/r.json", "--format", "json"])
+        let plainDoc = try ReportDocument.read(json: plain.out)
+        #expect(plain.status == 1 && plainDoc.waivers == nil)
+        // A malformed or missing waiver file is a usage error.
+        try "[[waiver]]\ncheck = \"cpu.virtualization\"\n".write(toFile: dir + "/bad.toml", atomically: true, encoding: .utf8)
+        let bad = try run([Paths.binary, "report", "--from", dir + "/r.json", "--waivers", dir + "/bad.toml"])
+        #expect(bad.status == 64 && bad.err.contains("bad.toml"), "\(bad.err)")
+        let none = try run([Paths.binary, "report", "--from", dir + "/r.json", "--waivers", dir + "/none.toml"])
+        #expect(none.status == 64 && none.err.contains("none.toml"))
+        // A support bundle: the report it carries, waived the same way.
+        let bundle = try run([Paths.binary, "bundle", "--root", host, "--output", dir + "/b.tar.gz"])
+        #expect(bundle.status == 0, "\(bundle.err)")
+        let fromBundle = try run([Paths.binary, "report", "--from", dir + "/b.tar.gz", "--waivers", dir + "/good.toml", "--format", "json"])
+        #expect(fromBundle.status == 0, "\(fromBundle.err)")
+        #expect(try ReportDocument.read(json: fromBundle.out).summary.waived == 2)
+    }
 }

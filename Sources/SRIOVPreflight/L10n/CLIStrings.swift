@@ -36,8 +36,11 @@ public struct CLIStrings: Sendable {
 
     // report.
     public let reportAbstract = Msg("Render a saved JSON report again, as text, JSON, JUnit, Prometheus metrics or HTML (no host is read).", context: "cli")
-    public let reportDiscussion = Msg("The exit code is the one of the saved run (0 ready, 1 not ready, 2 undecided); 64 when the file is not a report this version reads.", context: "cli")
-    public let reportFrom = Msg("The JSON report to read (written by `check --format json` or `--json`).", context: "cli")
+    public let reportDiscussion = Msg("The exit code is the one of the saved run (0 ready, 1 not ready, 2 undecided), counted again with --waivers; 64 when the file is not a report this version reads.", context: "cli")
+    public let reportFrom = Msg("The JSON report to read (written by `check --format json` or `--json`), or a support bundle.", context: "cli")
+    public let reportWaivers = Msg("Apply the waivers in FILE as `check --waivers` does, as of the saved run's time (replacing any it had).", context: "cli")
+    public let reportWaiverFile = Msg("sriov-preflight report: --waivers {problem}", context: "cli")
+    public let reportWarning = Msg("sriov-preflight report: warning: {warning}", context: "cli")
 
     // aggregate.
     public let aggregateAbstract = Msg("Merge many hosts' JSON reports into one fleet view: a check × host matrix, JSON, JUnit or HTML.", context: "cli")
