@@ -19,19 +19,7 @@ public struct JUnitReporter: Reporter {
     public static func render(_ report: ReportDocument) throws -> String { try JUnitReporter().render(report) }
 
     public func render(_ report: ReportDocument) throws -> String {
-        guard let buffer = xmlBufferCreate() else { throw Failure.libxml("cannot allocate a buffer") }
-        defer { xmlBufferFree(buffer) }
-        guard let w = xmlNewTextWriterMemory(buffer, 0) else { throw Failure.libxml("cannot create a writer") }
-        var writer = Writer(w: w)
-        do {
-            try writer.document(report)
-            xmlFreeTextWriter(w)
-        } catch {
-            xmlFreeTextWriter(w)
-            throw error
-        }
-        guard let content = xmlBufferContent(buffer) else { throw Failure.libxml("empty output") }
-        return String(cString: content)
+        try XMLDocumentWriter.write { w in try Writer(xml: w).document(report) }
     }
 
     /// Every Unicode scalar XML 1.0 cannot hold (controls, NUL, surrogates, U+FFFE/U+FFFF) as a visible
@@ -53,32 +41,17 @@ public struct JUnitReporter: Reporter {
         return "\(thousandths / 1000).\(String(thousandths % 1000).leftPadded(3, "0"))"
     }
 
+    /// The report's elements, through the XML writer the fleet's JUnit uses too (`XMLDocumentWriter`: the
+    /// declaration, indentation and the XML 1.0 mapping of every text).
     private struct Writer {
-        let w: xmlTextWriterPtr
+        let xml: XMLDocumentWriter
 
-        func check(_ rc: Int32, _ what: String) throws {
-            if rc < 0 { throw Failure.libxml("failed to write \(what)") }
-        }
+        func start(_ name: String) throws { try xml.start(name) }
+        func end() throws { try xml.end() }
+        func attr(_ name: String, _ value: String) throws { try xml.attr(name, value) }
+        func text(_ value: String) throws { try xml.text(value) }
 
-        func start(_ name: String) throws {
-            try check(name.xml { xmlTextWriterStartElement(w, $0) }, "<\(name)>")
-        }
-
-        func end() throws { try check(xmlTextWriterEndElement(w), "an end tag") }
-
-        func attr(_ name: String, _ value: String) throws {
-            let v = JUnitReporter.sanitize(value)
-            try check(name.xml { n in v.xml { xmlTextWriterWriteAttribute(w, n, $0) } }, "attribute \(name)")
-        }
-
-        func text(_ value: String) throws {
-            let v = JUnitReporter.sanitize(value)
-            try check(v.xml { xmlTextWriterWriteString(w, $0) }, "text")
-        }
-
-        mutating func document(_ report: Report) throws {
-            try check(xmlTextWriterSetIndent(w, 1), "indentation")
-            try check(xmlTextWriterStartDocument(w, "1.0", "UTF-8", nil), "the XML declaration")
+        func document(_ report: Report) throws {
             try start("testsuites")
             var categories: [String] = []
             for r in report.results where !categories.contains(r.category) { categories.append(r.category) }
@@ -86,7 +59,6 @@ public struct JUnitReporter: Reporter {
                 try suite(report, category: cat, id: index)
             }
             try end()
-            try check(xmlTextWriterEndDocument(w), "the end of the document")
         }
 
         func outcome(_ r: CheckResult, strict: Bool) -> (element: String, type: String)? {
