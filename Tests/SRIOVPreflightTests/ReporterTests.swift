@@ -90,6 +90,15 @@ struct ReporterTests {
 
     static let schemas: [String] = ["windyroad-JUnit.xsd", "jenkins-xunit-junit-10.xsd"]
 
+    /// What the two JUnit XSDs of ../shared say against `xml` (`XSD: message`); empty when valid, or without
+    /// ../shared (the in-repo structural check, `JUnitStructure`, still runs).
+    static func xsdProblems(_ xml: String) -> [String] {
+        guard let shared = Paths.shared else { return [] }
+        return schemas.compactMap { xsd in
+            XMLSchemaValidator.validate(xml: xml, xsdPath: "\(shared)/schemas/junit/\(xsd)").map { "\(xsd): \($0)" }
+        }
+    }
+
     @Test("JUnit reports are well-formed and have the structure both public XSDs ask for (libxml2, in-repo)",
           arguments: reports().map(\.0))
     func junit(_ name: String) throws {
