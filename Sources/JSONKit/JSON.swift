@@ -18,71 +18,10 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// Serialized text; `pretty` indents by two spaces.
     public func serialized(pretty: Bool = true, trailingNewline: Bool = true) -> String {
-        var out = ""
-        write(into: &out, pretty: pretty, indent: 0)
-        if pretty && trailingNewline { out += "\n" }
-        return out
-    }
-
-    private func write(into out: inout String, pretty: Bool, indent: Int) {
-        let nl = pretty ? "\n" : ""
-        let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
-        let endPad = pretty ? String(repeating: "  ", count: indent) : ""
-        switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .uint(let u): out += String(u)
-        case .double(let d):
-            if d.isFinite {
-                let r = (d * 1000).rounded() / 1000
-                out += r == r.rounded() && abs(r) < 1e15 ? String(Int64(r)) : String(r)
-            } else {
-                out += "null"
-            }
-        case .string(let s): JSON.escape(s, into: &out)
-        case .array(let a):
-            if a.isEmpty { out += "[]"; return }
-            out += "[" + nl
-            for (i, v) in a.enumerated() {
-                out += pad
-                v.write(into: &out, pretty: pretty, indent: indent + 1)
-                out += (i < a.count - 1 ? "," : "") + nl
-            }
-            out += endPad + "]"
-        case .object(let o):
-            if o.isEmpty { out += "{}"; return }
-            out += "{" + nl
-            let keys = o.keys.sorted()
-            for (i, k) in keys.enumerated() {
-                out += pad
-                JSON.escape(k, into: &out)
-                out += pretty ? ": " : ":"
-                o[k]!.write(into: &out, pretty: pretty, indent: indent + 1)
-                out += (i < keys.count - 1 ? "," : "") + nl
-            }
-            out += endPad + "}"
-        }
-    }
-
-    static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    out += "\\u" + hex4(u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
+        var w = JSONTextWriter(pretty: pretty)
+        w.write(self, indent: 0)
+        if pretty && trailingNewline { w.bytes.append(0x0A) }
+        return w.text
     }
 }
 
@@ -91,12 +30,6 @@ extension JSON {
     public var arrayValue: [JSON]? { if case .array(let a) = self { return a }; return nil }
     public var objectValue: [String: JSON]? { if case .object(let o) = self { return o }; return nil }
     public subscript(key: String) -> JSON? { objectValue?[key] }
-}
-
-/// Four lower-case hex digits.
-func hex4(_ v: UInt32) -> String {
-    let h = String(v, radix: 16)
-    return String(repeating: "0", count: max(0, 4 - h.count)) + h
 }
 
 extension JSON {

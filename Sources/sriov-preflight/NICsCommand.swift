@@ -17,7 +17,7 @@ struct NICsCommand: ParsableCommand {
         let snapshot = HostSnapshot.collect(rootOptions.hostRoot())
         let rows = snapshot.nicTable
         switch format {
-        case .json: print(try JSONCoding.encode(rows).serialized(pretty: true), terminator: "")
+        case .json: print(try JSONCoding.serialize(rows), terminator: "")
         default: print(rows.isEmpty ? L10n.current(UIStrings.ui.noNICs) + "\n" : NICTableRenderer.text(rows), terminator: "")
         }
     }

@@ -15,6 +15,22 @@ struct ReportDocumentTests {
         #expect(try JUnitReporter.render(back) == JUnitReporter.render(report))
     }
 
+    @Test("the direct text encoder writes what the JSON tree writes, byte for byte",
+          arguments: ReporterTests.reports().map(\.0))
+    func directEncoder(_ name: String) throws {
+        var report = ReporterTests.reports().first { $0.0 == name }!.1
+        report.filesRead.append(FileRead(path: "a\u{7F}\u{1F}\t\r\n\"\\é𝄞", kind: .file, size: 3, fileSize: 9))
+        report.results[0].params["zz"] = "x"; report.results[0].params["Z"] = "\u{0}"
+        report.timings.durationMs = -0.5; report.timings.collectMs = 1e20; report.timings.checksMs = .infinity
+        for pretty in [true, false] {
+            #expect(try JSONCoding.serialize(report, pretty: pretty) == JSONCoding.encode(report).serialized(pretty: pretty))
+        }
+        #expect(JSON.string("a\u{7F}\u{1F}\u{0}\t\r\n\"\\é/").serialized(pretty: false) == #""a\u007f\u001f\u0000\t\r\n\"\\é/""#)
+        #expect(JSON.array([.int(.min), .int(.max), .uint(.max), .int(-7), .double(-0.0), .double(0.0025), .double(1e20)]).serialized(pretty: false)
+                == "[-9223372036854775808,9223372036854775807,18446744073709551615,-7,0,0.003,9.999999999999998e+19]")
+        #expect(try JSONCoding.serialize(["k": [1, 2], "j": []]) == JSON.object(["k": .array([.int(1), .int(2)]), "j": .array([])]).serialized())
+    }
+
     @Test("every result carries a finding code under its check id, and params the message was rendered from")
     func codes() {
         let (report, _) = Report.run(root: ExampleHost.intelBIOSOff.root())

@@ -28,7 +28,7 @@ public struct FleetDocument: Sendable, Equatable, Codable {
 
     /// The JSON text of the document (sorted keys, two-space indent): what `aggregate --format json` writes.
     public func json() -> String {
-        ((try? JSONCoding.encode(self)) ?? .null).serialized(pretty: true)
+        (try? JSONCoding.serialize(self)) ?? "null\n"
     }
 
     /// Reads a fleet document back (for reporters that render a saved one); refuses another schema.

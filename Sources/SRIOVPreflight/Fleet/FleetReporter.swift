@@ -21,7 +21,7 @@ public enum FleetFormat: String, CaseIterable, Sendable {
 public struct FleetJSONReporter: FleetReporter {
     public init() {}
     public func render(_ fleet: FleetDocument) throws -> String {
-        try JSONCoding.encode(fleet).serialized(pretty: true)
+        try JSONCoding.serialize(fleet)
     }
 }
 

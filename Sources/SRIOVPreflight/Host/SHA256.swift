@@ -1,6 +1,8 @@
 /// SHA-256 (FIPS 180-4) of a byte buffer, for the record of the files a snapshot read and the bundle
-/// manifest. Plain Swift, no Foundation: one pass over 64-byte blocks.
+/// manifest. Plain Swift, no Foundation: one pass over 64-byte blocks, nothing allocated but the result
+/// (the state and the message schedule live in registers and on the stack).
 public enum SHA256 {
+    /// The round constants.
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -14,73 +16,106 @@ public enum SHA256 {
 
     /// The 32-byte digest.
     public static func digest<C: Collection>(_ data: C) -> [UInt8] where C.Element == UInt8 {
-        if let d = data.withContiguousStorageIfAvailable({ digest(buffer: UnsafeRawBufferPointer($0)) }) { return d }
-        return Array(data).withUnsafeBytes { digest(buffer: $0) }
+        let h = state(data)
+        return [UInt8](unsafeUninitializedCapacity: 32) { out, n in
+            for i in 0..<8 {
+                let v = word(h, i)
+                out[i * 4] = UInt8(v >> 24); out[i * 4 + 1] = UInt8(truncatingIfNeeded: v >> 16)
+                out[i * 4 + 2] = UInt8(truncatingIfNeeded: v >> 8); out[i * 4 + 3] = UInt8(truncatingIfNeeded: v)
+            }
+            n = 32
+        }
     }
 
     /// The digest as 64 lower-case hex digits (as `sha256sum` prints it).
     public static func hex<C: Collection>(_ data: C) -> String where C.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in digest(data) {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func digest(buffer: UnsafeRawBufferPointer) -> [UInt8] {
-        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-            (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-        let n = buffer.count
-        // The tail: the last partial block, 0x80, zeros, the bit length (one or two blocks).
-        let full = n / 64
-        let rest = n - full * 64
-        var tail = [UInt8](repeating: 0, count: rest < 56 ? 64 : 128)
-        for i in 0..<rest { tail[i] = buffer[full * 64 + i] }
-        tail[rest] = 0x80
-        let bits = UInt64(n) &* 8
-        for i in 0..<8 { tail[tail.count - 1 - i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i))) }
-        var w = [UInt32](repeating: 0, count: 64)
-        w.withUnsafeMutableBufferPointer { w in
-            k.withUnsafeBufferPointer { k in
-                func block(_ p: UnsafeRawBufferPointer, _ at: Int) {
-                    for t in 0..<16 {
-                        let o = at + t * 4
-                        w[t] = UInt32(p[o]) << 24 | UInt32(p[o + 1]) << 16 | UInt32(p[o + 2]) << 8 | UInt32(p[o + 3])
-                    }
-                    for t in 16..<64 {
-                        let a = w[t - 15], b = w[t - 2]
-                        let s0 = (a >> 7 | a << 25) ^ (a >> 18 | a << 14) ^ (a >> 3)
-                        let s1 = (b >> 17 | b << 15) ^ (b >> 19 | b << 13) ^ (b >> 10)
-                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                    }
-                    var (a, b, c, d, e, f, g, hh) = h
-                    for t in 0..<64 {
-                        let S1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
-                        let ch = (e & f) ^ (~e & g)
-                        let t1 = hh &+ S1 &+ ch &+ k[t] &+ w[t]
-                        let S0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = S0 &+ maj
-                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-                    }
-                    h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
-                }
-                for i in 0..<full { block(buffer, i * 64) }
-                tail.withUnsafeBytes { t in
-                    block(t, 0)
-                    if t.count == 128 { block(t, 64) }
+        let h = state(data)
+        return String(unsafeUninitializedCapacity: 64) { out in
+            for i in 0..<8 {
+                let v = word(h, i)
+                for j in 0..<8 {
+                    let d = UInt8(truncatingIfNeeded: v >> UInt32(28 - 4 * j)) & 15
+                    out[i * 8 + j] = d < 10 ? 0x30 + d : 0x57 + d
                 }
             }
+            return 64
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for v in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-            out.append(UInt8(v >> 24)); out.append(UInt8(truncatingIfNeeded: v >> 16))
-            out.append(UInt8(truncatingIfNeeded: v >> 8)); out.append(UInt8(truncatingIfNeeded: v))
+    }
+
+    typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    private static func word(_ h: State, _ i: Int) -> UInt32 {
+        switch i {
+        case 0: return h.0
+        case 1: return h.1
+        case 2: return h.2
+        case 3: return h.3
+        case 4: return h.4
+        case 5: return h.5
+        case 6: return h.6
+        default: return h.7
         }
-        return out
+    }
+
+    private static func state<C: Collection>(_ data: C) -> State where C.Element == UInt8 {
+        if let h = data.withContiguousStorageIfAvailable({ state(buffer: UnsafeRawBufferPointer($0)) }) { return h }
+        return Array(data).withUnsafeBytes { state(buffer: $0) }
+    }
+
+    private static func state(buffer: UnsafeRawBufferPointer) -> State {
+        var h: State = (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        let n = buffer.count
+        let full = n / 64
+        k.withUnsafeBufferPointer { k in
+            let k = k.baseAddress!
+            if let base = buffer.baseAddress {
+                for i in 0..<full { compress(&h, base + i * 64, k) }
+            }
+            // The tail: the last partial block, 0x80, zeros, the bit length (one or two blocks), on the stack.
+            let rest = n - full * 64
+            withUnsafeTemporaryAllocation(byteCount: 128, alignment: 8) { tail in
+                let t = tail.baseAddress!
+                t.initializeMemory(as: UInt8.self, repeating: 0, count: 128)
+                if rest > 0 { t.copyMemory(from: buffer.baseAddress! + full * 64, byteCount: rest) }
+                t.storeBytes(of: 0x80, toByteOffset: rest, as: UInt8.self)
+                let blocks = rest < 56 ? 1 : 2
+                t.storeBytes(of: (UInt64(n) &* 8).bigEndian, toByteOffset: blocks * 64 - 8, as: UInt64.self)
+                compress(&h, UnsafeRawPointer(t), k)
+                if blocks == 2 { compress(&h, UnsafeRawPointer(t) + 64, k) }
+            }
+        }
+        return h
+    }
+
+    @inline(__always)
+    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
+
+    /// One 64-byte block into the state. The schedule is a 16-word ring on the stack.
+    @inline(__always)
+    private static func compress(_ h: inout State, _ p: UnsafeRawPointer, _ k: UnsafePointer<UInt32>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { wb in
+            let w = wb.baseAddress!
+            for t in 0..<16 { w[t] = p.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self).bigEndian }
+            var (a, b, c, d, e, f, g, hh) = h
+            for t in 0..<64 {
+                let wt: UInt32
+                if t < 16 {
+                    wt = w[t]
+                } else {
+                    let x = w[(t - 15) & 15], y = w[(t - 2) & 15]
+                    let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
+                    let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10)
+                    wt = w[t & 15] &+ s0 &+ w[(t - 7) & 15] &+ s1
+                    w[t & 15] = wt
+                }
+                let S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                let ch = (e & f) ^ (~e & g)
+                let t1 = hh &+ S1 &+ ch &+ k[t] &+ wt
+                let S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                let maj = (a & b) ^ (a & c) ^ (b & c)
+                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ S0 &+ maj
+            }
+            h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+        }
     }
 }

@@ -230,7 +230,7 @@ public struct ReportDocument: Sendable, Equatable, Codable {
 
     /// The JSON text of the document (sorted keys, two-space indent): what `--format json` writes.
     public func json() -> String {
-        ((try? JSONCoding.encode(self)) ?? .null).serialized(pretty: true)
+        (try? JSONCoding.serialize(self)) ?? "null\n"
     }
 
     public static func wallClock() -> Double {

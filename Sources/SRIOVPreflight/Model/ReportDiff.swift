@@ -264,7 +264,7 @@ public struct ReportDiff: Sendable, Equatable, Codable {
 
     /// The JSON form (sorted keys, two-space indent).
     public func json() -> String {
-        ((try? JSONCoding.encode(self)) ?? .null).serialized(pretty: true)
+        (try? JSONCoding.serialize(self)) ?? "null\n"
     }
 
     /// The text form: what changed, section by section; empty sections left out.

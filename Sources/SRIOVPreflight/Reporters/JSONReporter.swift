@@ -8,6 +8,6 @@ public struct JSONReporter: Reporter {
     public static func render(_ report: ReportDocument) -> String { report.json() }
 
     public func render(_ report: ReportDocument) throws -> String {
-        try JSONCoding.encode(report).serialized(pretty: true)
+        try JSONCoding.serialize(report)
     }
 }
