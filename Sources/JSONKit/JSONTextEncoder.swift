@@ -4,12 +4,27 @@
 /// 10,000 files read is written in a few milliseconds instead of building 10,000 hashed dictionaries.
 extension JSONCoding {
     public static func serialize<T: Encodable>(_ value: T, pretty: Bool = true, trailingNewline: Bool = true) throws -> String {
-        let enc = TextEncoder(path: [])
+        let enc = TextEncoder(parent: nil, key: .none)
         try value.encode(to: enc)
         var w = JSONTextWriter(pretty: pretty, capacity: 1 << 16)
         w.write(enc.node.item, indent: 0)
         if pretty && trailingNewline { w.bytes.append(0x0A) }
         return w.text
+    }
+
+    /// The same text, handed to `sink` in pieces of about `chunk` bytes as it is written: a big document is
+    /// never whole in memory (a piece may end inside a character; the pieces joined are the UTF-8 text).
+    public static func serialize<T: Encodable>(_ value: T, pretty: Bool = true, trailingNewline: Bool = true,
+                                               chunk: Int = 1 << 16,
+                                               to sink: (UnsafeRawBufferPointer) -> Void) throws {
+        let enc = TextEncoder(parent: nil, key: .none)
+        try value.encode(to: enc)
+        withoutActuallyEscaping(sink) { sink in
+            var w = JSONTextWriter(pretty: pretty, chunk: chunk, sink: sink)
+            w.write(enc.node.item, indent: 0)
+            if pretty && trailingNewline { w.bytes.append(0x0A) }
+            w.finish()
+        }
     }
 }
 
@@ -98,6 +113,7 @@ extension JSONTextWriter {
                 newline(indent + 1)
                 write(a[i], indent: indent + 1)
                 if i < a.count - 1 { bytes.append(0x2C) }
+                maybeFlush()
             }
             newline(indent)
             bytes.append(0x5D)
@@ -106,8 +122,16 @@ extension JSONTextWriter {
         // An object: keys sorted; a key set twice keeps its last value (as a dictionary would).
         if n.keys.isEmpty { ascii("{}"); return }
         let keys = n.keys
-        var order = Array(keys.indices)
-        order.sort { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        let order: [Int]
+        if keys == lastKeys {
+            order = lastOrder   // the next row of the same type: its keys came in the same order
+        } else {
+            var o = Array(keys.indices)
+            o.sort { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+            order = o
+            lastKeys = keys
+            lastOrder = o
+        }
         bytes.append(0x7B)
         var first = true
         for (j, i) in order.enumerated() {
@@ -118,33 +142,60 @@ extension JSONTextWriter {
             string(keys[i])
             keySeparator()
             write(n.values[i], indent: indent + 1)
+            maybeFlush()
         }
         newline(indent)
         bytes.append(0x7D)
     }
 }
 
-/// The encoder of `JSONCoding.serialize`: the same answers as `ValueEncoder`, into a `TextNode`.
+/// The encoder of `JSONCoding.serialize`: the same answers as `ValueEncoder`, into a `TextNode`. Its coding
+/// path is kept as a link to the parent encoder and built only when asked (an error, a type that reads it):
+/// ten thousand rows do not each allocate the array of keys above them.
 final class TextEncoder: Encoder {
-    let codingPath: [CodingKey]
+    enum PathKey {
+        case none
+        case index(Int)
+        case key(CodingKey)
+    }
+
+    let parent: TextEncoder?
+    let key: PathKey
     var userInfo: [CodingUserInfoKey: Any] = [:]
     let node = TextNode()
 
-    init(path: [CodingKey]) { codingPath = path }
+    init(parent: TextEncoder?, key: PathKey) {
+        self.parent = parent
+        self.key = key
+    }
+
+    var codingPath: [CodingKey] {
+        var keys: [CodingKey] = []
+        var e: TextEncoder? = self
+        while let x = e {
+            switch x.key {
+            case .none: break
+            case .index(let i): keys.append(AnyKey(intValue: i))
+            case .key(let k): keys.append(k)
+            }
+            e = x.parent
+        }
+        return keys.reversed()
+    }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if node.kind == .none { node.become(.object) }
-        return KeyedEncodingContainer(Keyed<Key>(node: node, codingPath: codingPath))
+        return KeyedEncodingContainer(Keyed<Key>(encoder: self))
     }
 
     func unkeyedContainer() -> UnkeyedEncodingContainer {
         if node.kind == .none { node.become(.array) }
-        return Unkeyed(node: node, codingPath: codingPath)
+        return Unkeyed(encoder: self)
     }
 
-    func singleValueContainer() -> SingleValueEncodingContainer { Single(node: node, codingPath: codingPath) }
+    func singleValueContainer() -> SingleValueEncodingContainer { Single(encoder: self) }
 
-    static func encodeValue<T: Encodable>(_ v: T, path: @autoclosure () -> [CodingKey]) throws -> TextItem {
+    static func encodeValue<T: Encodable>(_ v: T, parent: TextEncoder?, key: PathKey) throws -> TextItem {
         switch v {
         case let s as String: return .string(s)
         case let b as Bool: return .bool(b)
@@ -162,19 +213,20 @@ final class TextEncoder: Encoder {
         case let u as UInt: return .uint(UInt64(u))
         case let j as JSON: return .value(j)
         default:
-            let e = TextEncoder(path: path())
+            let e = TextEncoder(parent: parent, key: key)
             try v.encode(to: e)
             return e.node.item
         }
     }
 
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
-        let node: TextNode
-        let codingPath: [CodingKey]
+        let encoder: TextEncoder
+        var node: TextNode { encoder.node }
+        var codingPath: [CodingKey] { encoder.codingPath }
 
         mutating func encodeNil(forKey key: Key) throws { node.set(key.stringValue, .null) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            node.set(key.stringValue, try TextEncoder.encodeValue(value, path: codingPath + [key]))
+            node.set(key.stringValue, try TextEncoder.encodeValue(value, parent: encoder, key: .key(key)))
         }
         mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
             if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
@@ -190,26 +242,27 @@ final class TextEncoder: Encoder {
         mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { node.set(key.stringValue, value.map { .bool($0) } ?? .null) }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
             -> KeyedEncodingContainer<NestedKey> {
-            let child = TextNode()
-            child.become(.object)
-            node.set(key.stringValue, .node(child))
-            return KeyedEncodingContainer(Keyed<NestedKey>(node: child, codingPath: codingPath + [key]))
+            let child = TextEncoder(parent: encoder, key: .key(key))
+            child.node.become(.object)
+            node.set(key.stringValue, .node(child.node))
+            return KeyedEncodingContainer(Keyed<NestedKey>(encoder: child))
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
             fatalError("nested unkeyed containers are not used by report documents")
         }
-        mutating func superEncoder() -> Encoder { TextEncoder(path: codingPath) }
-        mutating func superEncoder(forKey key: Key) -> Encoder { TextEncoder(path: codingPath + [key]) }
+        mutating func superEncoder() -> Encoder { TextEncoder(parent: encoder.parent, key: encoder.key) }
+        mutating func superEncoder(forKey key: Key) -> Encoder { TextEncoder(parent: encoder, key: .key(key)) }
     }
 
     struct Unkeyed: UnkeyedEncodingContainer {
-        let node: TextNode
-        let codingPath: [CodingKey]
+        let encoder: TextEncoder
+        var node: TextNode { encoder.node }
+        var codingPath: [CodingKey] { encoder.codingPath }
         var count: Int { node.kind == .array ? node.values.count : 0 }
 
         mutating func encodeNil() throws { node.append(.null) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            node.append(try TextEncoder.encodeValue(value, path: codingPath + [AnyKey(intValue: count)]))
+            node.append(try TextEncoder.encodeValue(value, parent: encoder, key: .index(count)))
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
             -> KeyedEncodingContainer<NestedKey> {
@@ -218,15 +271,15 @@ final class TextEncoder: Encoder {
         mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer {
             fatalError("nested containers in arrays are not used by report documents")
         }
-        mutating func superEncoder() -> Encoder { TextEncoder(path: codingPath) }
+        mutating func superEncoder() -> Encoder { TextEncoder(parent: encoder.parent, key: encoder.key) }
     }
 
     struct Single: SingleValueEncodingContainer {
-        let node: TextNode
-        let codingPath: [CodingKey]
-        mutating func encodeNil() throws { node.setValue(.null) }
+        let encoder: TextEncoder
+        var codingPath: [CodingKey] { encoder.codingPath }
+        mutating func encodeNil() throws { encoder.node.setValue(.null) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            node.setValue(try TextEncoder.encodeValue(value, path: codingPath))
+            encoder.node.setValue(try TextEncoder.encodeValue(value, parent: encoder.parent, key: encoder.key))
         }
     }
 }

@@ -4,10 +4,39 @@
 struct JSONTextWriter {
     let pretty: Bool
     var bytes: [UInt8] = []
+    /// Where full chunks go when the text is streamed (nil: the whole text stays in `bytes`).
+    private let sink: ((UnsafeRawBufferPointer) -> Void)?
+    private let chunk: Int
+    /// The keys of the last object written and their sorted order (rows of one type repeat them).
+    var lastKeys: [String] = []
+    var lastOrder: [Int] = []
 
     init(pretty: Bool, capacity: Int = 1 << 12) {
         self.pretty = pretty
+        sink = nil
+        chunk = .max
         bytes.reserveCapacity(capacity)
+    }
+
+    /// A writer that hands `sink` the text in pieces of about `chunk` bytes (a piece may end inside a
+    /// character); `finish()` hands over the rest.
+    init(pretty: Bool, chunk: Int, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.pretty = pretty
+        self.sink = sink
+        self.chunk = chunk
+        bytes.reserveCapacity(chunk + 4096)
+    }
+
+    /// Streaming: passes the buffer on once it holds a chunk (called between values).
+    @inline(__always)
+    mutating func maybeFlush() {
+        if bytes.count >= chunk { finish() }
+    }
+
+    mutating func finish() {
+        guard let sink, !bytes.isEmpty else { return }
+        bytes.withUnsafeBytes { sink($0) }
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// The text (the buffer is UTF-8: every string written came from a Swift string).
@@ -43,6 +72,7 @@ struct JSONTextWriter {
                 newline(indent + 1)
                 write(v, indent: indent + 1)
                 if i < a.count - 1 { bytes.append(0x2C) }
+                maybeFlush()
             }
             newline(indent)
             bytes.append(0x5D)
@@ -56,6 +86,7 @@ struct JSONTextWriter {
                 keySeparator()
                 write(o[k]!, indent: indent + 1)
                 if i < keys.count - 1 { bytes.append(0x2C) }
+                maybeFlush()
             }
             newline(indent)
             bytes.append(0x7D)

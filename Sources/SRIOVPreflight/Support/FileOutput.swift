@@ -13,17 +13,37 @@ public enum FileOutput {
     /// `durable`: fsync the temporary file before the rename and the directory after it, so a crash leaves
     /// the old file or the new one, whole (what a metrics textfile read by another process needs).
     public static func write(_ text: String, to path: String, mode: mode_t = 0o644, durable: Bool = false) throws {
-        try write(Array(text.utf8), to: path, mode: mode, durable: durable)
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0), to: path, mode: mode, durable: durable) }
     }
 
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = false) throws {
+        try bytes.withUnsafeBytes { try write($0, to: path, mode: mode, durable: durable) }
+    }
+
+    /// Standard output written by `body` piece by piece (`body` gets the function that writes a piece), after
+    /// whatever `print` has buffered. A failed write (a closed pipe) ends the output quietly, as `print` does.
+    public static func standardOutput(_ body: ((UnsafeRawBufferPointer) -> Void) throws -> Void) rethrows {
+        fflush(nil)
+        var failed = false
+        try body { piece in
+            var off = 0
+            while !failed && off < piece.count {
+                let n = Glibc.write(1, piece.baseAddress! + off, piece.count - off)
+                if n < 0 { if errno != EINTR { failed = true }; continue }
+                off += n
+            }
+        }
+    }
+
+    public static func write(_ bytes: UnsafeRawBufferPointer, to path: String, mode: mode_t = 0o644, durable: Bool = false) throws {
         let tmp = path + ".tmp-\(getpid())"
         unlink(tmp)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
         var off = 0
         while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
                 let e = String(cString: strerror(errno))
