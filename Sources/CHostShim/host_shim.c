@@ -33,3 +33,24 @@ pid_t spf_spawn(const char *path, char *const argv[], char *const envp[], int in
 
 #include <fcntl.h>
 int spf_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+#include <errno.h>
+#include <sys/syscall.h>
+#include <stdint.h>
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+/* openat2(2) with RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH: the kernel refuses a symlink anywhere on the path
+ * (ELOOP) and any step out of dirfd (EXDEV). The struct is built here: glibc has no wrapper. */
+int spf_openat_nolinks(int dirfd, const char *path, int flags) {
+    struct { uint64_t flags, mode, resolve; } how = { (uint64_t)(unsigned)flags, 0, 0x04 | 0x08 };
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+long spf_getdents64(int fd, void *buf, size_t len) { return syscall(SYS_getdents64, fd, buf, len); }
+
+#include <malloc.h>
+/* One malloc arena for the process (M_ARENA_MAX 1): a thread's own arena grows one page per mprotect(2),
+ * and a host's config spaces (4 KiB each) read on a worker grew it by one page each. */
+void spf_malloc_single_arena(void) { mallopt(M_ARENA_MAX, 1); }

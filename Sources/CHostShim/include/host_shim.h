@@ -24,6 +24,17 @@ pid_t spf_spawn(const char *path, char *const argv[], char *const envp[], int in
 /// pipe2(fds, O_CLOEXEC) (GNU extension).
 int spf_pipe_cloexec(int fds[2]);
 
+/// openat2(2) with RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH (Linux 5.6; -1 with ENOSYS before): a path that holds
+/// no symlink anywhere and stays below `dirfd`, or -1 (ELOOP: a link on the way, EXDEV: it leaves `dirfd`).
+int spf_openat_nolinks(int dirfd, const char *path, int flags);
+
+/// getdents64(2): the raw entries of an open directory (no glibc wrapper before 2.30).
+long spf_getdents64(int fd, void *buf, size_t len);
+
+/// mallopt(M_ARENA_MAX, 1): threads allocate from the main arena (which grows by brk with a top pad) instead
+/// of arenas of their own (which grow one mprotect per page).
+void spf_malloc_single_arena(void);
+
 /// GNU gettext and setlocale (not visible through Swift's Glibc module): the people-facing text in the
 /// operator's language (domain `sriov-preflight`, catalogs under <localedir>/<lang>/LC_MESSAGES/).
 #include <libintl.h>

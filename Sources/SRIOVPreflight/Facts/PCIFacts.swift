@@ -48,6 +48,9 @@ public struct PCIFunction: Sendable {
     public var virtfns: [String] = []
     /// The PF of a VF (the `physfn` link).
     public var physfn: String?
+    /// The directory each `virtfnN` link names when it has the kernel's form ("../ADDRESS": the PF's sibling),
+    /// else "": a VF's directory found without its own link in sys/bus/pci/devices.
+    var virtfnPaths: [String] = []
     public var resources: [PCIResource] = []
     /// Config space bytes as read (64 for a non-root reader of real sysfs, 256 or 4096 for root).
     public var config: Result<[UInt8], FSError>
@@ -123,21 +126,50 @@ public struct PCIFacts: Sendable {
 
     public static func collectForBench(_ root: HostRoot) -> PCIFacts { collect(root) }
 
-    /// The sysfs side of one function (config space is filled in by the caller).
-    static func readFunction(_ root: HostRoot, _ name: String) -> PCIFunction {
-        let dir = "\(devicesDir)/\(name)"
-        let path = (try? root.canonical(dir).get()) ?? dir
+    /// The identity fields of a config space header, where they mean what the kernel's sysfs attributes say
+    /// (the kernel reads `vendor`, `device`, `class`, `subsystem_*` from the same bytes when it enumerates):
+    /// vendor and device unless they read 0xFFFF (a VF's, whose IDs the kernel takes from its PF), the class
+    /// from 12 bytes on, the subsystem IDs of a type-0 header.
+    struct Header {
+        var vendorID: UInt16?
+        var deviceID: UInt16?
+        var classCode: UInt32?
+        var subsystemVendorID: UInt16?
+        var subsystemDeviceID: UInt16?
+
+        init(_ config: Result<[UInt8], FSError>) {
+            guard case .success(let b) = config else { return }
+            func u16(_ o: Int) -> UInt16 { UInt16(b[o]) | UInt16(b[o + 1]) << 8 }
+            if b.count >= 4, u16(0) != 0xFFFF { vendorID = u16(0); deviceID = u16(2) }
+            if b.count >= 12 { classCode = UInt32(b[9]) | UInt32(b[10]) << 8 | UInt32(b[11]) << 16 }
+            if b.count >= 0x30, b[0x0E] & 0x7F == 0 { subsystemVendorID = u16(0x2C); subsystemDeviceID = u16(0x2E) }
+        }
+    }
+
+    /// The sysfs side of one function (config space is filled in by the caller); `path` is its canonical
+    /// directory. The IDs and the class come from `config` where it has them (see `Header`), else from the
+    /// sysfs attributes.
+    static func readFunction(_ root: HostRoot, _ name: String, path: String, config: Result<[UInt8], FSError>) -> PCIFunction {
         let entries = Set(root.entries(path))
         func text(_ attr: String) -> String? { entries.contains(attr) ? root.value("\(path)/\(attr)") : nil }
         func hexValue(_ attr: String) -> UInt64? { text(attr)?.parseInteger(hex: true) }
         func intValue(_ attr: String) -> Int? { text(attr).flatMap { Int($0) } }
         func link(_ attr: String) -> String? { entries.contains(attr) ? root.linkName("\(path)/\(attr)") : nil }
         var f = PCIFunction(address: name, path: path, config: .failure(.missing))
-        f.vendorID = hexValue("vendor").map { UInt16(truncatingIfNeeded: $0) }
-        f.deviceID = hexValue("device").map { UInt16(truncatingIfNeeded: $0) }
-        f.subsystemVendorID = hexValue("subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
-        f.subsystemDeviceID = hexValue("subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
-        f.classCode = hexValue("class").map { UInt32(truncatingIfNeeded: $0) }
+        let header = Header(config)
+        f.physfn = link("physfn")
+        // A VF's config space reads 0xFFFF for its IDs; its sysfs attributes say what the kernel took from the PF.
+        let ids = f.physfn == nil ? header : Header(.failure(.missing))
+        f.vendorID = ids.vendorID ?? hexValue("vendor").map { UInt16(truncatingIfNeeded: $0) }
+        f.deviceID = ids.vendorID != nil ? ids.deviceID : hexValue("device").map { UInt16(truncatingIfNeeded: $0) }
+        if let v = header.subsystemVendorID, let d = header.subsystemDeviceID {
+            f.subsystemVendorID = v
+            f.subsystemDeviceID = d
+        } else {
+            f.subsystemVendorID = hexValue("subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
+            f.subsystemDeviceID = hexValue("subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
+        }
+        f.classCode = header.classCode ?? hexValue("class").map { UInt32(truncatingIfNeeded: $0) }
         f.driver = link("driver")
         f.iommuGroup = link("iommu_group")
         f.numaNode = intValue("numa_node")
@@ -154,12 +186,16 @@ public struct PCIFacts: Sendable {
                 vfDevice: hexValue("sriov_vf_device").map { UInt16(truncatingIfNeeded: $0) },
                 driversAutoprobe: intValue("sriov_drivers_autoprobe").map { $0 != 0 })
         }
-        let virtfns = entries.compactMap { e -> (Int, String)? in
-            guard e.hasPrefix("virtfn"), let n = Int(e.dropFirst(6)), let t = root.linkName("\(path)/\(e)") else { return nil }
-            return (n, t)
-        }
-        f.virtfns = virtfns.sorted { $0.0 < $1.0 }.map(\.1)
-        f.physfn = link("physfn")
+        let virtfns = entries.compactMap { e -> (Int, String, String)? in
+            guard e.hasPrefix("virtfn"), let n = Int(e.dropFirst(6)), let t = root.linkTarget("\(path)/\(e)"),
+                  let last = t.split(separator: "/").last else { return nil }
+            // The kernel's form, "../ADDRESS": the VF's directory is the PF's sibling (the PF's path holds no link).
+            let sibling = t.hasPrefix("../") && !t.dropFirst(3).contains("/") && !t.hasSuffix("/..") && t != "../.."
+                ? HostRoot.parent(path).0 + "/" + last : ""
+            return (n, String(last), sibling)
+        }.sorted { $0.0 < $1.0 }
+        f.virtfns = virtfns.map(\.1)
+        f.virtfnPaths = virtfns.map(\.2)
         if entries.contains("net") { f.netdevs = root.entries("\(path)/net") }
         // The BARs are a PF's question (its IOV BARs, lines 7–12): a VF's `resource` is not read.
         if f.physfn == nil, let text = text("resource") {
@@ -171,41 +207,135 @@ public struct PCIFacts: Sendable {
                 if v.count == 3 { f.resources.append(PCIResource(index: i, start: v[0], end: v[1], flags: v[2])) }
             }
         }
-        let comps = path.split(separator: "/")
-        if comps.count >= 2, let p = comps.dropLast().last, PCIAddressText.isValid(String(p)) {
-            f.parent = String(p)
-        }
+        f.parent = parentAddress(path)
         return f
     }
 
+    /// The address of the bridge above a function's canonical directory.
+    static func parentAddress(_ path: String) -> String? {
+        let comps = path.split(separator: "/")
+        if comps.count >= 2, let p = comps.dropLast().last, PCIAddressText.isValid(String(p)) { return String(p) }
+        return nil
+    }
+
+    /// A VF its PF named (a `virtfnN` link of a PF read in full): what the VF checks ask of it is its config
+    /// space, its driver link and its `iommu_group` link. Its PF is the one that named it (the kernel's
+    /// `physfn` link says the same); its IDs are the ones the kernel gives a VF — the PF's vendor and the VF
+    /// device ID of the PF's SR-IOV capability — unless its config space has its own. Nothing else of its
+    /// directory is read.
+    static func readVF(_ root: HostRoot, _ name: String, path: String, config: Result<[UInt8], FSError>,
+                       pf: PCIFunction) -> PCIFunction {
+        var f = PCIFunction(address: name, path: path, config: .failure(.missing))
+        f.physfn = pf.address
+        let header = Header(config)
+        f.vendorID = header.vendorID ?? pf.vendorID
+        f.deviceID = header.vendorID != nil ? header.deviceID : (pf.sriov?.vfDevice ?? pf.caps?.sriov?.vfDeviceID)
+        if f.vendorID == nil || f.deviceID == nil {
+            f.vendorID = root.value("\(path)/vendor")?.parseInteger(hex: true).map { UInt16(truncatingIfNeeded: $0) }
+            f.deviceID = root.value("\(path)/device")?.parseInteger(hex: true).map { UInt16(truncatingIfNeeded: $0) }
+        }
+        f.subsystemVendorID = header.subsystemVendorID
+        f.subsystemDeviceID = header.subsystemDeviceID
+        f.classCode = header.classCode ?? root.value("\(path)/class")?.parseInteger(hex: true).map { UInt32(truncatingIfNeeded: $0) }
+        f.driver = root.linkName("\(path)/driver")
+        f.iommuGroup = root.linkName("\(path)/iommu_group")
+        f.parent = parentAddress(path)
+        return f
+    }
+
+    /// Every function of sys/bus/pci/devices.
+    ///
+    /// The system-call budget. In address order (a PF comes before its VFs: a VF's routing ID is the PF's plus
+    /// its offset), a function no PF has named yet is located by its link (one readlink) and its config space
+    /// (fstatat, openat2, read, close: the open also proves its directory holds no link); one that may be a PF
+    /// (an SR-IOV capability, or a config space too short or unreadable to tell) is then read in full from its
+    /// directory listing, which names its VFs. A VF a PF named is found through the PF's `virtfnN` link and
+    /// reads its config space, its driver and its `iommu_group` links only (`readVF`); every other function is
+    /// read in full.
     static func collect(_ root: HostRoot) -> PCIFacts {
         var facts = PCIFacts()
         let names: [String]
         switch root.list(devicesDir) {
-        case .success(let n): names = n
+        case .success(let n): names = n.sorted()
         case .failure(let e): facts.problem = e; return facts
         }
-        // Two workers read sysfs attributes (and, off the live host, config spaces through HostRoot) while,
-        // on the live host, a third scans config spaces through libpci.
+        // On the live host the config spaces come from libpci (the functions' links are read meanwhile).
         let live = root.isLive
-        let (viaLibpci, slots) = Parallel.both({ live ? libpciConfigs(root) : nil },
-                                               { Parallel.map(names.count) { k in
-                                                   var f = readFunction(root, names[k])
-                                                   if !live { f.config = root.read("\(f.path)/config", limit: 4096) }
-                                                   return f
-                                               } })
-        var functions: [PCIFunction] = []
-        functions.reserveCapacity(names.count)
-        for case var f? in slots {
+        let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let (viaLibpci, _) = Parallel.both({ live ? libpciConfigs(root) : nil }, { () })
+        @Sendable func config(_ name: String, _ path: String) -> Result<[UInt8], FSError>? {
             // libpci's read of the kernel's config file: as long as the file gives (64 bytes for non-root).
-            let config: Result<[UInt8], FSError> = live
-                ? (viaLibpci?[f.address].map { .success($0) } ?? root.read("\(f.path)/config", limit: 4096))
-                : f.config
-            f.config = config
-            if case .success(let b) = config { f.caps = PCICapabilities(b) }
-            functions.append(f)
+            live ? (viaLibpci?[name].map { .success($0) } ?? root.read("\(path)/config", limit: 4096)) : nil
         }
-        facts.functions = functions.sorted { $0.address < $1.address }
+        var done: [PCIFunction?] = Array(repeating: nil, count: names.count)
+        var pending: [(k: Int, path: String, config: Result<[UInt8], FSError>, caps: PCICapabilities?)] = []
+        /// VF address → (its directory as its PF's link names it, the PF's index).
+        var named: [Int: (path: String, pf: Int)] = [:]
+        for (k, name) in names.enumerated() where named[k] == nil {
+            let located = locate(root, name, config: config)
+            let caps: PCICapabilities? = { if case .success(let b) = located.config { return PCICapabilities(b) }; return nil }()
+            let mayBePF: Bool = {
+                guard case .success(let b) = located.config, b.count >= 256 else { return true }
+                return caps?.sriov != nil
+            }()
+            guard mayBePF else { pending.append((k, located.path, located.config, caps)); continue }
+            var f = readFunction(root, name, path: located.path, config: located.config)
+            f.config = located.config
+            f.caps = caps
+            for (vf, dir) in zip(f.virtfns, f.virtfnPaths) {
+                guard !dir.isEmpty, let v = index[vf], v > k, named[v] == nil else { continue }
+                named[v] = (dir, k)
+            }
+            done[k] = f
+        }
+        let vfs = named.keys.sorted()
+        let pfs = done
+        let namedVFs = named
+        // The VFs and the other functions, on two workers.
+        let light = Parallel.map(vfs.count) { i -> PCIFunction in
+            let k = vfs[i]
+            let (dir, p) = namedVFs[k]!
+            let name = names[k]
+            let (c, file) = live ? (config(name, dir) ?? .failure(.missing), "\(dir)/config")
+                                 : root.readResolved("\(dir)/config", limit: 4096)
+            guard case .success(let b) = c, let pf = pfs[p] else {
+                // Not where its PF's link says: read as any other function.
+                let located = locate(root, name, config: config)
+                var f = readFunction(root, name, path: located.path, config: located.config)
+                f.config = located.config
+                if case .success(let b) = located.config { f.caps = PCICapabilities(b) }
+                return f
+            }
+            var f = readVF(root, name, path: HostRoot.parent(file).0, config: c, pf: pf)
+            f.config = c
+            f.caps = PCICapabilities(b)
+            return f
+        }
+        let rest = pending
+        let others = Parallel.map(rest.count) { i -> PCIFunction in
+            let r = rest[i]
+            var f = readFunction(root, names[r.k], path: r.path, config: r.config)
+            f.config = r.config
+            f.caps = r.caps
+            return f
+        }
+        facts.functions = (done.compactMap { $0 } + light + others).sorted { $0.address < $1.address }
         return facts
+    }
+
+    /// A function's canonical directory (its link read once; the config read, off the live host, proves the
+    /// rest) and its config space.
+    static func locate(_ root: HostRoot, _ name: String, config: @Sendable (String, String) -> Result<[UInt8], FSError>?)
+        -> (path: String, config: Result<[UInt8], FSError>)
+    {
+        let dir = "\(devicesDir)/\(name)"
+        _ = root.linkTarget(dir)
+        if !root.isLive {
+            let (r, file) = root.readResolved("\(dir)/config", limit: 4096)
+            if case .success = r { return (HostRoot.parent(file).0, r) }
+            return ((try? root.canonical(dir).get()) ?? dir, r)
+        }
+        let path = (try? root.canonical(dir).get()) ?? dir
+        return (path, config(name, path) ?? .failure(.missing))
     }
 }

@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CHostShim
+import Synchronization
 
 /// What a path names, as `lstat` would say (links are not followed).
 public enum NodeKind: Sendable, Equatable {
@@ -101,36 +103,73 @@ public protocol FSBackend: AnyObject, Sendable {
     func size(_ path: String) -> Int?
     /// An absolute path a C library can open for this canonical path, where one exists.
     func absolutePath(_ path: String) -> String?
+    /// `read`, with the file's size as the read saw it (nil when unknown): a read that filled its limit was
+    /// cut only when the file is longer, and no second question is needed to tell.
+    func readSized(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?)
+    /// A read of a path that may hold no link at all, checked by the kernel on the way (no component is asked
+    /// first): the bytes when the file opened with no link, no non-directory and no special file on the way,
+    /// nil when the backend cannot tell (a link, a flattened link, a missing component, a special file, or no
+    /// such check here): the caller then resolves the path itself, component by component.
+    func readConfined(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?)?
+    /// `listEntries` under the same rule as `readConfined`: nil when the caller must resolve the path itself.
+    func listConfined(_ path: String) -> Result<DirectoryListing, FSError>?
 }
 
 extension FSBackend {
     public func listEntries(_ path: String) -> Result<DirectoryListing, FSError> {
         list(path).map { DirectoryListing(names: $0) }
     }
+
+    public func readSized(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?) {
+        (read(path, limit: limit), nil)
+    }
+
+    public func readConfined(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?)? { nil }
+
+    public func listConfined(_ path: String) -> Result<DirectoryListing, FSError>? { nil }
 }
 
 /// A directory on disk (`/` on a live host, a captured host root, an unpacked bundle).
+///
+/// Every question is asked relative to one descriptor of the root (no absolute path is walked again per
+/// file). The system-call budget of a file read is four: `fstatat` (the kind is known before anything is
+/// opened: a FIFO, a socket or a device is refused unopened), `openat`, one `read` when the size is known
+/// and the file holds no more than the limit, `close`. A directory listing is `openat`, `getdents64` until
+/// it gives nothing, `close`.
 public final class DiskBackend: FSBackend, @unchecked Sendable {
     public let base: String
     public var label: String { base }
+    /// The root, opened once; -1 when it cannot be opened (the questions then name full paths and
+    /// fail as the root does).
+    private let rootFD: Int32
+
+    /// openat2(2) answers here (Linux 5.6 and later, unless a seccomp filter refuses it).
+    private static let confinedOpen = Atomic<Bool>(true)
 
     public init(base: String) {
         var b = base
         while b.count > 1 && b.hasSuffix("/") { b.removeLast() }
         self.base = b
+        rootFD = open(b, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     }
+
+    deinit { if rootFD >= 0 { close(rootFD) } }
 
     @inline(__always) func full(_ path: String) -> String {
         if path.isEmpty { return base }
         return base == "/" ? "/" + path : base + "/" + path
     }
 
+    /// The descriptor and the name to ask a `*at` call: relative to the root's descriptor when there is one.
+    @inline(__always) private func at(_ path: String) -> (Int32, String) {
+        if rootFD >= 0 { return (rootFD, path.isEmpty ? "." : path) }
+        return (AT_FDCWD, full(path))
+    }
+
     public func absolutePath(_ path: String) -> String? { full(path) }
 
-    public func kind(_ path: String) -> NodeKind? {
-        var st = stat()
-        guard lstat(full(path), &st) == 0 else { return nil }
-        switch st.st_mode & S_IFMT {
+    static func nodeKind(_ mode: mode_t) -> NodeKind {
+        switch mode & S_IFMT {
         case S_IFREG: return .file
         case S_IFDIR: return .directory
         case S_IFLNK: return .link
@@ -138,17 +177,27 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
         }
     }
 
+    public func kind(_ path: String) -> NodeKind? {
+        var st = stat()
+        let (fd, name) = at(path)
+        guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return Self.nodeKind(st.st_mode)
+    }
+
     public func size(_ path: String) -> Int? {
         var st = stat()
-        guard stat(full(path), &st) == 0 else { return nil }
+        let (fd, name) = at(path)
+        guard fstatat(fd, name, &st, 0) == 0 else { return nil }
         return Int(st.st_size)
     }
 
     public func readLink(_ path: String) -> String? {
-        var buf = [CChar](repeating: 0, count: 4097)
-        let n = readlink(full(path), &buf, 4096)
-        guard n > 0 else { return nil }
-        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let (fd, name) = at(path)
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4097) { buf -> String? in
+            let n = readlinkat(fd, name, buf.baseAddress!, 4096)
+            guard n > 0 else { return nil }
+            return String(decoding: UnsafeRawBufferPointer(start: buf.baseAddress, count: n), as: UTF8.self)
+        }
     }
 
     /// Special files a read may open: on the live host only, the kernel log. Anywhere else a FIFO, a socket or
@@ -169,24 +218,36 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
         }
     }
 
+    static let readFlags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY
+
     public func read(_ path: String, limit: Int) -> Result<[UInt8], FSError> {
-        let name = full(path)
+        readSized(path, limit: limit).0
+    }
+
+    /// The kind and size first (`fstatat`, no link followed at the end): what is not a regular file is
+    /// refused unopened; then `openat` with O_NOFOLLOW and O_NONBLOCK (a FIFO swapped in between the two
+    /// never blocks the read; a link swapped in fails as a link).
+    public func readSized(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?) {
         let device = base == "/" && Self.liveDevices.contains(path)
         var st = stat()
-        if lstat(name, &st) != 0 { return .failure(.fromErrno(errno)) }
-        if !device, let e = Self.notRegular(st.st_mode) { return .failure(e) }
-        let fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return .failure(.fromErrno(errno)) }
-        defer { close(fd) }
-        // The name may have been swapped between the lstat and the open: what was opened is what counts.
+        let (dfd, name) = at(path)
         if !device {
-            if fstat(fd, &st) != 0 { return .failure(.fromErrno(errno)) }
-            if let e = Self.notRegular(st.st_mode) { return .failure(e) }
+            if fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 { return (.failure(.fromErrno(errno)), nil) }
+            if let e = Self.notRegular(st.st_mode) { return (.failure(e), nil) }
         }
+        let fd = openat(dfd, name, Self.readFlags)
+        guard fd >= 0 else { return (.failure(.fromErrno(errno)), nil) }
+        defer { close(fd) }
+        return Self.readOpen(fd, size: device ? 0 : Int(st.st_size), limit: limit)
+    }
+
+    /// The read of an open regular file of `size` bytes as stat said (0: unknown, as for proc files).
+    private static func readOpen(_ fd: Int32, size: Int, limit: Int) -> (Result<[UInt8], FSError>, size: Int?) {
         // A regular file on a disk (a capture, a bundle, sysfs `config`) tells its size: a read that has it
         // all is done without the read that returns 0. sysfs text attributes and proc files say 4096 or 0.
-        let known = !device && st.st_size > 0 ? Int(st.st_size) : Int.max
+        let known = size > 0 ? size : Int.max
         var out: [UInt8] = []
+        if size > 0 { out.reserveCapacity(min(size, limit)) }
         // Most host files (sysfs attributes, proc entries) are small: one 4 KiB stack chunk at a time.
         let failure: FSError? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk in
             while out.count < limit && out.count < known {
@@ -205,8 +266,38 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
             }
             return nil
         }
-        if let failure { return .failure(failure) }
-        return .success(out)
+        if let failure { return (.failure(failure), nil) }
+        return (.success(out), size > 0 ? size : nil)
+    }
+
+    /// Whether a failed openat2 says the kernel lacks it (then the confined questions are not asked again).
+    private static func confinedUnavailable(_ e: Int32) -> Bool {
+        if e == ENOSYS || e == EPERM || e == EINVAL || e == E2BIG {
+            confinedOpen.store(false, ordering: .relaxed)
+            return true
+        }
+        return false
+    }
+
+    /// `fstatat` (through the components as they are: only the kind and size of a regular file are taken from
+    /// it), then openat2 with no symlink allowed anywhere on the path: the opened file is the one the path
+    /// names inside the root. Anything else is the caller's to resolve (nil).
+    public func readConfined(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?)? {
+        guard rootFD >= 0, !path.isEmpty, Self.confinedOpen.load(ordering: .relaxed), !(base == "/" && Self.liveDevices.contains(path)) else { return nil }
+        var st = stat()
+        guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        let fd = spf_openat_nolinks(rootFD, path, Self.readFlags)
+        guard fd >= 0 else { _ = Self.confinedUnavailable(errno); return nil }
+        defer { close(fd) }
+        return Self.readOpen(fd, size: Int(st.st_size), limit: limit)
+    }
+
+    public func listConfined(_ path: String) -> Result<DirectoryListing, FSError>? {
+        guard rootFD >= 0, !path.isEmpty, Self.confinedOpen.load(ordering: .relaxed) else { return nil }
+        let fd = spf_openat_nolinks(rootFD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { _ = Self.confinedUnavailable(errno); return nil }
+        defer { close(fd) }
+        return Self.entries(fd)
     }
 
     public func list(_ path: String) -> Result<[String], FSError> {
@@ -216,28 +307,55 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
     /// Entry names, sorted; a name that is not UTF-8 cannot be named in a path (nor in a report, a bundle
     /// member): it is set apart, decoded lossily, with its bytes.
     public func listEntries(_ path: String) -> Result<DirectoryListing, FSError> {
-        guard let dir = opendir(full(path)) else { return .failure(.fromErrno(errno)) }
-        defer { closedir(dir) }
+        let (dfd, name) = at(path)
+        let fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(.fromErrno(errno)) }
+        defer { close(fd) }
+        return Self.entries(fd)
+    }
+
+    /// The entries of an open directory, by getdents64 into a 64 KiB buffer until it gives nothing.
+    private static func entries(_ fd: Int32) -> Result<DirectoryListing, FSError> {
         var listing = DirectoryListing(names: [])
-        while let ent = readdir(dir) {
-            let raw: [UInt8] = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { p in Array(UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)))) }
-            }
-            if raw == [0x2E] || raw == [0x2E, 0x2E] { continue }
-            if let name = String(validating: raw, as: UTF8.self) {
-                listing.names.append(name)
-            } else {
-                let kind: NodeKind?
-                switch Int32(ent.pointee.d_type) {
-                case Int32(DT_DIR): kind = .directory
-                case Int32(DT_LNK): kind = .link
-                case Int32(DT_REG): kind = .file
-                case Int32(DT_UNKNOWN): kind = nil
-                default: kind = .other
+        let failure: FSError? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65536) { buf -> FSError? in
+            let raw = UnsafeMutableRawPointer(buf.baseAddress!)
+            while true {
+                let n = spf_getdents64(fd, raw, buf.count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return .fromErrno(errno)
                 }
-                listing.undecodable.append(.init(name: String(decoding: raw, as: UTF8.self), raw: raw, kind: kind))
+                if n == 0 { return nil }
+                var off = 0
+                while off + 19 <= n {
+                    // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name
+                    let reclen = Int(raw.loadUnaligned(fromByteOffset: off + 16, as: UInt16.self))
+                    guard reclen > 19, off + reclen <= n else { break }
+                    let type = raw.load(fromByteOffset: off + 18, as: UInt8.self)
+                    let nameStart = raw.advanced(by: off + 19).assumingMemoryBound(to: UInt8.self)
+                    let len = strnlen(UnsafeRawPointer(nameStart).assumingMemoryBound(to: CChar.self), reclen - 19)
+                    let nameBytes = UnsafeBufferPointer(start: nameStart, count: len)
+                    off += reclen
+                    if len == 1 && nameBytes[0] == 0x2E { continue }
+                    if len == 2 && nameBytes[0] == 0x2E && nameBytes[1] == 0x2E { continue }
+                    if let name = String(validating: nameBytes, as: UTF8.self) {
+                        listing.names.append(name)
+                    } else {
+                        let kind: NodeKind?
+                        switch Int32(type) {
+                        case Int32(DT_DIR): kind = .directory
+                        case Int32(DT_LNK): kind = .link
+                        case Int32(DT_REG): kind = .file
+                        case Int32(DT_UNKNOWN): kind = nil
+                        default: kind = .other
+                        }
+                        let bytes = Array(nameBytes)
+                        listing.undecodable.append(.init(name: String(decoding: bytes, as: UTF8.self), raw: bytes, kind: kind))
+                    }
+                }
             }
         }
+        if let failure { return .failure(failure) }
         listing.names.sort()
         listing.undecodable.sort { $0.raw.lexicographicallyPrecedes($1.raw) }
         return .success(listing)

@@ -224,6 +224,25 @@ public final class RecordingBackend: FSBackend, @unchecked Sendable {
         return r
     }
 
+    public func readSized(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?) {
+        let r = inner.readSized(path, limit: limit)
+        recorder.read(path, r.0)
+        return r
+    }
+
+    /// Recorded only when answered: a nil answer is resolved, and recorded, by the caller's own questions.
+    public func readConfined(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?)? {
+        guard let r = inner.readConfined(path, limit: limit) else { return nil }
+        recorder.read(path, r.0)
+        return r
+    }
+
+    public func listConfined(_ path: String) -> Result<DirectoryListing, FSError>? {
+        guard let r = inner.listConfined(path) else { return nil }
+        recorder.list(path, r.map(\.names))
+        return r
+    }
+
     public func list(_ path: String) -> Result<[String], FSError> {
         let r = inner.list(path)
         recorder.list(path, r)

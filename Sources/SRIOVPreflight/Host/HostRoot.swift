@@ -1,3 +1,5 @@
+import CHostShim
+
 /// The one door to a host: every read of every check goes through a `HostRoot` (`--root DIR`, default `/`).
 ///
 /// Paths are root-relative ("proc/cmdline"). Links are resolved here, component by component, and never
@@ -34,8 +36,14 @@ public final class HostRoot: @unchecked Sendable {
         self.recorder = recordingBackend?.recorder
     }
 
+    /// Set once, before the facts' workers first allocate: they allocate from the process's main arena. A
+    /// worker thread's own glibc arena grows one page per mprotect(2), and the config spaces a worker reads
+    /// (4 KiB each, kept in the snapshot) cost one each: ~1 system call per PCI function on a big host.
+    private static let oneMallocArena: Void = spf_malloc_single_arena()
+
     /// A directory on disk; `/` is the live host.
     public static func disk(_ path: String) -> HostRoot {
+        _ = oneMallocArena
         let backend = DiskBackend(base: path)
         return HostRoot(backend: backend, isLive: backend.base == "/")
     }
@@ -101,6 +109,52 @@ public final class HostRoot: @unchecked Sendable {
         let r = walk(start: "", components: comps, followLast: true, lastFileMayBeLink: true)
         lock.locked { dirCache[dir] = r }
         return r
+    }
+
+    /// The path `dir` names as far as the walk already knows it, without asking the backend: known links are
+    /// followed, a component never asked about is taken for a directory. Nil when the walk knows the answer is
+    /// a failure. Whether the answer holds is then up to a confined question (`readConfined`, `listConfined`:
+    /// the kernel refuses a link anywhere on the way), and `isVerified` says whether it already does.
+    private func assumedPath(_ dir: String) -> String? {
+        if dir.isEmpty { return "" }
+        if let hit = lock.locked({ dirCache[dir] }) { return try? hit.get() }
+        var stack: [Substring] = []
+        var pending: [Substring] = dir.split(separator: "/").reversed()
+        var hops = 0
+        while let c = pending.popLast() {
+            if c.isEmpty || c == "." { continue }
+            if c == ".." { if !stack.isEmpty { stack.removeLast() }; continue }
+            stack.append(c)
+            guard case .link(let t)? = lock.locked({ known[stack.joined(separator: "/")] }) else { continue }
+            hops += 1
+            if hops > Self.maxLinkHops { return nil }
+            stack.removeLast()
+            if t.hasPrefix("/") { stack.removeAll() }
+            pending.append(contentsOf: t.split(separator: "/").reversed())
+        }
+        return stack.joined(separator: "/")
+    }
+
+    /// Every component of `dir` is known to be a directory (asked, or opened with no link on the way).
+    private func isVerified(_ dir: String) -> Bool {
+        if dir.isEmpty { return true }
+        if case .directory? = lock.locked({ known[dir] }) { return true }
+        return false
+    }
+
+    /// A confined question through `dir` was answered: every component of it is a directory, recorded as a
+    /// walk asking each would have.
+    private func markVerified(_ dir: String) {
+        if isVerified(dir) { return }
+        var prefix = ""
+        var fresh: [String] = []
+        lock.locked {
+            for c in dir.split(separator: "/") {
+                prefix = prefix.isEmpty ? String(c) : prefix + "/" + c
+                if known[prefix] == nil { known[prefix] = .directory; fresh.append(prefix) }
+            }
+        }
+        if let rec = recorder { for f in fresh { rec.kind(f, .directory) } }
     }
 
     private func walk(start: String, components: [String], followLast: Bool, lastFileMayBeLink: Bool)
@@ -182,46 +236,70 @@ public final class HostRoot: @unchecked Sendable {
 
     /// The bytes of a file. A flattened link at the end of the path is followed.
     public func read(_ path: String, limit: Int = HostRoot.defaultReadLimit) -> Result<[UInt8], FSError> {
+        readResolved(path, limit: limit).0
+    }
+
+    /// `read`, with the canonical path of the file read (the real path after links).
+    ///
+    /// In a directory the walk has not yet asked about, the file is first opened with no link allowed anywhere
+    /// on the way (`readConfined`): when that opens it, the path was the real one and every component of it
+    /// is a directory, without a question per component. Otherwise (a link, a flattened link, something
+    /// missing, a special file on the way) the path is resolved component by component, as always.
+    public func readResolved(_ path: String, limit: Int = HostRoot.defaultReadLimit) -> (Result<[UInt8], FSError>, String) {
         let p = Self.normalize(path)
         let (dir, name) = Self.parent(p)
-        let d: String
-        switch resolveDir(dir) {
-        case .failure(let e): unresolved(p, .file, e); return .failure(e)
-        case .success(let r): d = r
-        }
-        // Fast path: open the name directly (O_NOFOLLOW); only a link there (ELOOP) or a missing
-        // component needs the component walk.
-        var full = d.isEmpty ? name : d + "/" + name
-        if name == ".." || name == "." || name.isEmpty {
-            switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
-            case .failure(let e): unresolved(p, .file, e); return .failure(e)
-            case .success(let r): full = r
+        var full = ""
+        var sized: (Result<[UInt8], FSError>, size: Int?)?
+        if !(name == ".." || name == "." || name.isEmpty), let d = assumedPath(dir), !isVerified(d) {
+            let f = d.isEmpty ? name : d + "/" + name
+            if let r = backend.readConfined(f, limit: limit) {
+                markVerified(d)
+                sized = r
+                full = f
             }
         }
-        var direct = backend.read(full, limit: limit)
-        if case .failure(.linkLoop) = direct {
-            switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
-            case .failure(let e): unresolved(p, .file, e); return .failure(e)
-            case .success(let r): full = r
+        if sized == nil {
+            let d: String
+            switch resolveDir(dir) {
+            case .failure(let e): unresolved(p, .file, e); return (.failure(e), p)
+            case .success(let r): d = r
             }
-            direct = backend.read(full, limit: limit)
+            // Fast path: open the name directly (O_NOFOLLOW); only a link there (ELOOP) or a missing
+            // component needs the component walk.
+            full = d.isEmpty ? name : d + "/" + name
+            if name == ".." || name == "." || name.isEmpty {
+                switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
+                case .failure(let e): unresolved(p, .file, e); return (.failure(e), p)
+                case .success(let r): full = r
+                }
+            }
+            var direct = backend.readSized(full, limit: limit)
+            if case .failure(.linkLoop) = direct.0 {
+                switch walk(start: d, components: [name], followLast: true, lastFileMayBeLink: false) {
+                case .failure(let e): unresolved(p, .file, e); return (.failure(e), p)
+                case .success(let r): full = r
+                }
+                direct = backend.readSized(full, limit: limit)
+            }
+            sized = direct
         }
-        var result = direct
+        guard let answer = sized else { return (.failure(.missing), p) }
+        var (result, fileSize) = answer
         if case .success(let bytes) = result, bytes.count <= 1024, let t = Self.linkText(bytes) {
             recorder?.link(full, t)
             let (fd, _) = Self.parent(full)
             if case .success(let target) = walk(start: fd, components: t.split(separator: "/").map(String.init),
                                                 followLast: true, lastFileMayBeLink: false) {
                 full = target
-                result = backend.read(full, limit: limit)
+                (result, fileSize) = backend.readSized(full, limit: limit)
             }
         }
         // A read that filled its limit may have left the rest of a longer file: the record says so.
         if case .success(let bytes) = result, bytes.count >= limit, let rec = recorder,
-           let size = backend.size(full), size > bytes.count {
+           let size = fileSize ?? backend.size(full), size > bytes.count {
             rec.cut(full, fileSize: size)
         }
-        return result
+        return (result, full)
     }
 
     /// The text of a file (lossy UTF-8).
@@ -238,6 +316,19 @@ public final class HostRoot: @unchecked Sendable {
     /// Entry names of a directory, sorted. An entry whose name is not UTF-8 is left out (no path can name
     /// it); the record keeps it, decoded lossily, with the reason, so the report says what was skipped.
     public func list(_ path: String) -> Result<[String], FSError> {
+        // A directory the walk has not asked about: listed with no link allowed on the way (see readResolved).
+        let p = Self.normalize(path)
+        if !p.isEmpty, let d = assumedPath(p), !isVerified(d), let r = backend.listConfined(d) {
+            markVerified(d)
+            return r.map { l in
+                if let rec = recorder {
+                    for u in l.undecodable {
+                        rec.unresolved(d + "/" + u.name, u.kind == .directory ? .directory : .file, .undecodableName(u.raw))
+                    }
+                }
+                return l.names
+            }
+        }
         switch canonical(path) {
         case .success(let c):
             guard let rec = recorder else { return backend.list(c) }
@@ -295,8 +386,12 @@ public final class HostRoot: @unchecked Sendable {
         }
         let full = d.isEmpty ? name : d + "/" + name
         if case .link(let t)? = lock.locked({ known[full] }) { return t }
-        // readlink first: a real link (driver, iommu_group, physfn) needs no lstat before it.
-        if let t = backend.readLink(full) { return t }
+        // readlink first: a real link (driver, iommu_group, physfn) needs no lstat before it. The walk keeps
+        // it: a path through it (sys/bus/pci/devices/X/config) is then resolved without asking again.
+        if let t = backend.readLink(full) {
+            lock.locked { known[full] = .link(t) }
+            return t
+        }
         switch backend.kind(full) {
         case .link?: return backend.readLink(full)
         case .file?: return flattenedLink(full)
