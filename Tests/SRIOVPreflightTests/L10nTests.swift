@@ -463,6 +463,50 @@ struct L10nCLITests {
         #expect(bad.status == 0 && bad.err.contains("unknown language"))
     }
 
+    @Test("a FIFO, a directory, a symlink loop, a garbage or truncated .mo at the catalog path: English, at once")
+    func hostileCatalogs() throws {
+        // A copy of the binary away from the build tree: the build tree's catalog is no fallback.
+        let bin = temporaryDirectory("bin")
+        defer { try? FileManager.default.removeItem(atPath: bin) }
+        try FileManager.default.copyItem(atPath: Paths.binary, toPath: bin + "/sriov-preflight")
+        let good = try Self.localeDir()
+        defer { try? FileManager.default.removeItem(atPath: good) }
+        let mo = try Array(Data(contentsOf: URL(fileURLWithPath: good + "/" + L10n.moPath("zh_CN"))))
+        let system = FileManager.default.fileExists(atPath: "/usr/share/locale/" + L10n.moPath("zh_CN"))
+            || FileManager.default.fileExists(atPath: "/usr/local/share/locale/" + L10n.moPath("zh_CN"))
+        let cases: [(String, (String) throws -> Void)] = [
+            ("fifo", { #expect(mkfifo($0, 0o600) == 0) }),
+            ("directory", { try FileManager.default.createDirectory(atPath: $0, withIntermediateDirectories: false) }),
+            ("symlink loop", { #expect(symlink($0, $0) == 0) }),
+            ("garbage", { try Data(repeating: 0xA5, count: 4096).write(to: URL(fileURLWithPath: $0)) }),
+            ("truncated", { try Data(mo.prefix(mo.count / 2)).write(to: URL(fileURLWithPath: $0)) }),
+            ("header only", { try Data(mo.prefix(28)).write(to: URL(fileURLWithPath: $0)) }),
+        ]
+        for (name, make) in cases {
+            let dir = temporaryDirectory("locale")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try FileManager.default.createDirectory(atPath: dir + "/zh_CN/LC_MESSAGES", withIntermediateDirectories: true)
+            let path = dir + "/" + L10n.moPath("zh_CN")
+            try make(path)
+            // In the library: never chosen as a locale directory (unless it is a regular file), never a catalog.
+            #expect(L10n.translator(moFile: path, language: "zh_CN") == nil, "\(name)")
+            let chosen = L10n.localeDirectory(for: "zh_CN", environment: ["SRIOV_PREFLIGHT_LOCALEDIR": dir], executable: bin + "/sriov-preflight")
+            #expect(chosen != dir || ["garbage", "truncated", "header only"].contains(name), "\(name)")
+            // The binary: English, without waiting (timeout's 124 would say it hung).
+            for argv in [["--lang", "zh_CN", "list"], ["list"], ["--lang", "zh_CN", "check", "--root", Self.host, "--no-color"]] {
+                let r = try run(["/usr/bin/timeout", "20", bin + "/sriov-preflight"] + argv,
+                                env: ["LANG": "zh_CN.UTF-8", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+                #expect(r.status != 124, "\(name) \(argv): hung")
+                #expect(r.status == (argv.contains("check") ? 1 : 0), "\(name) \(argv): \(r.status) \(r.err)")
+                if !system {
+                    // (The NIC table's states carry their Chinese label in English too.)
+                    let english = argv.contains("check") ? r.out.contains("NOT READY:") && !r.out.contains("未就绪") : !hasHan(r.out)
+                    #expect(english && !r.out.isEmpty, "\(name) \(argv): \(r.out)")
+                }
+            }
+        }
+    }
+
     @Test("LANG=zh_CN.UTF-8 with a private locale (localedef, LOCPATH): Chinese through the locale alone",
           .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/i18n/locales/zh_CN")
               && FileManager.default.isExecutableFile(atPath: "/usr/bin/localedef"), "needs localedef and the locales package's zh_CN source"))

@@ -68,6 +68,9 @@ public struct CatalogTable: MessageCatalog {
         }
         guard let n = u32(8, little), let originals = u32(12, little), let translations = u32(16, little),
               n < bytes.count else { return nil }
+        // The hash table gettext searches must lie inside the file too (it is handed to glibc as it is).
+        guard let hashSize = u32(20, little), let hashOffset = u32(24, little),
+              hashSize == 0 || hashOffset + 4 * hashSize <= bytes.count else { return nil }
         func string(_ table: Int, _ i: Int) -> [UInt8]? {
             guard let len = u32(table + 8 * i, little), let off = u32(table + 8 * i + 4, little),
                   off + len <= bytes.count else { return nil }
@@ -205,8 +208,18 @@ public enum L10n {
             dirs += [bin + "/../share/locale", bin + "/../locale", bin + "/../../locale"]
         }
         dirs += ["/usr/share/locale", "/usr/local/share/locale"]
-        return dirs.first { access($0 + "/" + moPath(language), R_OK) == 0 }
+        return dirs.first { isReadableRegularFile($0 + "/" + moPath(language)) }
     }
+
+    /// A catalog path worth opening: a readable regular file (after symbolic links). A FIFO, a device or a
+    /// directory there would block or fail every run, in gettext's open as in ours; a symlink loop fails stat.
+    static func isReadableRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFREG && access(path, R_OK) == 0
+    }
+
+    /// The largest .mo read (the zh_CN catalog is ~100 KiB).
+    static let moLimit = 16 << 20
 
     /// `zh_CN/LC_MESSAGES/sriov-preflight.mo`.
     public static func moPath(_ language: String) -> String { "\(language)/LC_MESSAGES/\(domain).mo" }
@@ -249,6 +262,12 @@ public enum L10n {
             current = .english
             return explicit ? "\(domain): no \(language) catalog (\(moPath(language)) under $SRIOV_PREFLIGHT_LOCALEDIR, <prefix>/share/locale or /usr/share/locale): English" : nil
         }
+        // The catalog is read and parsed first (bounded, regular file only, without blocking): a truncated or
+        // garbage .mo, or one swapped for a FIFO since, gives English and is never handed to gettext.
+        guard let table = readCatalog(dir + "/" + moPath(language)) else {
+            current = .english
+            return "\(domain): \(dir)/\(moPath(language)) is not a readable catalog: English"
+        }
         // gettext: LC_MESSAGES of the language if the locale exists, else C.UTF-8 with LANGUAGE (gettext
         // ignores LANGUAGE under plain C).
         var ok = setlocale(LC_MESSAGES, "") != nil && (String(cString: setlocale(LC_MESSAGES, nil)).hasPrefix("zh"))
@@ -263,12 +282,8 @@ public enum L10n {
             return nil
         }
         // The locale machinery cannot serve it (no C.UTF-8 on an old glibc): read the .mo file ourselves.
-        if let bytes = readWholeFile(dir + "/" + moPath(language)), let table = CatalogTable.mo(bytes) {
-            current = Translator(language: language, catalog: table)
-            return nil
-        }
-        current = .english
-        return "\(domain): \(dir)/\(moPath(language)) is not a readable catalog: English"
+        current = Translator(language: language, catalog: table)
+        return nil
     }
 
     /// A translator reading `language`'s compiled catalog directly (no locale state): for `docs` and tests.
@@ -278,21 +293,13 @@ public enum L10n {
     }
 
     public static func translator(moFile path: String, language: String) -> Translator? {
-        guard let bytes = readWholeFile(path), let table = CatalogTable.mo(bytes) else { return nil }
-        return Translator(language: language, catalog: table)
+        readCatalog(path).map { Translator(language: language, catalog: $0) }
     }
 
-    static func readWholeFile(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n > 0 { out += buf[..<n] }
-            if n < buf.count { break }
-            if out.count > 16 << 20 { return nil }
-        }
-        return out
+    /// A compiled catalog read with `FileInput` (regular files only, opened without blocking, at most
+    /// `moLimit` bytes) and parsed; nil when it is none.
+    static func readCatalog(_ path: String) -> CatalogTable? {
+        guard let bytes = try? FileInput.read(path, limit: moLimit) else { return nil }
+        return CatalogTable.mo(bytes)
     }
 }
