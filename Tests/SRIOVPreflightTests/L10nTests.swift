@@ -73,6 +73,27 @@ struct L10nTests {
         #expect(onDisk == POTemplate.text(), "po/sriov-preflight.pot differs from the extraction: run `make pot` and translate")
     }
 
+    @Test("no msgid, msgid_plural or msgctxt of any table holds a control character POTemplate.quote cannot write (only \\n and \\t)")
+    func noControlCharacters() throws {
+        func bad(_ s: String) -> [String] {
+            s.unicodeScalars.filter { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }
+                .map { "U+" + String($0.value, radix: 16, uppercase: true) }
+        }
+        let entries = POTemplate.entries()
+        #expect(entries.count > 600)
+        for e in entries {
+            for (what, text) in [("msgid", e.msg.id), ("msgid_plural", e.msg.plural ?? ""), ("msgctxt", e.msg.context ?? "")] {
+                #expect(bad(text).isEmpty, "\(what) \(POTemplate.quote(text)) (\(e.references.joined(separator: ", "))): \(bad(text))")
+            }
+            #expect(e.msg.context?.contains("\n") != true, "msgctxt \(e.msg.context ?? "") spans lines")
+        }
+        // And the translations, which the .mo carries as they are.
+        for e in PO.parse(try PO.file("zh_CN.po")) {
+            for t in e.strings { #expect(bad(t).isEmpty, "msgstr of \(POTemplate.quote(e.id)): \(bad(t))") }
+        }
+        #expect(bad("a\u{7}b\u{1B}[0m\u{7F}\u{85}") == ["U+7", "U+1B", "U+7F", "U+85"])
+    }
+
     @Test("po/zh_CN.po translates every msgid of the template, nothing fuzzy, with the same {placeholders}")
     func catalogComplete() throws {
         let po = PO.parse(try PO.file("zh_CN.po"))
