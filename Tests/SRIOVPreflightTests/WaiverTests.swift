@@ -133,6 +133,30 @@ struct WaiverTests {
         #expect(ign.results.allSatisfy { $0.waiver == nil })
     }
 
+    @Test("the text report's `sriov-preflight fix` hint counts only counted failures (as the HTML fix plan): waived and ignored ones are left out")
+    func fixHintLeavesWaivedOut() throws {
+        let host = "intel-iommu-off"
+        let base = GoldenTests.document(host)
+        let offering = base.results.filter { $0.disposition == .counted && ($0.status == .fail || $0.status == .warn) && $0.fix != nil }
+        try #require(!offering.isEmpty, "\(host) offers a fix")
+        #expect(TextReporter(color: false).render(base).contains("run `sriov-preflight fix` to see"))
+        // Waive each result that offers a fix: no hint is left.
+        var waived = base
+        waived.apply(offering.enumerated().map { Waiver(check: $1.id, object: $1.object, justification: "lab", expires: "2099-01-01", line: $0 + 1) },
+                     file: "f", now: 0)
+        #expect(waived.results.filter { $0.fix != nil && $0.disposition == .waived }.count == offering.count)
+        let text = TextReporter(color: false).render(waived)
+        #expect(!text.contains("sriov-preflight fix` to see"), "\(text)")
+        // Waive all but one: the hint names that one's fix alone.
+        var one = base
+        one.apply(offering.dropFirst().enumerated().map { Waiver(check: $1.id, object: $1.object, justification: "lab", expires: "2099-01-01", line: $0 + 1) },
+                  file: "f", now: 0)
+        let ids = Set(one.results.filter { $0.disposition == .counted && ($0.status == .fail || $0.status == .warn) }.compactMap { $0.fix?.id.rawValue })
+        #expect(!ids.isEmpty && TextReporter(color: false).render(one).contains("(\(ids.sorted().joined(separator: ", ")))"))
+        // The golden reports have no waived result, so their text is unchanged.
+        for h in Paths.committedFixtureHosts { #expect(GoldenTests.document(h).results.allSatisfy { $0.disposition != .waived }, "\(h)") }
+    }
+
     @Test("waived in every format: JSON field (schema-valid, read back), JUnit skipped \"waived: …\", text mark, metrics disposition, HTML tag")
     func formats() throws {
         let doc = try Self.waived(at: Self.lastSecond)

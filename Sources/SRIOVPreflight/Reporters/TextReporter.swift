@@ -32,7 +32,7 @@ public struct TextReporter: Reporter {
         if !report.nics.isEmpty {
             out.append(translator(ui.nicsHeading) + "\n" + NICTableRenderer.text(report.nics, translator: translator) + "\n")
         }
-        let fixes = Set(report.results.filter { !$0.ignored && ($0.status == .fail || $0.status == .warn) }.compactMap { $0.fix?.id.rawValue })
+        let fixes = Set(report.results.filter { $0.disposition == .counted && ($0.status == .fail || $0.status == .warn) }.compactMap { $0.fix?.id.rawValue })
         if !fixes.isEmpty {
             out.append(translator.plural(ui.fixHint, fixes.count, ["ids": fixes.sorted().joined(separator: ", ")]))
         }
