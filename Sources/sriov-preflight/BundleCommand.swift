@@ -28,7 +28,7 @@ struct BundleCommand: ParsableCommand {
                 if tty { printError(tr(cli.bundleStep, ["step": step])) }
             }
         } catch let e as BundleError {
-            printError(tr(cli.commandProblem, ["command": "bundle", "problem": "\(e)"]))
+            printError(tr(cli.commandProblem, ["command": "bundle", "problem": L10n.current.error("\(e)")]))
             throw ExitCode(1)
         }
         var p = ["file": summary.output, "files": "\(summary.files)", "bytes": "\(summary.bytes)",

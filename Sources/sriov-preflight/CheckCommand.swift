@@ -88,7 +88,7 @@ struct CheckCommand: ParsableCommand {
             do {
                 unpacked = try SupportBundle.unpack(bundle)
             } catch let e as BundleError {
-                printError(tr(cli.commandProblem, ["command": "check", "problem": "\(e)"]))
+                printError(tr(cli.commandProblem, ["command": "check", "problem": L10n.current.error("\(e)")]))
                 throw ExitCode(64)
             }
             root = SupportBundle.root(ofUnpacked: unpacked!)

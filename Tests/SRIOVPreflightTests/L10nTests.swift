@@ -349,6 +349,42 @@ struct L10nTests {
         }
     }
 
+    @Test("every library error reads in Chinese at the command line, support bundles' included; a bundle's real refusals too")
+    func bundleErrors() throws {
+        // Each template (but the bare `{name}: {problem}` frame) rendered with plain values is found back.
+        for m in ErrorStrings.ui.all where MessageTemplate.literal(m.id).contains(where: \.isLetter) {
+            let params = Dictionary(uniqueKeysWithValues: MessageTemplate.placeholders(m.id).enumerated().map { ($1, "v\($0)") })
+            let english = m.render(params)
+            let zh = PO.zh.error(english)
+            // (`{tool}: poll: {problem}` keeps its words: only its colons change.)
+            #expect((hasHan(zh) || m == ErrorStrings.ui.toolPoll) && zh != english && params.values.allSatisfy { zh.contains($0) }, "\(english) -> \(zh)")
+            #expect(Translator.english.error(english) == english)
+        }
+        // Bundles this tool refuses, end to end: the English bytes as before, the Chinese with the path kept.
+        let dir = temporaryDirectory("bundle-zh")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data().write(to: URL(fileURLWithPath: dir + "/empty.tar.gz"))
+        try Data(repeating: 0x41, count: 1000).write(to: URL(fileURLWithPath: dir + "/garbage.tar.gz"))
+        try FileManager.default.createDirectory(atPath: dir + "/dir.tar.gz", withIntermediateDirectories: false)
+        #expect(mkfifo(dir + "/fifo.tar.gz", 0o600) == 0)
+        let expected = [
+            "empty": "\(dir)/empty.tar.gz is empty, not a support bundle",
+            "dir": "refusing bundle \(dir)/dir.tar.gz: a directory",
+            "fifo": "refusing bundle \(dir)/fifo.tar.gz: not a regular file (a FIFO, socket or device)",
+        ]
+        for name in ["empty", "garbage", "dir", "fifo"] {
+            let out = temporaryDirectory("unpack")
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            do { try Archive.extract(dir + "/\(name).tar.gz", into: out); Issue.record("\(name) unpacked") } catch {
+                let english = "\(error)"
+                if let e = expected[name] { #expect(english == e) }
+                let zh = PO.zh.error(english)
+                #expect(hasHan(zh) && zh.contains(dir + "/\(name).tar.gz") && zh != english, "\(name): \(zh)")
+            }
+        }
+        #expect(PO.zh.error("refusing bundle b.tar.gz: member 'a/../../etc' has a '..' component") == "拒绝支持包 b.tar.gz：成员 'a/../../etc' 的路径含有 '..'")
+    }
+
     @Test("every command-line text (abstracts, discussions, option help) is in the catalog and translated")
     func cliStrings() {
         let keys = Set(POTemplate.entries().map(\.msg.key))
@@ -526,6 +562,20 @@ struct L10nCLITests {
                 }
             }
         }
+    }
+
+    @Test("check --bundle says its errors in Chinese (an empty file, a directory); English without --lang")
+    func bundleErrors() throws {
+        let dir = try Self.localeDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data().write(to: URL(fileURLWithPath: dir + "/empty.tar.gz"))
+        let env = ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir]
+        let zh = try run([Paths.binary, "--lang", "zh_CN", "check", "--bundle", dir + "/empty.tar.gz"], env: env)
+        #expect(zh.status == 64 && zh.err.contains(dir + "/empty.tar.gz 是空文件，不是支持包"), "\(zh.err)")
+        let en = try run([Paths.binary, "check", "--bundle", dir + "/empty.tar.gz"], env: env)
+        #expect(en.status == 64 && en.err.contains(dir + "/empty.tar.gz is empty, not a support bundle"), "\(en.err)")
+        let d = try run([Paths.binary, "--lang", "zh_CN", "check", "--bundle", dir + "/zh_CN"], env: env)
+        #expect(d.status == 64 && d.err.contains("拒绝支持包 " + dir + "/zh_CN：是目录"), "\(d.err)")
     }
 
     @Test("LANG=zh_CN.UTF-8 with a private locale (localedef, LOCPATH): Chinese through the locale alone",

@@ -36,7 +36,7 @@ public enum Archive {
         let r = try Subprocess.run("tar", ["--create", "--gzip", "--file", output, "--directory", dir,
                                            "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
                                            "--no-recursion", "--verbatim-files-from", "--null", "--files-from", list])
-        guard r.status == 0 else { throw BundleError("tar could not write \(output): \(r.stderr.trimmingWhitespace())") }
+        guard r.status == 0 else { throw BundleError(E.tarCannotWrite.render(["path": output, "problem": r.stderr.trimmingWhitespace()])) }
     }
 
     /// Checks and unpacks `archive` into the existing, empty directory `dir`. Refused: anything but a
@@ -47,17 +47,17 @@ public enum Archive {
         // Open first and look at what was opened: a FIFO or a device would block or never end.
         let fd = open(archive, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else {
-            throw BundleError("cannot read bundle \(archive): \(String(cString: strerror(errno)))")
+            throw BundleError(E.bundleCannotRead.render(["archive": archive, "problem": String(cString: strerror(errno))]))
         }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw BundleError("cannot read bundle \(archive): \(Subprocess.errnoText())") }
+        guard fstat(fd, &st) == 0 else { throw BundleError(E.bundleCannotRead.render(["archive": archive, "problem": Subprocess.errnoText()])) }
         guard st.st_mode & S_IFMT == S_IFREG else {
-            let what = st.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file (a FIFO, socket or device)"
-            throw BundleError("refusing bundle \(archive): \(what)")
+            let what = st.st_mode & S_IFMT == S_IFDIR ? E.bundleIsDirectory : E.bundleNotRegular
+            throw BundleError(E.bundleRefused.render(["archive": archive, "problem": what.id]))
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        if st.st_size == 0 { throw BundleError("\(archive) is empty, not a support bundle") }
+        if st.st_size == 0 { throw BundleError(E.bundleEmpty.render(["archive": archive])) }
 
         var reader = TarReader(dir: dir, budget: budget, archive: archive)
         var r: (status: Int32, stderr: String) = (0, "")
@@ -81,32 +81,33 @@ public enum Archive {
             let why = r.stderr.split(separator: "\n").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
                 .prefix(2).joined(separator: "; ")
             if why.contains("not in gzip format") {
-                throw BundleError("\(archive) is not a support bundle: not a gzip file (\(why))")
+                throw BundleError(E.bundleNotGzip.render(["archive": archive, "problem": why]))
             }
-            throw BundleError("\(archive) is not a readable .tar.gz support bundle (truncated or corrupt gzip stream): \(why)")
+            throw BundleError(E.bundleBadGzip.render(["archive": archive, "problem": why]))
         }
         if reader.members == 0 && reader.consumed == 0 {
-            throw BundleError("\(archive) is not a support bundle: the gzip stream is empty")
+            throw BundleError(E.bundleEmptyGzip.render(["archive": archive]))
         }
         if reader.members == 0 && reader.consumed < 512 {
-            throw BundleError("\(archive) is not a support bundle: the gzip data is not a tar archive (\(reader.consumed) bytes)")
+            throw BundleError(E.bundleNotTarBytes.render(["archive": archive, "bytes": String(reader.consumed)]))
         }
-        throw BundleError("\(archive) is truncated: the tar stream ends inside \(reader.current.map { "member '\($0)'" } ?? "the archive") (no end-of-archive marker)")
+        throw BundleError(reader.current.map { E.bundleTruncatedInMember.render(["archive": archive, "member": $0]) }
+            ?? E.bundleTruncated.render(["archive": archive]))
     }
 
     /// Why a member name is refused, or nil.
     static func pathProblem(_ name: String, budget: Budget) -> String? {
-        if name.isEmpty { return "a member has an empty name" }
-        if name.hasPrefix("/") { return "member '\(name)' has an absolute path" }
+        if name.isEmpty { return E.refuseEmptyName.id }
+        if name.hasPrefix("/") { return E.refuseAbsolute.render(["name": name]) }
         if name.utf8.count > budget.pathLength {
-            return "member '\(name.prefix(80))…' has a path of \(name.utf8.count) bytes (limit \(budget.pathLength))"
+            return E.refuseLongPath.render(["name": String(name.prefix(80)), "bytes": String(name.utf8.count), "limit": String(budget.pathLength)])
         }
         let comps = name.split(separator: "/")
-        if comps.contains("..") { return "member '\(name)' has a '..' component" }
+        if comps.contains("..") { return E.refuseDotDot.render(["name": name]) }
         if comps.count > budget.depth {
-            return "member '\(name.prefix(80))…' is \(comps.count) directories deep (limit \(budget.depth))"
+            return E.refuseDeep.render(["name": String(name.prefix(80)), "count": String(comps.count), "limit": String(budget.depth)])
         }
-        if name.utf8.contains(0) { return "member '\(name)' has a NUL in its name" }
+        if name.utf8.contains(0) { return E.refuseNUL.render(["name": name]) }
         return nil
     }
 
@@ -171,7 +172,7 @@ struct TarReader {
         header.reserveCapacity(512)
     }
 
-    func refuse(_ why: String) -> BundleError { BundleError("refusing bundle \(archive): \(why)") }
+    func refuse(_ why: String) -> BundleError { BundleError(E.bundleRefused.render(["archive": archive, "problem": why])) }
 
     /// Thrown at the end-of-archive block: the rest of the stream is not read.
     struct Done: Error {}
@@ -180,7 +181,7 @@ struct TarReader {
         if finished { throw Done() }
         consumed += chunk.count
         if consumed > budget.bytes {
-            throw refuse("it unpacks to more than \(budget.bytes >> 20) MiB (a support bundle is a few MiB): stopped")
+            throw refuse(E.refuseTooBig.render(["mib": String(budget.bytes >> 20)]))
         }
         var i = 0
         let n = chunk.count
@@ -219,12 +220,12 @@ struct TarReader {
                 let w = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
                 if w < 0 {
                     if errno == EINTR { continue }
-                    throw BundleError("cannot write \(current ?? "") while unpacking \(archive): \(Subprocess.errnoText())")
+                    throw BundleError(E.unpackCannotWrite.render(["path": current ?? "", "archive": archive, "problem": Subprocess.errnoText()]))
                 }
                 off += w
             }
         case .collect(let t, var buf):
-            if buf.count + bytes.count > 1 << 16 { throw refuse("a tar extended header of more than 64 KiB") }
+            if buf.count + bytes.count > 1 << 16 { throw refuse(E.refuseLongPax.id) }
             buf.append(contentsOf: bytes)
             sink = .collect(t, buf)
         case .none, .skip:
@@ -251,7 +252,7 @@ struct TarReader {
                     let value = String(decoding: kv[(eq + 1)...], as: UTF8.self)
                     if key == "path" { longName = value }
                     if key == "linkpath" { longLink = value }
-                    if key == "size" { throw refuse("a pax header sets a member size (\(value)): not a bundle this tool wrote") }
+                    if key == "size" { throw refuse(E.refusePaxSize.render(["value": String(value)])) }
                 }
             }
         case .none, .skip:
@@ -286,7 +287,7 @@ struct TarReader {
         if h.allSatisfy({ $0 == 0 }) {
             zeroBlocks += 1
             if members > 0 { finished = true; throw Done() }
-            if zeroBlocks >= 2 { throw BundleError("\(archive): the archive is empty, not a support bundle") }
+            if zeroBlocks >= 2 { throw BundleError(E.bundleEmptyArchive.render(["archive": archive])) }
             return
         }
         zeroBlocks = 0
@@ -294,11 +295,11 @@ struct TarReader {
         var sum = 0
         for (k, b) in h.enumerated() { sum += (148..<156).contains(k) ? 0x20 : Int(b) }
         guard let stored = Self.octal(h[148..<156]), stored == sum else {
-            if members == 0 { throw BundleError("\(archive) is not a support bundle: the gzip data is not a tar archive") }
-            throw BundleError("\(archive) is corrupt: a bad tar header after \(members) members")
+            if members == 0 { throw BundleError(E.bundleNotTar.render(["archive": archive])) }
+            throw BundleError(E.bundleBadHeader.render(["archive": archive, "count": String(members)]))
         }
-        guard let size = Self.octal(h[124..<136]) else { throw refuse("a member with an unreadable or huge size") }
-        if size > budget.bytes { throw refuse("a member of \(size) bytes (more than the \(budget.bytes >> 20) MiB budget)") }
+        guard let size = Self.octal(h[124..<136]) else { throw refuse(E.refuseBadSize.id) }
+        if size > budget.bytes { throw refuse(E.refuseMemberTooBig.render(["size": String(size), "mib": String(budget.bytes >> 20)])) }
         lastSize = size
         remaining = size
         let type = h[156]
@@ -315,7 +316,7 @@ struct TarReader {
         }
         members += 1
         if members > budget.members {
-            throw refuse("more than \(budget.members) members: stopped")
+            throw refuse(E.refuseTooManyMembers.render(["count": String(budget.members)]))
         }
         var name = longName ?? {
             let n = Self.cString(h[0..<100])
@@ -332,7 +333,7 @@ struct TarReader {
         name = HostRoot.normalize(name)
         if name.isEmpty {
             if isDirType { sink = .skip; if size == 0 { try endMember() }; return }   // "./"
-            throw refuse("a member named '.'")
+            throw refuse(E.refuseDot.id)
         }
         current = name
         // Parents: directories this archive made, never a link or a file.
@@ -340,46 +341,46 @@ struct TarReader {
         var prefix = ""
         for c in parent.split(separator: "/") {
             prefix = prefix.isEmpty ? String(c) : prefix + "/" + c
-            if links[prefix] != nil { throw refuse("member '\(name)' lies below the symlink '\(prefix)'") }
-            if files.contains(prefix) { throw refuse("member '\(name)' lies below the file '\(prefix)'") }
+            if links[prefix] != nil { throw refuse(E.refuseBelowLink.render(["name": name, "link": prefix])) }
+            if files.contains(prefix) { throw refuse(E.refuseBelowFile.render(["name": name, "file": prefix])) }
             if !directories.contains(prefix) { try makeDirectory(prefix) }
         }
         let full = dir + "/" + name
         switch type {
         case 0, UInt8(ascii: "0"), UInt8(ascii: "7"):
             if directories.contains(name) || files.contains(name) || links[name] != nil {
-                throw refuse("member '\(name)' appears twice")
+                throw refuse(E.refuseTwice.render(["name": name]))
             }
             let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw BundleError("cannot unpack member '\(name)' of \(archive): \(Subprocess.errnoText())") }
+            guard fd >= 0 else { throw BundleError(E.unpackMember.render(["name": name, "archive": archive, "problem": Subprocess.errnoText()])) }
             files.insert(name)
             sink = .file(fd)
         case UInt8(ascii: "5"):
-            if files.contains(name) || links[name] != nil { throw refuse("member '\(name)' appears twice") }
+            if files.contains(name) || links[name] != nil { throw refuse(E.refuseTwice.render(["name": name])) }
             if !directories.contains(name) { try makeDirectory(name) }
             sink = .skip
         case UInt8(ascii: "2"):
-            if linkName.isEmpty { throw refuse("symlink '\(name)' has no target") }
-            if linkName.hasPrefix("/") { throw refuse("symlink '\(name)' points to the absolute path '\(linkName)'") }
+            if linkName.isEmpty { throw refuse(E.refuseNoTarget.render(["name": name])) }
+            if linkName.hasPrefix("/") { throw refuse(E.refuseAbsoluteLink.render(["name": name, "target": linkName])) }
             if directories.contains(name) || files.contains(name) || links[name] != nil {
-                throw refuse("member '\(name)' appears twice")
+                throw refuse(E.refuseTwice.render(["name": name]))
             }
             if Archive.resolve(linkName, at: name, links: links) == nil {
-                throw refuse("symlink '\(name)' -> '\(linkName)' leads out of the bundle")
+                throw refuse(E.refuseLinkOut.render(["name": name, "target": linkName]))
             }
             guard symlink(linkName, full) == 0 else {
-                throw BundleError("cannot unpack symlink '\(name)' of \(archive): \(Subprocess.errnoText())")
+                throw BundleError(E.unpackSymlink.render(["name": name, "archive": archive, "problem": Subprocess.errnoText()]))
             }
             links[name] = linkName
             sink = .skip
         case UInt8(ascii: "1"):
-            throw refuse("member '\(name)' is a hard link (to '\(linkName)')")
+            throw refuse(E.refuseHardLink.render(["name": name, "target": linkName]))
         case UInt8(ascii: "3"), UInt8(ascii: "4"):
-            throw refuse("member '\(name)' is a device file")
+            throw refuse(E.refuseDevice.render(["name": name]))
         case UInt8(ascii: "6"):
-            throw refuse("member '\(name)' is a FIFO")
+            throw refuse(E.refuseFIFO.render(["name": name]))
         default:
-            throw refuse("member '\(name)' is a special file (type '\(String(UnicodeScalar(type)))')")
+            throw refuse(E.refuseSpecial.render(["name": name, "type": String(UnicodeScalar(type))]))
         }
         if size == 0 { try endMember() }
     }
@@ -394,9 +395,9 @@ struct TarReader {
         if mkdir(dir + "/" + rel, 0o755) != 0 && errno != EEXIST {
             let e = errno
             if e == ENAMETOOLONG {
-                throw refuse("member '\(rel.prefix(80))…': path too long for this file system")
+                throw refuse(E.refusePathTooLong.render(["name": String(rel.prefix(80))]))
             }
-            throw BundleError("cannot unpack directory '\(rel)' of \(archive): \(String(cString: strerror(e)))")
+            throw BundleError(E.unpackDirectory.render(["name": rel, "archive": archive, "problem": String(cString: strerror(e))]))
         }
         directories.insert(rel)
     }
@@ -405,7 +406,10 @@ struct TarReader {
     /// written before the one it goes through is checked again here).
     func checkLinks() throws {
         for (p, t) in links.sorted(by: { $0.key < $1.key }) where Archive.resolve(t, at: p, links: links) == nil {
-            throw refuse("symlink '\(p)' -> '\(t)' leads out of the bundle")
+            throw refuse(E.refuseLinkOut.render(["name": p, "target": t]))
         }
     }
 }
+
+/// The bundle errors' English templates (translated at the command line by `Translator.error`).
+private let E = ErrorStrings.ui

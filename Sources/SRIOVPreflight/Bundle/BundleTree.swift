@@ -25,7 +25,7 @@ public struct BundleTree: Sendable {
             for c in rel.split(separator: "/") {
                 path += "/" + c
                 if mkdir(path, 0o755) != 0 && errno != EEXIST {
-                    throw BundleError("cannot create \(path): \(String(cString: strerror(errno)))")
+                    throw BundleError(ErrorStrings.ui.writeCannotCreate.render(["path": path, "problem": String(cString: strerror(errno))]))
                 }
             }
         }
@@ -34,14 +34,14 @@ public struct BundleTree: Sendable {
             let (parent, _) = HostRoot.parent(path)
             try make(parent)
             let full = dir + "/" + path
-            do { try FileOutput.write(bytes, to: full) } catch { throw BundleError("cannot write \(full): \(error)") }
+            do { try FileOutput.write(bytes, to: full) } catch { throw BundleError(ErrorStrings.ui.writeCannotWrite.render(["path": full, "problem": "\(error)"])) }
         }
         for (path, target) in links.sorted(by: { $0.key < $1.key }) {
             let (parent, _) = HostRoot.parent(path)
             try make(parent)
             let full = dir + "/" + path
             if symlink(target, full) != 0 {
-                throw BundleError("cannot link \(full) -> \(target): \(String(cString: strerror(errno)))")
+                throw BundleError(ErrorStrings.ui.bundleCannotLink.render(["path": full, "target": target, "problem": String(cString: strerror(errno))]))
             }
         }
     }

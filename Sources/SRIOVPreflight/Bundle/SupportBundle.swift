@@ -48,7 +48,7 @@ public enum SupportBundle {
             redactor = r
         }
         for k in extra.keys where tree.files[k] != nil || tree.links[k] != nil || tree.directories.contains(k) {
-            throw BundleError("the host root holds \(k), which the bundle reserves")
+            throw BundleError(ErrorStrings.ui.bundleRootReserved.render(["name": k]))
         }
         progress("writing \(output)")
         let stage = try makeTemporaryDirectory("spf-bundle")
@@ -71,7 +71,7 @@ public enum SupportBundle {
         let tmp = output + ".tmp-\(getpid())"
         do {
             try Archive.create(tmp, from: stage, names: names.sorted())
-            guard rename(tmp, output) == 0 else { throw BundleError("cannot write \(output): \(String(cString: strerror(errno)))") }
+            guard rename(tmp, output) == 0 else { throw BundleError(ErrorStrings.ui.writeCannotWrite.render(["path": output, "problem": String(cString: strerror(errno))])) }
         } catch {
             unlink(tmp)
             throw error
@@ -119,7 +119,7 @@ public enum SupportBundle {
         let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(base)/\(tag).XXXXXX".utf8CString)
         guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw BundleError("cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
+            throw BundleError(ErrorStrings.ui.bundleNoTemporaryDirectory.render(["dir": base, "problem": String(cString: strerror(errno))]))
         }
         return String(cString: p)
     }

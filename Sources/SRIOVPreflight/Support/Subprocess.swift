@@ -24,7 +24,7 @@ enum Subprocess {
         var out: [UInt8] = []
         let r = try stream(tool, arguments, timeout: timeout) { chunk in
             out.append(contentsOf: chunk)
-            if out.count > 64 << 20 { throw BundleError("\(tool) wrote more than 64 MiB of output") }
+            if out.count > 64 << 20 { throw BundleError(ErrorStrings.ui.toolTooMuchOutput.render(["tool": tool])) }
         }
         return Output(status: r.status, stdout: out, stderr: r.stderr)
     }
@@ -35,12 +35,12 @@ enum Subprocess {
     static func stream(_ tool: String, _ arguments: [String], stdin: Int32 = -1, timeout: Double,
                        consume: (UnsafeRawBufferPointer) throws -> Void) throws -> (status: Int32, stderr: String) {
         let path = locate(tool)
-        guard access(path, X_OK) == 0 else { throw BundleError("cannot run \(tool): \(errnoText())") }
+        guard access(path, X_OK) == 0 else { throw BundleError(ErrorStrings.ui.toolCannotRun.render(["tool": tool, "problem": errnoText()])) }
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
-        guard spf_pipe_cloexec(&outPipe) == 0 else { throw BundleError("cannot run \(tool): \(errnoText())") }
+        guard spf_pipe_cloexec(&outPipe) == 0 else { throw BundleError(ErrorStrings.ui.toolCannotRun.render(["tool": tool, "problem": errnoText()])) }
         guard spf_pipe_cloexec(&errPipe) == 0 else {
             close(outPipe[0]); close(outPipe[1])
-            throw BundleError("cannot run \(tool): \(errnoText())")
+            throw BundleError(ErrorStrings.ui.toolCannotRun.render(["tool": tool, "problem": errnoText()]))
         }
         var input = stdin
         var emptyInput: Int32 = -1
@@ -67,7 +67,7 @@ enum Subprocess {
         if emptyInput >= 0 { close(emptyInput) }
         guard pid > 0 else {
             close(outPipe[0]); close(errPipe[0])
-            throw BundleError("cannot run \(tool): \(String(cString: strerror(spawnErrno)))")
+            throw BundleError(ErrorStrings.ui.toolCannotRun.render(["tool": tool, "problem": String(cString: strerror(spawnErrno))]))
         }
         var stderrBytes: [UInt8] = []
         var failure: Error?
@@ -79,13 +79,13 @@ enum Subprocess {
         loop: while open > 0 {
             let left = deadline - monotonic()
             if left <= 0 {
-                failure = BundleError("\(tool) did not finish within \(Int(timeout)) s: stopped")
+                failure = BundleError(ErrorStrings.ui.toolTimeout.render(["tool": tool, "seconds": String(Int(timeout))]))
                 break
             }
             let n = poll(&fds, nfds_t(fds.count), Int32(min(left, 1) * 1000) + 1)
             if n < 0 {
                 if errno == EINTR { continue }
-                failure = BundleError("\(tool): poll: \(errnoText())"); break
+                failure = BundleError(ErrorStrings.ui.toolPoll.render(["tool": tool, "problem": errnoText()])); break
             }
             for i in 0..<fds.count where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let got = buffer.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress, $0.count) }
