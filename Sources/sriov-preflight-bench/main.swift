@@ -104,15 +104,66 @@ if only == "make-fleet", let dir = args.dropFirst().first, let n = args.dropFirs
     guard !base.isEmpty else { print("no fixture hosts in \(fixtures)"); exit(1) }
     mkdir(dir, 0o755)
     var bytes = 0
+    // Each base report is serialized once with a placeholder host name, which each copy replaces: the same
+    // bytes as `r.json()` with that name (a name of plain characters is written as it is).
+    let placeholder = "@@spf-bench-host@@"
+    let texts: [(String, String)] = base.map { r in
+        var r = r
+        r.host.hostname = placeholder
+        let t = r.json()
+        let parts = t.split(separator: "\"" + placeholder + "\"", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { print("placeholder host name not found once"); exit(1) }
+        return (String(parts[0]), String(parts[1]))
+    }
     for i in 0..<n {
-        var r = base[i % base.count]
         let name = "node-" + String(i).leftPad(5, "0")
-        r.host.hostname = name
-        let text = r.json()
+        let (head, tail) = texts[i % texts.count]
+        let text = head + "\"" + name + "\"" + tail
         bytes += text.utf8.count
         do { try FileOutput.write(text, to: "\(dir)/\(name).json") } catch { print("cannot write: \(error)"); exit(1) }
     }
     print("wrote \(n) reports (\(bytes / 1_000_000) MB) from \(base.count) fixture hosts to \(dir)")
+    exit(0)
+}
+
+if only == "fleet-phases", let dir = args.dropFirst().first {
+    // Where `aggregate`'s time goes, phase by phase (best of 3, in CPU time of the process, steadier than
+    // wall time on a shared machine): the report files of `dir` read; read and hashed; read and read by the
+    // lean reader (one thread); then the two-thread load, the fleet document and each format.
+    func measure(_ runs: Int, _ body: () -> Void) -> Double {
+        func cpu() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+            return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
+        }
+        var best = Double.infinity
+        for _ in 0..<runs { let t = cpu(); body(); best = min(best, cpu() - t) }
+        return best
+    }
+    let names = PathText.entries(dir).filter { $0.hasSuffix(".json") }.sorted().map { dir + "/" + $0 }
+    var total = 0
+    let read = measure(3) { total = 0; for n in names { total += (try? FileInput.read(n, limit: FileInput.reportLimit))?.count ?? 0 } }
+    let sha = measure(3) { for n in names { _ = SHA256.hex((try? FileInput.read(n, limit: FileInput.reportLimit)) ?? []) } }
+    let lean = measure(3) {
+        for n in names {
+            let b = (try? FileInput.read(n, limit: FileInput.reportLimit)) ?? []
+            _ = try? b.withUnsafeBytes { try FleetReport.read($0) }
+        }
+    }
+    var inputs: [FleetInput] = []
+    let load = measure(3) { inputs = FleetLoader.loadAll(names) }
+    var fleet: FleetDocument?
+    let build = measure(3) { fleet = FleetAggregator.build(inputs, now: 0) }
+    print("\(names.count) reports, \(total / 1_000_000) MB; CPU time:")
+    print("read, one thread:               \(Int(read)) ms")
+    print("read + sha256, one thread:      \(Int(sha)) ms")
+    print("read + lean reader, one thread: \(Int(lean)) ms")
+    print("load (two threads):             \(Int(load)) ms")
+    print("fleet document:                 \(Int(build)) ms")
+    for f in FleetFormat.allCases {
+        let ms = measure(3) { _ = try? f.reporter().render(fleet!) }
+        print("render \(f.rawValue):".padding(32) + "\(Int(ms)) ms")
+    }
     exit(0)
 }
 

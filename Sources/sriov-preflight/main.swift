@@ -23,4 +23,5 @@ if let i = arguments.firstIndex(where: { $0 == "--lang" || $0.hasPrefix("--lang=
 if let warning = L10n.configure(option: lang, environment: L10n.processEnvironment()) {
     printError(warning)
 }
+AggregateCommand.takeReports(from: &arguments)
 SRIOVPreflightCommand.main(arguments)

@@ -11,7 +11,7 @@ enum FleetFixtures {
         let doc = GoldenTests.document(host)
         let name = name ?? host
         return FleetInput(name: name, source: "results/\(name).json", sha256: SHA256.hex(Array(doc.json().utf8)),
-                          outcome: .report(doc))
+                          outcome: .report(FleetReport(doc)))
     }
 
     /// The fixture hosts (the first `limit`), one unreachable, one missing, one unreadable (another schema version).
@@ -100,7 +100,7 @@ struct FleetTests {
         var undecided = GoldenTests.document("intel-igb-ready")
         undecided.results[0].status = .error
         undecided.summary = Summary(undecided.results, strict: false)
-        let u = FleetAggregator.build([ready, FleetInput(name: "u", source: nil, outcome: .report(undecided))], now: 0)
+        let u = FleetAggregator.build([ready, FleetInput(name: "u", source: nil, outcome: .report(FleetReport(undecided)))], now: 0)
         #expect(u.exitCode == .undecided && u.summary.undecided == 1)
     }
 

@@ -22,13 +22,13 @@ public enum CollectManifest {
         "sriov_drivers_autoprobe", "net", "iommu/*/amd-iommu/cap", "iommu/*/amd-iommu/features",
     ]
 
-    /// The files of a network interface the facts read (under `sys/class/net/*/`).
+    /// The files of a network interface the facts read (under `sys/class/net/*/`; a bond's `bonding/` only there).
     static let netFiles = ["address", "carrier", "duplex", "mtu", "operstate", "speed", "device", "master", "bonding/*"]
 
     public static let patterns: [String] = {
         var p: [String] = [
             // kernel and boot
-            "proc/cmdline", "proc/cpuinfo", "proc/interrupts", "proc/modules",
+            "proc/cmdline", "proc/cpuinfo", "proc/interrupts", "proc/modules", "proc/version",
             "proc/sys/kernel/osrelease", "proc/sys/kernel/hostname", "etc/hostname", "etc/os-release",
             "boot/config-{release}", "boot/grub2/grubenv", "boot/efi/EFI/*/grubenv", "boot/loader/entries/*.conf",
             "etc/default/grub", "etc/default/grub.d/*.cfg", "sbin/grubby", "usr/sbin/grubby",
@@ -48,7 +48,7 @@ public enum CollectManifest {
               "sys/module/iommufd/parameters/allow_unsafe_interrupts"]
         // PCI functions, NICs, bonds
         p += pciFunctionFiles.map { "sys/bus/pci/devices/*/\($0)" }
-        p += netFiles.map { "sys/bus/pci/devices/*/net/*/\($0)" }
+        p += netFiles.filter { $0 != "bonding/*" }.map { "sys/bus/pci/devices/*/net/*/\($0)" }   // a bond is not a PCI function
         p += netFiles.map { "sys/class/net/*/\($0)" }
         p += ["proc/net/bonding/*"]
         p += PCINames.databasePaths

@@ -5,7 +5,8 @@ import Glibc
 /// One host's input to the aggregate: its report, or why there is none.
 public struct FleetInput: Sendable {
     public enum Outcome: Sendable {
-        case report(ReportDocument)
+        /// The report's fleet part.
+        case report(FleetReport)
         /// No report file (the reason, as the system gave it).
         case missing(String)
         /// A file that is not a report this version reads, or a report refused by the version policy.
@@ -60,16 +61,24 @@ public enum FleetLoader {
             return FleetInput(name: name, source: path, outcome: .unreadable(ErrorStrings.ui.fleetCannotRead.render(["problem": "\(error)"])))
         }
         let digest = SHA256.hex(bytes)
+        let report: FleetReport
         do {
-            let report = try ReportDocument.read(json: String(decoding: bytes, as: UTF8.self))
-            if policy == .same && report.tool.version != Tool.version {
-                return FleetInput(name: name, source: path, sha256: digest, outcome: .unreadable(
-                    ErrorStrings.ui.fleetOtherVersion.render(["writer": "\(report.tool.name) \(report.tool.version)", "version": Tool.version])))
-            }
-            return FleetInput(name: name, source: path, sha256: digest, outcome: .report(report))
+            // The lean reader takes what the fleet shows; where it gives up (a malformed or truncated file,
+            // another schema version, a form it does not take) the full decoder reads the report or says
+            // what is wrong with it.
+            report = try bytes.withUnsafeBytes { try FleetReport.read($0) }
         } catch {
-            return FleetInput(name: name, source: path, sha256: digest, outcome: .unreadable("\(error)"))
+            do {
+                report = FleetReport(try ReportDocument.read(json: String(decoding: bytes, as: UTF8.self)))
+            } catch {
+                return FleetInput(name: name, source: path, sha256: digest, outcome: .unreadable("\(error)"))
+            }
         }
+        if policy == .same && report.toolVersion != Tool.version {
+            return FleetInput(name: name, source: path, sha256: digest, outcome: .unreadable(
+                ErrorStrings.ui.fleetOtherVersion.render(["writer": "\(report.toolName) \(report.toolVersion)", "version": Tool.version])))
+        }
+        return FleetInput(name: name, source: path, sha256: digest, outcome: .report(report))
     }
 
     /// Every file read, two at a time; in the order given.
@@ -212,19 +221,20 @@ public enum FleetAggregator {
             h.ready = r.summary.ready
             h.exitCode = Int(r.summary.exitCode.rawValue)
             h.counts = FleetCounts(r.summary)
-            h.toolVersion = r.tool.version
+            h.toolVersion = r.toolVersion
             h.strict = r.strict
-            h.hostname = r.host.hostname
-            h.kernelRelease = r.host.kernelRelease
-            h.evidenceSource = r.host.evidenceSource.rawValue
+            h.hostname = r.hostname
+            h.kernelRelease = r.kernelRelease
+            h.evidenceSource = r.evidenceSource.rawValue
             h.generatedAt = r.generatedAt
-            h.results = r.results.map(FleetResult.init)
-            for res in r.results where checks[res.id] == nil {
-                let known = Checks.named(res.id)?.description
-                checks[res.id] = FleetCheck(id: res.id, title: res.title.isEmpty ? (known?.title ?? res.id) : res.title,
-                                            category: res.category.isEmpty ? (known?.category ?? "") : res.category,
-                                            severity: res.severity,
-                                            remediation: res.remediation.isEmpty ? (known?.remediation ?? "") : res.remediation)
+            h.results = r.results.map(\.fleet)
+            for res in r.results where checks[res.fleet.id] == nil {
+                let id = res.fleet.id
+                let known = Checks.named(id)?.description
+                checks[id] = FleetCheck(id: id, title: res.title.isEmpty ? (known?.title ?? id) : res.title,
+                                        category: res.fleet.category.isEmpty ? (known?.category ?? "") : res.fleet.category,
+                                        severity: res.severity,
+                                        remediation: res.remediation.isEmpty ? (known?.remediation ?? "") : res.remediation)
             }
             return h
         }

@@ -19,15 +19,9 @@ public struct FleetJUnitReporter: FleetReporter {
         }
     }
 
+    /// The single-host JUnit's mapping (a fleet result carries no waiver: its real status counts).
     func outcome(_ r: FleetResult, strict: Bool) -> (element: String, type: String)? {
-        if r.ignored { return ("skipped", "ignored") }
-        switch r.status {
-        case .pass: return nil
-        case .fail: return ("failure", "fail")
-        case .error: return ("error", "error")
-        case .skip: return ("skipped", "skip")
-        case .warn: return strict ? ("failure", "warn") : ("skipped", "warn")
-        }
+        JUnitReporter.outcome(r.status, ignored: r.ignored, waived: false, strict: strict)
     }
 
     func suite(_ w: XMLDocumentWriter, _ h: FleetHost, id: Int, fleetStamp: String, remediation: [String: String]) throws {

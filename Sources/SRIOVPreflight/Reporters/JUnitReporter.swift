@@ -18,6 +18,21 @@ public struct JUnitReporter: Reporter {
 
     public static func render(_ report: ReportDocument) throws -> String { try JUnitReporter().render(report) }
 
+    /// A result's JUnit outcome: nil (passed), or the child element and its type. Ignored and waived results
+    /// (waived only when failing, warning or erroring) are skipped; a warning fails only in a strict run.
+    /// The one mapping of the single-host and the fleet JUnit.
+    static func outcome(_ status: Status, ignored: Bool, waived: Bool, strict: Bool) -> (element: String, type: String)? {
+        if ignored { return ("skipped", "ignored") }
+        if waived && status != .pass && status != .skip { return ("skipped", "waived") }
+        switch status {
+        case .pass: return nil
+        case .fail: return ("failure", "fail")
+        case .error: return ("error", "error")
+        case .skip: return ("skipped", "skip")
+        case .warn: return strict ? ("failure", "warn") : ("skipped", "warn")
+        }
+    }
+
     public func render(_ report: ReportDocument) throws -> String {
         try XMLDocumentWriter.write { w in try Writer(xml: w).document(report) }
     }
@@ -62,15 +77,7 @@ public struct JUnitReporter: Reporter {
         }
 
         func outcome(_ r: CheckResult, strict: Bool) -> (element: String, type: String)? {
-            if r.ignored { return ("skipped", "ignored") }
-            if r.waiver != nil && r.status != .pass && r.status != .skip { return ("skipped", "waived") }
-            switch r.status {
-            case .pass: return nil
-            case .fail: return ("failure", "fail")
-            case .error: return ("error", "error")
-            case .skip: return ("skipped", "skip")
-            case .warn: return strict ? ("failure", "warn") : ("skipped", "warn")
-            }
+            JUnitReporter.outcome(r.status, ignored: r.ignored, waived: r.waiver != nil, strict: strict)
         }
 
         func suite(_ report: Report, category: String, id: Int) throws {

@@ -25,19 +25,24 @@ public enum FileInput {
         default: throw Failure(description: ErrorStrings.ui.notRegular.id)
         }
         if Int(st.st_size) > limit { throw Failure(description: ErrorStrings.ui.tooLargeSized.render(["limit": String(limit), "size": String(st.st_size)])) }
-        var out: [UInt8] = []
-        out.reserveCapacity(Int(st.st_size))
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
+        // Read straight into the result, sized by fstat (one read for a file that is what fstat says), and
+        // grow it if the file is longer than that (a file still being written).
+        var out = [UInt8](repeating: 0, count: max(Int(st.st_size), 0) + 1)
+        var filled = 0
         while true {
-            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if filled == out.count {  // (filled <= limit here: more would have thrown below)
+                out.append(contentsOf: repeatElement(0, count: min(max(out.count, 1 << 16), limit + 2 - out.count)))
+            }
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Failure(description: String(cString: strerror(errno)))
             }
             if n == 0 { break }
-            out.append(contentsOf: buf[0..<n])
-            if out.count > limit { throw Failure(description: ErrorStrings.ui.tooLarge.render(["limit": String(limit)])) }
+            filled += n
+            if filled > limit { throw Failure(description: ErrorStrings.ui.tooLarge.render(["limit": String(limit)])) }
         }
+        out.removeLast(out.count - filled)
         return out
     }
 

@@ -22,6 +22,17 @@ class PreflightError(Exception):
         self.details = details
 
 
+def binary_argument_spec(**options):
+    """The argument spec of a module that runs the binary: `binary` and `root` (documented by the
+    sriov.preflight.binary doc fragment), and the module's own `options`."""
+    spec = dict(
+        binary=dict(type='path', default='/usr/local/bin/sriov-preflight'),
+        root=dict(type='path', default='/'),
+    )
+    spec.update(options)
+    return spec
+
+
 def run(module, args, timeout):
     """Runs BINARY ARGS under coreutils `timeout`; returns (rc, stdout, stderr)."""
     binary = module.params['binary']

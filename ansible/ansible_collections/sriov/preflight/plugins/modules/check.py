@@ -19,15 +19,9 @@ description:
     (run it on the controller with C(delegate_to)).
 author:
   - sriov-preflight maintainers (@sriov-preflight)
+extends_documentation_fragment:
+  - sriov.preflight.binary
 options:
-  binary:
-    description: Path of the sriov-preflight binary.
-    type: path
-    default: /usr/local/bin/sriov-preflight
-  root:
-    description: Host root to read (a captured host); C(/) is the running host.
-    type: path
-    default: /
   bundle:
     description: A collected archive (.tar.gz) to judge instead of the host; O(root) is then ignored.
     type: path
@@ -104,14 +98,12 @@ summary:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sriov.preflight.plugins.module_utils.preflight import (
-    PreflightError, VERDICT_CODES, check_args, parse_report, policy_failure, run, warnings_of)
+    PreflightError, VERDICT_CODES, binary_argument_spec, check_args, parse_report, policy_failure, run, warnings_of)
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            binary=dict(type='path', default='/usr/local/bin/sriov-preflight'),
-            root=dict(type='path', default='/'),
+        argument_spec=binary_argument_spec(
             bundle=dict(type='path'),
             only=dict(type='list', elements='str', default=[]),
             ignore=dict(type='list', elements='str', default=[]),

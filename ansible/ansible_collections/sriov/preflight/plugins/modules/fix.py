@@ -19,15 +19,9 @@ description:
   - RV(reboot_required) tells a following M(ansible.builtin.reboot) whether the changes need a reboot.
 author:
   - sriov-preflight maintainers (@sriov-preflight)
+extends_documentation_fragment:
+  - sriov.preflight.binary
 options:
-  binary:
-    description: Path of the sriov-preflight binary.
-    type: path
-    default: /usr/local/bin/sriov-preflight
-  root:
-    description: Host root to change (a captured host); C(/) is the running host.
-    type: path
-    default: /
   fixes:
     description: Fix ids (default every fix a failing check offers).
     type: list
@@ -98,7 +92,8 @@ output:
 import json
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sriov.preflight.plugins.module_utils.preflight import PreflightError, check_args, run
+from ansible_collections.sriov.preflight.plugins.module_utils.preflight import (
+    PreflightError, binary_argument_spec, check_args, run)
 
 
 def pending(plan):
@@ -123,9 +118,7 @@ def parse_plan(text):
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            binary=dict(type='path', default='/usr/local/bin/sriov-preflight'),
-            root=dict(type='path', default='/'),
+        argument_spec=binary_argument_spec(
             fixes=dict(type='list', elements='str', default=[]),
             apply=dict(type='bool', default=False),
             accept_unsafe_interrupts=dict(type='bool', default=False),
