@@ -10,8 +10,12 @@ struct CollectManifestTests {
     /// (The ../shared hosts may exercise some; the test does not require it.)
     static let forHostsTheFixturesDoNotHave: [String: String] = [
         "acpidump.txt": acpidump, "acpidump.out": acpidump, "acpidump": acpidump, "acpi.dat": acpidump,
+        "sys/bus/pci/devices/*/vendor": idsFallback, "sys/bus/pci/devices/*/device": idsFallback,
+        "sys/bus/pci/devices/*/class": idsFallback,
+        "sys/bus/pci/devices/*/physfn": "a VF no PF names by a virtfnN link (a capture that lost the PF's links): every fixture's VFs are named by their PF and read through that link",
         "proc/*/comm": "a VF bound to vfio-pci without libvirt's domain status: the facts look for the QEMU process holding it (no fixture host has such a VF without the status)",
     ]
+    static let idsFallback = "read only when the config space is too short or unreadable to give the IDs and class (every fixture function's config has its header)"
     static let acpidump = "acpidump text at a capture's root, read only when sys/firmware/acpi/tables holds neither DMAR nor IVRS (every fixture host has its tables there)"
 
     /// What the facts read that the manifest leaves out on purpose, and why.

@@ -20,6 +20,8 @@ public enum CollectManifest {
         "ari_enabled", "current_link_speed", "current_link_width", "secondary_bus_number", "driver", "iommu_group",
         "physfn", "virtfn*", "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device",
         "sriov_drivers_autoprobe", "net", "iommu/*/amd-iommu/cap", "iommu/*/amd-iommu/features",
+        // a VF a PF names is read through the PF's virtfnN link: its config space and two links only
+        "virtfn*/config", "virtfn*/driver", "virtfn*/iommu_group",
     ]
 
     /// The files of a network interface the facts read (under `sys/class/net/*/`; a bond's `bonding/` only there).
