@@ -176,6 +176,38 @@ struct FleetTests {
         #expect(throws: ReportDocument.ReadError.self) { try FleetDocument.read(json: #"{"schema": "sriov-preflight/fleet/9"}"#) }
     }
 
+    @Test("a waived failure does not count in the fleet: the host is ready, its cell is not a failure, the fleet JUnit skips it as waived (full and lean reader alike)")
+    func waivedFailure() throws {
+        var doc = GoldenTests.document("no-iommu")
+        let failing = Set(doc.results.filter { $0.status == .fail }.map(\.id)).sorted()
+        #expect(!failing.isEmpty)
+        doc.apply(failing.map { Waiver(check: $0, justification: "BIOS update due", expires: "2099-12-31", who: "ops") },
+                  file: "waivers.toml", now: FleetFixtures.now)
+        try #require(doc.summary.ready, "the waivers cover every failure of no-iommu")
+        let text = doc.json()
+        let lean = try Array(text.utf8).withUnsafeBytes { try FleetReport.read($0) }
+        #expect(lean == FleetReport(doc))
+        let input = FleetInput(name: "waived-host", source: "results/waived-host.json",
+                               sha256: SHA256.hex(Array(text.utf8)), outcome: .report(lean))
+        let fleet = FleetAggregator.build([FleetFixtures.input("intel-igb-ready"), input], now: FleetFixtures.now)
+        #expect(fleet.summary.exitCode == .ready && fleet.summary.notReady == 0)
+        let host = try #require(fleet.hosts.first { $0.name == "waived-host" })
+        #expect(host.ready && host.counts?.waived == doc.summary.waived && host.counts?.fail == doc.summary.fail)
+        for id in failing {
+            #expect(fleet.matrix[id]?["waived-host"] != .fail, "\(id)")
+            let counts = try #require(fleet.byCheck.first { $0.id == id })
+            #expect(counts.fail == 0 && !counts.hostsFailing.contains("waived-host"), "\(id)")
+        }
+        #expect(host.results.filter(\.waived).count == doc.results.filter { $0.disposition == .waived }.count)
+        #expect(FleetTextReporter.firstProblem(host, order: [:]) == nil)
+        let xml = try FleetJUnitReporter().render(fleet)
+        let suite = try #require(JUnitStructure.parse(xml)?.all("testsuite").first { $0.attributes["name"] == "waived-host" })
+        #expect(suite.attributes["failures"] == "0")
+        let skipped = suite.all("testcase").flatMap { $0.all("skipped") }.compactMap { $0.attributes["message"] }
+        #expect(skipped.filter { $0.hasPrefix("waived: ") }.count == doc.results.filter { $0.disposition == .waived && $0.status != .pass && $0.status != .skip }.count)
+        #expect(!FleetTextReporter().render(fleet).contains("waived-host:"), "no line for a ready host")
+    }
+
     @Test("fleet JUnit: one testsuite per host, one testcase per result, an error testcase for a host without a report")
     func junitStructure() throws {
         let fleet = FleetFixtures.mixedFleet()

@@ -185,14 +185,14 @@ public enum FleetAggregator {
                              byCheck: ids.map { counts[$0]! }, summary: summary)
     }
 
-    /// A host's cell per check id: the worst status over its results that are not ignored; `ignored`
-    /// when every result of the check was.
+    /// A host's cell per check id: the worst status over its results that count (neither ignored nor
+    /// waived); `ignored` when no result of the check counted.
     public static func cells(_ h: FleetHost) -> [String: FleetCell] {
         var worst: [String: Status] = [:]
         var seen: Set<String> = []
         for r in h.results {
             seen.insert(r.id)
-            if r.ignored { continue }
+            if !r.counted { continue }
             if let w = worst[r.id], w.rank >= r.status.rank { continue }
             worst[r.id] = r.status
         }

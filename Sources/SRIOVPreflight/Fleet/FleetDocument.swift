@@ -119,10 +119,12 @@ public struct FleetHost: Sendable, Equatable, Codable {
 }
 
 public struct FleetCounts: Sendable, Equatable, Codable {
-    public var pass = 0, warn = 0, fail = 0, skip = 0, error = 0, ignored = 0
+    /// Results per status; `ignored` and `waived` count the results that did not count against readiness.
+    public var pass = 0, warn = 0, fail = 0, skip = 0, error = 0, ignored = 0, waived = 0
     public init() {}
     init(_ s: Summary) {
         pass = s.pass; warn = s.warn; fail = s.fail; skip = s.skip; error = s.error; ignored = s.ignored
+        waived = s.waived
     }
 }
 
@@ -132,22 +134,26 @@ public struct FleetResult: Sendable, Equatable, Codable {
     public var object: String
     public var status: Status
     public var ignored: Bool
+    /// A waiver of the host's run covered this result: like an ignored one, it does not count against
+    /// readiness (the host's own report holds the waiver's justification).
+    public var waived: Bool
     public var code: String
     public var message: String
     public var category: String
     public var durationMs: Double
 
     enum CodingKeys: String, CodingKey {
-        case id, object, status, ignored, code, message, category
+        case id, object, status, ignored, waived, code, message, category
         case durationMs = "duration_ms"
     }
 
-    public init(id: String, object: String, status: Status, ignored: Bool, code: String, message: String,
-                category: String, durationMs: Double) {
+    public init(id: String, object: String, status: Status, ignored: Bool, waived: Bool = false, code: String,
+                message: String, category: String, durationMs: Double) {
         self.id = id
         self.object = object
         self.status = status
         self.ignored = ignored
+        self.waived = waived
         self.code = code
         self.message = message
         self.category = category
@@ -155,9 +161,12 @@ public struct FleetResult: Sendable, Equatable, Codable {
     }
 
     init(_ r: CheckResult) {
-        self.init(id: r.id, object: r.object, status: r.status, ignored: r.ignored, code: r.code, message: r.message,
-                  category: r.category, durationMs: r.durationMs)
+        self.init(id: r.id, object: r.object, status: r.status, ignored: r.ignored, waived: r.disposition == .waived,
+                  code: r.code, message: r.message, category: r.category, durationMs: r.durationMs)
     }
+
+    /// The result does not count against readiness (`--ignore`, or a waiver).
+    public var counted: Bool { !ignored && !waived }
 }
 
 /// What a check is, once for the fleet (from the reports, or this version's catalog).

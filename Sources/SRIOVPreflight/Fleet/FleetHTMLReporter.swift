@@ -175,7 +175,7 @@ public struct FleetHTMLReporter: FleetReporter {
                 let cell = col[h.name] ?? .absent
                 let check = fleet.checks[k].id
                 var tip = "\(h.name) · \(check): \(cellWord(cell))"
-                if let r = h.results.first(where: { $0.id == check && !$0.ignored && $0.status.rawValue == cell.rawValue }) {
+                if let r = h.results.first(where: { $0.id == check && $0.counted && $0.status.rawValue == cell.rawValue }) {
                     tip = "\(h.name) · \(check): \(message(r))"
                 }
                 out += "<td class=\"m \(cell.rawValue)\" title=\"\(HTML.text(tip))\">\(HTML.text(cell.mark))</td>"

@@ -19,9 +19,9 @@ public struct FleetJUnitReporter: FleetReporter {
         }
     }
 
-    /// The single-host JUnit's mapping (a fleet result carries no waiver: its real status counts).
+    /// The single-host JUnit's mapping.
     func outcome(_ r: FleetResult, strict: Bool) -> (element: String, type: String)? {
-        JUnitReporter.outcome(r.status, ignored: r.ignored, waived: false, strict: strict)
+        JUnitReporter.outcome(r.status, ignored: r.ignored, waived: r.waived, strict: strict)
     }
 
     func suite(_ w: XMLDocumentWriter, _ h: FleetHost, id: Int, fleetStamp: String, remediation: [String: String]) throws {
@@ -84,7 +84,7 @@ public struct FleetJUnitReporter: FleetReporter {
             if let o = outcome(r, strict: strict) {
                 try w.start(o.element)
                 if o.element != "skipped" { try w.attr("type", o.type) }
-                let prefix = o.element == "skipped" && (o.type == "warn" || o.type == "ignored") ? "\(o.type): " : ""
+                let prefix = o.element == "skipped" && (o.type == "warn" || o.type == "ignored" || o.type == "waived") ? "\(o.type): " : ""
                 try w.attr("message", prefix + r.message)
                 if o.element == "failure", let fix = remediation[r.id], !fix.isEmpty {
                     try w.text("\(r.code): \(r.message)\nRemediation: \(fix)")

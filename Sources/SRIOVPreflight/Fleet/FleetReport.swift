@@ -236,6 +236,7 @@ public struct FleetReport: Sendable, Equatable {
                 guard s.peek() == UInt8(ascii: "{") || s.peek() == UInt8(ascii: "n") else {
                     throw Unsupported(description: "fix or waiver")
                 }
+                if f == 14 { r.fleet.waived = s.peek() == UInt8(ascii: "{") }
                 try s.skipValue(depth: 3)
             }
         } while try s.nextMember()

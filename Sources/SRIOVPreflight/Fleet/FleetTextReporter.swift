@@ -112,7 +112,7 @@ public struct FleetTextReporter: FleetReporter {
     /// The result that keeps a host from being ready: its first failure in catalog order (a warning when its
     /// run was strict and nothing failed), else its first error.
     static func firstProblem(_ h: FleetHost, order: [String: Int]) -> FleetResult? {
-        let live = h.results.filter { !$0.ignored }
+        let live = h.results.filter(\.counted)
         func first(_ st: Status) -> FleetResult? {
             live.enumerated().filter { $0.element.status == st }
                 .min { (order[$0.element.id] ?? Int.max, $0.offset) < (order[$1.element.id] ?? Int.max, $1.offset) }?.element
