@@ -9,6 +9,7 @@ usage: manpages.py PLUGIN_OUTPUT_DIR DEST_DIR VERSION
   command really returns (the codes of SRIOVPreflight.ExitCode and of the commands' `throw ExitCode(…)`);
 - NAME holds the page's name (whatis), SYNOPSIS the command as typed;
 - the footer names the tool and its version (.Os), not "BSD";
+- a blank line (between a discussion's paragraphs) becomes .Pp;
 - every page ends with a newline.
 """
 import os
@@ -80,6 +81,9 @@ def main(src, dest, version):
         text = re.sub(r'^\.Sh "EXIT STATUS"\n\.Ex -std\n?', exit_section(command) + "\n", text, flags=re.M)
         if text == before:
             sys.exit(f"manpages.py: {page}: no generic EXIT STATUS section to replace (plugin output changed?)")
+        # A blank line between the paragraphs of a discussion is a paragraph break in mdoc (.Pp); left blank,
+        # mandoc and groff warn "Empty input line".
+        text = re.sub(r"(?<=\n)\n+(?=[^\n])", ".Pp\n", text)
         if not text.endswith("\n"):
             text += "\n"
         with open(os.path.join(dest, stem.replace(".", "-") + ".1"), "w", encoding="utf-8") as f:
