@@ -81,7 +81,7 @@ struct HTMLReporterTests {
         #expect(HTML.inlineCode("one ` only <i>") == "one ` only &lt;i&gt;")
         #expect(HTML.inlineCode("`<x>` and `y") == "<code>&lt;x&gt;</code> and `y")
         // One pass: a value holding a placeholder stays as it is.
-        #expect(HTMLReporter.fill("{a}-{b}-{c}", ["a": "{b}", "b": "B"]) == "{b}-B-{c}")
+        #expect(MessageTemplate.render("{a}-{b}-{c}", ["a": "{b}", "b": "B"]) == "{b}-B-{c}")
     }
 
     @Test("hostile values stay text: no element, attribute, URL or style comes from the document")

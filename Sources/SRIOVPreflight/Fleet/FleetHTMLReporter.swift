@@ -138,7 +138,7 @@ public struct FleetHTMLReporter: FleetReporter {
                      ("error", W.undecided, s.undecided, false), ("skip", W.unreachable, s.unreachable, false),
                      ("skip", W.missing, s.missing, false), ("skip", W.unreadable, s.unreadable, false)],
             exitCode: s.exitCode.rawValue, meta: meta)
-        let footer = HTMLPage.fill(page.word(W.footer), ["tool": Tool.name, "version": fleet.toolVersion,
+        let footer = MessageTemplate.render(page.word(W.footer), ["tool": Tool.name, "version": fleet.toolVersion,
                                                          "schema": fleet.schema, "time": fleet.generatedAt])
         return page.document(
             title: t(W.pageTitle, ["hosts": String(s.hosts), "verdict": page.word(verdict)]),

@@ -31,24 +31,7 @@ public struct HTMLPage: Sendable {
 
     /// A page word translated and escaped, its `{name}` placeholders filled with `html` (markup, used as is).
     public func markup(_ msgid: String, _ html: [String: String]) -> String {
-        Self.fill(HTML.text(word(msgid)), html)
-    }
-
-    /// Placeholders filled in one pass: a value that itself holds `{name}` stays as it is.
-    public static func fill(_ template: String, _ values: [String: String]) -> String {
-        var out = ""
-        var i = template.startIndex
-        while i < template.endIndex {
-            if template[i] == "{", let close = template[i...].firstIndex(of: "}"),
-               let v = values[String(template[template.index(after: i)..<close])] {
-                out += v
-                i = template.index(after: close)
-                continue
-            }
-            out.append(template[i])
-            i = template.index(after: i)
-        }
-        return out
+        MessageTemplate.render(HTML.text(word(msgid)), html)
     }
 
     /// A finding's message in the page's language when only its English text and code are known (a fleet

@@ -137,8 +137,6 @@ public struct HTMLReporter: Reporter {
 
     func markup(_ msgid: String, _ html: [String: String]) -> String { page.markup(msgid, html) }
 
-    static func fill(_ template: String, _ values: [String: String]) -> String { HTMLPage.fill(template, values) }
-
     /// A result's message in the page's language (the stored English one for a report of another version).
     func message(_ r: CheckResult) -> String { HTML.text(page.translator.message(r)) }
 
@@ -168,7 +166,7 @@ public struct HTMLReporter: Reporter {
 
     /// Whether a result needs a reader's eye (and its details start open).
     static func needsAttention(_ r: CheckResult) -> Bool {
-        !r.ignored && r.waiver == nil && (r.status == .fail || r.status == .error || r.status == .warn)
+        r.disposition == .counted && (r.status == .fail || r.status == .error || r.status == .warn)
     }
 
     public func render(_ report: ReportDocument) -> String {
@@ -198,7 +196,7 @@ public struct HTMLReporter: Reporter {
                      ("pass", W.countPass, s.pass, true), ("skip", W.countSkip, s.skip, true),
                      ("ignored", W.countIgnored, s.ignored, false), ("waived", W.countWaived, s.waived, false)],
             exitCode: s.exitCode.rawValue, meta: meta)
-        let footer = HTMLPage.fill(page.word(W.footer), ["tool": report.tool.name, "version": report.tool.version,
+        let footer = MessageTemplate.render(page.word(W.footer), ["tool": report.tool.name, "version": report.tool.version,
                                                          "schema": String(report.schemaVersion), "time": report.generatedAt,
                                                          "ms": Self.milliseconds(report.timings.durationMs)])
         return page.document(
@@ -296,7 +294,7 @@ public struct HTMLReporter: Reporter {
         let indexed = Array(report.results.enumerated())
         for (ci, cat) in categories.enumerated() {
             let rs = indexed.filter { $0.element.category == cat }
-            let counted = rs.map(\.element).filter { !$0.ignored && $0.waiver == nil }
+            let counted = rs.map(\.element).filter { $0.disposition == .counted }
             // The category's colour: its worst verdict, a skip only when nothing else was decided.
             let worst = counted.map(\.status).filter { $0 != .skip }.max() ?? .skip
             out += "<section class=\"category\" id=\"c\(ci)\">\n<h3><span class=\"dot \(worst.rawValue)\"></span>\(categoryTitle(cat)) <code class=\"cat-id\">\(HTML.text(cat))</code>"
@@ -327,7 +325,7 @@ public struct HTMLReporter: Reporter {
     }
 
     func result(_ r: CheckResult, index: Int) -> String {
-        let open = !r.ignored && r.waiver == nil && (r.status == .fail || r.status == .error)
+        let open = r.disposition == .counted && (r.status == .fail || r.status == .error)
         var out = "<details class=\"result \(r.status.rawValue)\(r.ignored ? " ignored" : "")\(r.waiver != nil ? " waived" : "")\" id=\"r\(index)\"\(open ? " open" : "")>\n"
         out += "<summary>\(badge(r))<code class=\"id\">\(HTML.text(r.id))</code><code class=\"obj\">\(HTML.text(r.object))</code><span class=\"msg\">\(message(r))"
         if r.ignored { out += " <span class=\"tag\">\(t(W.ignored))</span>" }
