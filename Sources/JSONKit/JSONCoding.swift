@@ -102,18 +102,8 @@ final class ValueEncoder: Encoder {
         case let b as Bool: return .bool(b)
         case let d as Double: return .double(d)
         case let i as Int: return .int(Int64(i))
-        case let i as Int64: return .int(i)
-        case let i as Int32: return .int(Int64(i))
-        case let u as UInt64: return .uint(u)
-        case let u as UInt32: return .int(Int64(u))
-        case let u as UInt8: return .int(Int64(u))
-        case let u as UInt16: return .int(Int64(u))
-        case let i as Int16: return .int(Int64(i))
-        case let i as Int8: return .int(Int64(i))
-        case let f as Float: return .double(Double(f))
-        case let u as UInt: return .uint(UInt64(u))
-        case let j as JSON: return j
         default:
+            if let j = JSON.scalar(v) { return j }
             let e = ValueEncoder(path: path)
             try v.encode(to: e)
             return e.box.value ?? .null
@@ -372,6 +362,29 @@ struct ValueDecoder: Decoder {
             case is Float.Type: return Float(try decode(Double.self)) as! T
             default: return try T(from: ValueDecoder(json, path: codingPath))
             }
+        }
+    }
+}
+
+extension JSON {
+    /// The JSON number of a Swift integer or floating-point value (or a `JSON` value itself); nil for
+    /// anything else. Both encoders (the tree one above and `TextEncoder`) box numbers through it.
+    static func scalar(_ v: Any) -> JSON? {
+        switch v {
+        case let i as Int: return .int(Int64(i))
+        case let d as Double: return .double(d)
+        case let i as Int64: return .int(i)
+        case let i as Int32: return .int(Int64(i))
+        case let u as UInt64: return .uint(u)
+        case let u as UInt32: return .int(Int64(u))
+        case let u as UInt8: return .int(Int64(u))
+        case let u as UInt16: return .int(Int64(u))
+        case let i as Int16: return .int(Int64(i))
+        case let i as Int8: return .int(Int64(i))
+        case let f as Float: return .double(Double(f))
+        case let u as UInt: return .uint(UInt64(u))
+        case let j as JSON: return j
+        default: return nil
         }
     }
 }

@@ -243,19 +243,12 @@ final class TextEncoder: Encoder {
             n.values = fields.values
             return .node(n)
         }
-        switch v {
-        case let i as Int64: return .int(i)
-        case let i as Int32: return .int(Int64(i))
-        case let u as UInt64: return .uint(u)
-        case let u as UInt32: return .int(Int64(u))
-        case let u as UInt8: return .int(Int64(u))
-        case let u as UInt16: return .int(Int64(u))
-        case let i as Int16: return .int(Int64(i))
-        case let i as Int8: return .int(Int64(i))
-        case let f as Float: return .double(Double(f))
-        case let u as UInt: return .uint(UInt64(u))
-        case let j as JSON: return .value(j)
-        default:
+        switch JSON.scalar(v) {
+        case .int(let i)?: return .int(i)
+        case .uint(let u)?: return .uint(u)
+        case .double(let d)?: return .double(d)
+        case let j?: return .value(j)
+        case nil:
             let e = TextEncoder(parent: parent, key: key)
             try v.encode(to: e)
             return e.node.item

@@ -44,8 +44,11 @@ public struct Summary: Sendable, Equatable, Codable {
         exitCode = .ready
         ready = true
         for r in results {
-            if r.ignored { ignored += 1; continue }
-            if r.waiver != nil { waived += 1; continue }
+            switch r.disposition {
+            case .ignored: ignored += 1; continue
+            case .waived: waived += 1; continue
+            case .counted: break
+            }
             switch r.status {
             case .pass: pass += 1
             case .warn: warn += 1
