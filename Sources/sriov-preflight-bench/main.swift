@@ -202,6 +202,9 @@ if only == "check", let dir = args.dropFirst().first {
     rows.append(("snapshot of \(dir)", String(format3(collect).prefix(7)) + " ms"))
     rows.append(("  of which PCI facts", String(format3(pciOnly).prefix(7)) + " ms"))
     rows.append(("checks on it", String(format3(checks).prefix(7)) + " ms"))
+    for (name, ms) in HostSnapshot.phaseTimesForBench(dir, now: now) {
+        rows.append(("  phase \(name) (one cold run)", String(format3(ms).prefix(7)) + " ms"))
+    }
 }
 
 for (name, value) in rows {
@@ -210,4 +213,32 @@ for (name, value) in rows {
 
 extension String {
     func padding(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}
+
+if only == "ops", let dir = args.dropFirst().first {
+    let fns = PCIFacts.collectForBench(HostRoot.disk(dir)).functions.filter { $0.physfn != nil }
+    let groups = fns.compactMap(\.iommuGroup)
+    func per(_ name: String, recording: Bool, _ body: (HostRoot, PCIFunction, String) -> Void) {
+        var best = Double.infinity
+        for _ in 0..<5 {
+            let base = HostRoot.disk(dir)
+            let root = recording ? base.recording(into: FileRecorder()) : base
+            // The PFs' directories known first, as in a run.
+            _ = PCIFacts.collectForBench(root)
+            let fresh = recording ? HostRoot.disk(dir).recording(into: FileRecorder()) : HostRoot.disk(dir)
+            for f in fns where f.physfn == nil { _ = fresh.list(f.path) }
+            let t = now()
+            for (i, f) in fns.enumerated() { body(fresh, f, groups[i % groups.count]) }
+            best = min(best, now() - t)
+            _ = root
+        }
+        print("\(name)\(recording ? " (recording)" : ""): \(format3(best * 1000 / Double(fns.count))) µs per VF")
+    }
+    for rec in [false, true] {
+        per("read config", recording: rec) { r, f, _ in _ = r.read("\(f.path)/config", limit: 4096) }
+        per("read config + driver + iommu_group", recording: rec) { r, f, _ in
+            _ = r.read("\(f.path)/config", limit: 4096); _ = r.linkName("\(f.path)/driver"); _ = r.linkName("\(f.path)/iommu_group")
+        }
+        per("list group", recording: rec) { r, _, g in _ = r.list("sys/kernel/iommu_groups/\(g)/devices") }
+    }
 }

@@ -28,11 +28,20 @@ int spf_pipe_cloexec(int fds[2]);
 /// no symlink anywhere and stays below `dirfd`, or -1 (ELOOP: a link on the way, EXDEV: it leaves `dirfd`).
 int spf_openat_nolinks(int dirfd, const char *path, int flags);
 
+/// `spf_openat_nolinks`, and with RESOLVE_NO_XDEV too when `same_mount` is non-zero: the path may not cross
+/// onto another mount (EXDEV).
+int spf_openat_confined(int dirfd, const char *path, int flags, int same_mount);
+
+/// fstatfs(2) of an open descriptor: the filesystem's magic number and whether its mount has ST_NODEV.
+/// 0, or -1 (errno set).
+int spf_fs_of(int fd, unsigned long *type, int *nodev);
+
 /// getdents64(2): the raw entries of an open directory (no glibc wrapper before 2.30).
 long spf_getdents64(int fd, void *buf, size_t len);
 
 /// mallopt(M_ARENA_MAX, 1): threads allocate from the main arena (which grows by brk with a top pad) instead
-/// of arenas of their own (which grow one mprotect per page).
+/// of arenas of their own (which grow one mprotect per page); the heap grows 8 MiB at a time and is not
+/// trimmed, blocks under 32 MiB come from it (not one mmap each).
 void spf_malloc_single_arena(void);
 
 /// GNU gettext and setlocale (not visible through Swift's Glibc module): the people-facing text in the

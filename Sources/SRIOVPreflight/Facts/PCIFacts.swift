@@ -213,9 +213,13 @@ public struct PCIFacts: Sendable {
 
     /// The address of the bridge above a function's canonical directory.
     static func parentAddress(_ path: String) -> String? {
-        let comps = path.split(separator: "/")
-        if comps.count >= 2, let p = comps.dropLast().last, PCIAddressText.isValid(String(p)) { return String(p) }
-        return nil
+        var u = path.utf8[...]
+        while u.last == 0x2F { u = u.dropLast() }
+        guard let slash = u.lastIndex(of: 0x2F) else { return nil }
+        u = u[..<slash]
+        while u.last == 0x2F { u = u.dropLast() }
+        let p = String(Substring(u[(u.lastIndex(of: 0x2F).map { u.index(after: $0) } ?? u.startIndex)...]))
+        return !p.isEmpty && PCIAddressText.isValid(p) ? p : nil
     }
 
     /// A VF its PF named (a `virtfnN` link of a PF read in full): what the VF checks ask of it is its config

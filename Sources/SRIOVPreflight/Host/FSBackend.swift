@@ -113,6 +113,9 @@ public protocol FSBackend: AnyObject, Sendable {
     func readConfined(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?)?
     /// `listEntries` under the same rule as `readConfined`: nil when the caller must resolve the path itself.
     func listConfined(_ path: String) -> Result<DirectoryListing, FSError>?
+    /// `readConfined` of `path` costs no more system calls than a read of a path already resolved (it needs no
+    /// `fstatat` first): worth asking even where the walk already knows every directory on the way.
+    func confinedIsCheap(_ path: String) -> Bool
 }
 
 extension FSBackend {
@@ -127,6 +130,8 @@ extension FSBackend {
     public func readConfined(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?)? { nil }
 
     public func listConfined(_ path: String) -> Result<DirectoryListing, FSError>? { nil }
+
+    public func confinedIsCheap(_ path: String) -> Bool { false }
 }
 
 /// A directory on disk (`/` on a live host, a captured host root, an unpacked bundle).
@@ -146,14 +151,60 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
     /// openat2(2) answers here (Linux 5.6 and later, unless a seccomp filter refuses it).
     private static let confinedOpen = Atomic<Bool>(true)
 
+    /// A filesystem where a confined read needs no `fstatat` first (see `trustedMount`): the root's own, and a
+    /// sysfs mounted at `sys` (the live host), each with the descriptor its questions are asked relative to.
+    private let rootTrusted: Bool
+    private let sysFD: Int32
+
     public init(base: String) {
         var b = base
         while b.count > 1 && b.hasSuffix("/") { b.removeLast() }
         self.base = b
         rootFD = open(b, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        rootTrusted = rootFD >= 0 && Self.trustedMount(rootFD).trusted
+        var sys: Int32 = -1
+        if rootFD >= 0, !(rootTrusted && Self.trustedMount(rootFD).sysfs) {
+            let fd = spf_openat_nolinks(rootFD, "sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+            if fd >= 0 {
+                if Self.trustedMount(fd).sysfs { sys = fd } else { close(fd) }
+            }
+        }
+        sysFD = sys
     }
 
-    deinit { if rootFD >= 0 { close(rootFD) } }
+    deinit {
+        if rootFD >= 0 { close(rootFD) }
+        if sysFD >= 0 { close(sysFD) }
+    }
+
+    /// Whether a file opened on this descriptor's mount, with no step onto another mount (RESOLVE_NO_XDEV), can
+    /// be read with no `fstatat` before the open and no `read` after the one that came back short:
+    /// - it cannot be a device whose open has effects: sysfs holds none, and a mount with `nodev` refuses
+    ///   to open one (EACCES; the caller then asks the kind, and says what it is);
+    /// - a read that gives less than it asked for is the end of the file: sysfs attributes (built whole, at
+    ///   most a page, or sized binary files), and regular files of tmpfs, ramfs, ext2/3/4, XFS and Btrfs.
+    ///   Not so for proc's files (a read gives a batch of records) nor FUSE or network filesystems.
+    /// A FIFO opens (O_NONBLOCK) and reads nothing at once: a read that gave nothing asks the kind then.
+    static func trustedMount(_ fd: Int32) -> (trusted: Bool, sysfs: Bool) {
+        var type: UInt = 0
+        var nodev: Int32 = 0
+        guard spf_fs_of(fd, &type, &nodev) == 0 else { return (false, false) }
+        switch type {
+        case 0x6265_6572: return (true, true)                         // sysfs
+        case 0x0102_1994, 0x8584_58F6, 0xEF53, 0x5846_5342, 0x9123_683E:  // tmpfs, ramfs, ext2/3/4, XFS, Btrfs
+            return (nodev != 0, false)
+        default: return (false, false)
+        }
+    }
+
+    /// The descriptor and relative name a confined question about `path` is asked with, and whether its mount
+    /// is trusted (see `trustedMount`): the sysfs descriptor for `sys/…` when there is one.
+    @inline(__always) private func confinedAt(_ path: String) -> (Int32, String, Bool) {
+        if sysFD >= 0, path.utf8.count > 4, path.hasPrefix("sys/") {
+            return (sysFD, String(path.utf8.dropFirst(4))!, true)
+        }
+        return (rootFD, path, rootTrusted)
+    }
 
     @inline(__always) func full(_ path: String) -> String {
         if path.isEmpty { return base }
@@ -284,12 +335,57 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
     /// names inside the root. Anything else is the caller's to resolve (nil).
     public func readConfined(_ path: String, limit: Int) -> (Result<[UInt8], FSError>, size: Int?)? {
         guard rootFD >= 0, !path.isEmpty, Self.confinedOpen.load(ordering: .relaxed), !(base == "/" && Self.liveDevices.contains(path)) else { return nil }
+        let (dfd, rel, trusted) = confinedAt(path)
+        if trusted {
+            // Open first (no device can be opened here), read until a read comes back short.
+            let fd = spf_openat_confined(dfd, rel, Self.readFlags, 1)
+            guard fd >= 0 else { _ = Self.confinedUnavailable(errno); return nil }
+            defer { close(fd) }
+            return Self.readTrusted(fd, limit: limit)
+        }
         var st = stat()
         guard fstatat(rootFD, path, &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
         let fd = spf_openat_nolinks(rootFD, path, Self.readFlags)
         guard fd >= 0 else { _ = Self.confinedUnavailable(errno); return nil }
         defer { close(fd) }
         return Self.readOpen(fd, size: Int(st.st_size), limit: limit)
+    }
+
+    public func confinedIsCheap(_ path: String) -> Bool {
+        rootFD >= 0 && confinedAt(path).2 && Self.confinedOpen.load(ordering: .relaxed)
+    }
+
+    /// The read of a file opened on a trusted mount (see `trustedMount`): a read that gives less than it asked
+    /// for is the end. A read that gave nothing asks what was opened (a FIFO reads nothing: not a file).
+    private static func readTrusted(_ fd: Int32, limit: Int) -> (Result<[UInt8], FSError>, size: Int?)? {
+        var out: [UInt8] = []
+        var ended = false
+        let failure: FSError? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4097) { chunk in
+            while out.count <= limit {
+                // One byte more than the limit leaves: a read that fills it says the file is longer.
+                let want = min(chunk.count, limit + 1 - out.count)
+                let n = Glibc.read(fd, chunk.baseAddress, want)
+                if n < 0 {
+                    let e = errno
+                    if e == EINTR { continue }
+                    if e == EAGAIN { ended = true; break }
+                    return .fromErrno(e)
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<n]))
+                if n < want { ended = true; break }
+            }
+            return nil
+        }
+        if let failure { return (.failure(failure), nil) }
+        if out.isEmpty {
+            var st = stat()
+            guard fstat(fd, &st) == 0 else { return (.failure(.fromErrno(errno)), nil) }
+            if let e = notRegular(st.st_mode) { return (.failure(e), nil) }
+        }
+        if ended { return (.success(out), out.count) }
+        // Longer than the limit: the first `limit` bytes, the size unknown (the caller asks it).
+        out.removeLast(out.count - limit)
+        return (.success(out), nil)
     }
 
     public func listConfined(_ path: String) -> Result<DirectoryListing, FSError>? {

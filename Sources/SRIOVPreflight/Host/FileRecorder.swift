@@ -165,31 +165,46 @@ public final class FileRecorder: @unchecked Sendable {
     /// The bytes read of `path` (with `keepContents`).
     func contents(_ path: String) -> [UInt8]? { lock.locked { reads[path]?.bytes } }
 
-    /// One entry per path, sorted by path.
+    /// One entry per path, sorted by path. Where a path was met more than one way, the entry is the one of
+    /// the strongest way: a link read, a directory listed, a file read, an existence asked, a failed lookup,
+    /// and last a file only probed (for a flattened link).
     public var filesRead: [FileRead] {
         lock.locked {
-            var out: [String: FileRead] = [:]
-            for (p, (kind, e)) in unresolved { out[p] = FileRead(path: p, kind: kind, error: e.description) }
+            var rows: [(rank: UInt8, read: FileRead)] = []
+            rows.reserveCapacity(unresolved.count + stats.count + reads.count + lists.count + links.count)
+            for (p, (kind, e)) in unresolved { rows.append((1, FileRead(path: p, kind: kind, error: e.description))) }
             for (p, k) in stats where k == .file || k == .directory {
-                out[p] = FileRead(path: p, kind: k == .directory ? .directory : .file)
+                rows.append((2, FileRead(path: p, kind: k == .directory ? .directory : .file)))
             }
             for (p, r) in reads {
                 if r.probeOnly && r.error == nil {
-                    if out[p] == nil { out[p] = FileRead(path: p, kind: .file) }
+                    rows.append((0, FileRead(path: p, kind: .file)))
                     continue
                 }
-                out[p] = FileRead(path: p, kind: .file, size: r.error == nil ? r.count : nil, sha256: r.sha256,
-                                  error: r.error?.description,
-                                  fileSize: r.error == nil ? cuts[p].flatMap { $0 > r.count ? $0 : nil } : nil)
+                rows.append((3, FileRead(path: p, kind: .file, size: r.error == nil ? r.count : nil, sha256: r.sha256,
+                                         error: r.error?.description,
+                                         fileSize: r.error == nil ? cuts[p].flatMap { $0 > r.count ? $0 : nil } : nil)))
             }
             for (p, r) in lists {
                 switch r {
-                case .success(let names): out[p] = FileRead(path: p, kind: .directory, size: names.count)
-                case .failure(let e): out[p] = FileRead(path: p, kind: .directory, error: e.description)
+                case .success(let names): rows.append((4, FileRead(path: p, kind: .directory, size: names.count)))
+                case .failure(let e): rows.append((4, FileRead(path: p, kind: .directory, error: e.description)))
                 }
             }
-            for (p, t) in links { out[p] = FileRead(path: p, kind: .link, target: t) }
-            return out.values.sorted { $0.path < $1.path }
+            for (p, t) in links { rows.append((5, FileRead(path: p, kind: .link, target: t))) }
+            // By path (as String's `<` orders them), the strongest way last; then one entry per path.
+            let order = rows.indices.sorted { a, b in
+                let pa = rows[a].read.path, pb = rows[b].read.path
+                if pa == pb { return rows[a].rank < rows[b].rank }
+                return pa < pb
+            }
+            var out: [FileRead] = []
+            out.reserveCapacity(order.count)
+            for (n, i) in order.enumerated() {
+                if n + 1 < order.count, rows[order[n + 1]].read.path == rows[i].read.path { continue }
+                out.append(rows[i].read)
+            }
+            return out
         }
     }
 }
@@ -256,6 +271,8 @@ public final class RecordingBackend: FSBackend, @unchecked Sendable {
     }
 
     public func size(_ path: String) -> Int? { inner.size(path) }
+
+    public func confinedIsCheap(_ path: String) -> Bool { inner.confinedIsCheap(path) }
 
     public func absolutePath(_ path: String) -> String? {
         let p = inner.absolutePath(path)

@@ -104,7 +104,11 @@ public final class HostRoot: @unchecked Sendable {
 
     private func resolveDir(_ dir: String) -> Result<String, FSError> {
         if dir.isEmpty { return .success("") }
-        if let hit = lock.locked({ dirCache[dir] }) { return hit }
+        // A canonical directory the walk knows (every component of it is a directory, none a link) is itself.
+        if let hit: Result<String, FSError> = lock.locked({
+            if case .directory? = known[dir] { return .success(dir) }
+            return dirCache[dir]
+        }) { return hit }
         let comps = dir.split(separator: "/").map(String.init)
         let r = walk(start: "", components: comps, followLast: true, lastFileMayBeLink: true)
         lock.locked { dirCache[dir] = r }
@@ -117,7 +121,11 @@ public final class HostRoot: @unchecked Sendable {
     /// the kernel refuses a link anywhere on the way), and `isVerified` says whether it already does.
     private func assumedPath(_ dir: String) -> String? {
         if dir.isEmpty { return "" }
-        if let hit = lock.locked({ dirCache[dir] }) { return try? hit.get() }
+        // The common case first: below a directory the walk knows, nothing known on the way down.
+        if let fast = lock.locked({ () -> String?? in
+            if let hit = dirCache[dir] { return .some(try? hit.get()) }
+            return knownBelowDirectory(dir) ? .some(dir) : nil
+        }) { return fast }
         var stack: [Substring] = []
         var pending: [Substring] = dir.split(separator: "/").reversed()
         var hops = 0
@@ -135,6 +143,25 @@ public final class HostRoot: @unchecked Sendable {
         return stack.joined(separator: "/")
     }
 
+    /// `dir` (text with no "." or ".." component) lies below a directory the walk knows, and no component
+    /// after it is known at all (no link, so the text is the path), or it is itself a known directory.
+    /// Called holding the lock.
+    private func knownBelowDirectory(_ dir: String) -> Bool {
+        var end = dir.utf8.endIndex
+        let start = dir.utf8.startIndex
+        while true {
+            let prefix = String(dir[start..<end])
+            if prefix == "." || prefix == ".." || prefix.hasSuffix("/.") || prefix.hasSuffix("/..") || prefix.hasSuffix("/") { return false }
+            switch known[prefix] {
+            case .directory?: return true
+            case .link?: return false
+            case nil: break
+            }
+            guard let slash = dir.utf8[start..<end].lastIndex(of: 0x2F) else { return false }
+            end = slash
+        }
+    }
+
     /// Every component of `dir` is known to be a directory (asked, or opened with no link on the way).
     private func isVerified(_ dir: String) -> Bool {
         if dir.isEmpty { return true }
@@ -145,14 +172,21 @@ public final class HostRoot: @unchecked Sendable {
     /// A confined question through `dir` was answered: every component of it is a directory, recorded as a
     /// walk asking each would have.
     private func markVerified(_ dir: String) {
-        if isVerified(dir) { return }
-        var prefix = ""
-        var fresh: [String] = []
-        lock.locked {
-            for c in dir.split(separator: "/") {
-                prefix = prefix.isEmpty ? String(c) : prefix + "/" + c
-                if known[prefix] == nil { known[prefix] = .directory; fresh.append(prefix) }
+        if dir.isEmpty { return }
+        // From the end up to the first component already known: the ones before it were marked with it.
+        let fresh: [String] = lock.locked {
+            var fresh: [String] = []
+            var end = dir.utf8.endIndex
+            let start = dir.utf8.startIndex
+            while true {
+                let prefix = String(dir[start..<end])
+                if known[prefix] != nil { break }
+                known[prefix] = .directory
+                fresh.append(prefix)
+                guard let slash = dir.utf8[start..<end].lastIndex(of: 0x2F) else { break }
+                end = slash
             }
+            return fresh
         }
         if let rec = recorder { for f in fresh { rec.kind(f, .directory) } }
     }
@@ -250,10 +284,11 @@ public final class HostRoot: @unchecked Sendable {
         let (dir, name) = Self.parent(p)
         var full = ""
         var sized: (Result<[UInt8], FSError>, size: Int?)?
-        if !(name == ".." || name == "." || name.isEmpty), let d = assumedPath(dir), !isVerified(d) {
+        if !(name == ".." || name == "." || name.isEmpty), let d = assumedPath(dir) {
             let f = d.isEmpty ? name : d + "/" + name
-            if let r = backend.readConfined(f, limit: limit) {
-                markVerified(d)
+            let verified = isVerified(d)
+            if !verified || backend.confinedIsCheap(f), let r = backend.readConfined(f, limit: limit) {
+                if !verified { markVerified(d) }
                 sized = r
                 full = f
             }
@@ -402,7 +437,10 @@ public final class HostRoot: @unchecked Sendable {
     /// The last component of a link's target: `driver` → "igb", `iommu_group` → "6".
     public func linkName(_ path: String) -> String? {
         guard let t = linkTarget(path) else { return nil }
-        return t.split(separator: "/").last.map(String.init)
+        var u = t.utf8[...]
+        while u.last == 0x2F { u = u.dropLast() }
+        if u.isEmpty { return nil }
+        return String(Substring(u[(u.lastIndex(of: 0x2F).map { u.index(after: $0) } ?? u.startIndex)...]))
     }
 
     /// An absolute path on disk for a C library, when the root is on disk.

@@ -69,10 +69,15 @@ public struct HostSnapshot: Sendable {
         let sos = SosReport.detect(root)
         let system = SystemFacts.collect(root)
         let log = sos != nil ? SosReport.kernelLog(root) : KernelLog.collect(root)
-        var iommu = IOMMUFacts.collect(root)
+        // A sosreport keeps no PCI sysfs (its functions come from its text outputs); elsewhere the PCI
+        // functions and the IOMMU groups (the two big readers) are read at the same time.
+        let pciFromText = sos != nil && !root.isDirectory(PCIFacts.devicesDir)
+        let read = Parallel.both({ IOMMUFacts.collect(root) }, { pciFromText ? nil : PCIFacts.collect(root) })
+        var iommu = read.0
+        let fromSysfs = read.1
         var pci: PCIFacts
         var net = NetFacts.collect(root)
-        if let sos, !root.isDirectory(PCIFacts.devicesDir) {
+        if let sos, pciFromText {
             // A sosreport keeps no PCI sysfs: the functions, their groups and interfaces come from its text outputs.
             pci = PCIFacts.collectSos(root, sos)
             NetFacts.completeFromSos(&net, root)
@@ -88,7 +93,7 @@ public struct HostSnapshot: Sendable {
                 if !groups.isEmpty { iommu.groups = .success(groups); iommu.groupsFromLspci = true }
             }
         } else {
-            pci = PCIFacts.collect(root)
+            pci = fromSysfs ?? PCIFacts()
             if sos != nil { NetFacts.completeFromSos(&net, root) }
         }
         return HostSnapshot(
@@ -109,5 +114,32 @@ public struct HostSnapshot: Sendable {
             net: net,
             guests: GuestFacts.collect(root),
             names: PCINames(root: root))
+    }
+}
+
+extension HostSnapshot {
+    /// For `make bench`: each fact collector's time on a fresh recording root of `dir` (in the unit of `now`), in snapshot order.
+    public static func phaseTimesForBench(_ dir: String, now: () -> Double) -> [(String, Double)] {
+        let root = HostRoot.disk(dir).recording(into: FileRecorder())
+        var rows: [(String, Double)] = []
+        func time<T>(_ name: String, _ body: () -> T) -> T {
+            let t0 = now(); let v = body(); rows.append((name, now() - t0)); return v
+        }
+        _ = time("root listing") { root.list("") }
+        let sos = time("sosreport detect") { SosReport.detect(root) }
+        let system = time("system") { SystemFacts.collect(root) }
+        let log = time("kernel log") { KernelLog.collect(root) }
+        _ = time("iommu") { IOMMUFacts.collect(root) }
+        _ = time("net") { NetFacts.collect(root) }
+        _ = time("pci") { PCIFacts.collect(root) }
+        _ = time("firmware") { FirmwareFacts.collect(root) }
+        _ = time("boot") { BootFacts.collect(root, release: system.kernelRelease.value) }
+        _ = time("modules") { ModuleFacts.collect(root, release: system.kernelRelease.value) }
+        _ = time("ir") { IRFacts.collect(root, log: log) }
+        _ = time("guests") { GuestFacts.collect(root) }
+        _ = time("names") { PCINames(root: root) }
+        _ = time("files read") { root.recorder!.filesRead }
+        _ = sos
+        return rows
     }
 }
