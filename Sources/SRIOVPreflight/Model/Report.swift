@@ -183,9 +183,13 @@ public struct ReportDocument: Sendable, Equatable, Codable {
                            source: EvidenceSource? = nil, checks: [Check] = Checks.all) -> (ReportDocument, HostSnapshot) {
         let started = wallClock()
         let t0 = Engine.monotonicMs()
-        let snapshot = HostSnapshot.collect(root)
+        let (facts, recorder) = HostSnapshot.collectRecording(root)
         let t1 = Engine.monotonicMs()
-        let results = Engine.run(snapshot, checks: checks, selection: selection)
+        // The checks do not look at the record of what was read: it is sorted meanwhile.
+        let (results, filesRead) = Parallel.both({ Engine.run(facts, checks: checks, selection: selection) },
+                                                 { recorder.filesRead })
+        var snapshot = facts
+        snapshot.filesRead = filesRead
         let t2 = Engine.monotonicMs()
         let report = ReportDocument(snapshot: snapshot, results: results, strict: strict, selection: selection,
                                     source: source,

@@ -31,14 +31,22 @@ public struct HostSnapshot: Sendable {
 
     /// Collects the facts of `root`, recording what they read (into `recorder`, or a new one).
     public static func collect(_ root: HostRoot, recorder: FileRecorder? = nil) -> HostSnapshot {
+        let (snapshot, recorder) = collectRecording(root, recorder: recorder)
+        var s = snapshot
+        s.filesRead = recorder.filesRead
+        return s
+    }
+
+    /// The facts, and the record of what they read: `filesRead` is left for the caller to take from it (a
+    /// run builds it while the checks run).
+    static func collectRecording(_ root: HostRoot, recorder: FileRecorder? = nil) -> (HostSnapshot, FileRecorder) {
         let recorder = recorder ?? root.recorder ?? FileRecorder()
-        var snapshot = collectFacts(root.recording(into: recorder))
+        let snapshot = collectFacts(root.recording(into: recorder))
         // libpci reads config spaces on its own, outside HostRoot: record what it gave.
         for f in snapshot.pci.functions where !f.fromText {
             if case .success(let b) = f.config { recorder.readByLibrary("\(f.path)/config", b) }
         }
-        snapshot.filesRead = recorder.filesRead
-        return snapshot
+        return (snapshot, recorder)
     }
 
     /// The problem `problem` (of a path the facts looked for) is its absence from a capture: "not in this

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Synchronization
+import CHostShim
 
 /// The one lock type of the project: the standard library's `Mutex` (PCIAccess uses it with its state
 /// inside); here it guards the few caches kept beside it in a class.
@@ -11,6 +12,26 @@ extension Mutex where Value == Void {
     /// Runs `body` holding the lock.
     borrowing func locked<T>(_ body: () throws -> T) rethrows -> T {
         try withLock { _ in try body() }
+    }
+}
+
+extension StringProtocol {
+    /// Whether `needle` occurs in the text, as the standard library's `contains` says, found by a byte search
+    /// (memmem) where the text and the needle are ASCII without a CR or LF (kernel log lines, sysfs values,
+    /// command lines): there every byte is a Character and the two searches agree. Any other text, or
+    /// needle, takes the standard (Character-wise) search.
+    func contains(_ needle: String) -> Bool {
+        if needle.isEmpty { return true }
+        let fast: Bool? = needle.utf8.withContiguousStorageIfAvailable { n -> Bool? in
+            guard n.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }) else { return nil }
+            return self.utf8.withContiguousStorageIfAvailable { h -> Bool? in
+                guard h.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
+                guard h.count >= n.count else { return false }
+                return spf_memmem(h.baseAddress!, h.count, n.baseAddress!, n.count) != nil
+            } ?? nil
+        } ?? nil
+        if let fast { return fast }
+        return self.firstRange(of: needle) != nil
     }
 }
 
