@@ -1,3 +1,5 @@
+import Synchronization
+
 /// `Encodable` straight to JSON text: `JSONCoding.serialize(v)` is `JSONCoding.encode(v).serialized()`, byte
 /// for byte, without the `JSON` tree's dictionaries in between. The values are gathered in a light tree
 /// (objects as key/value lists, sorted only when written) and written into one byte buffer: a report of
@@ -14,11 +16,14 @@ extension JSONCoding {
 
     /// The same text, handed to `sink` in pieces of about `chunk` bytes as it is written: a big document is
     /// never whole in memory (a piece may end inside a character; the pieces joined are the UTF-8 text).
+    /// `keepingTree`: the document's tree is not freed after the write but kept until the process ends (a
+    /// command whose last act is this write: freeing a big report's tree node by node took ~5 ms).
     public static func serialize<T: Encodable>(_ value: T, pretty: Bool = true, trailingNewline: Bool = true,
-                                               chunk: Int = 1 << 16,
+                                               chunk: Int = 1 << 16, keepingTree: Bool = false,
                                                to sink: (UnsafeRawBufferPointer) -> Void) throws {
         let enc = TextEncoder(parent: nil, key: .none)
         try value.encode(to: enc)
+        if keepingTree { KeptUntilExit.keep(enc) }
         withoutActuallyEscaping(sink) { sink in
             var w = JSONTextWriter(pretty: pretty, chunk: chunk, sink: sink)
             w.write(enc.node.item, indent: 0)
@@ -317,5 +322,16 @@ final class TextEncoder: Encoder {
         mutating func encode<T: Encodable>(_ value: T) throws {
             encoder.node.setValue(try TextEncoder.encodeValue(value, parent: encoder.parent, key: encoder.key))
         }
+    }
+}
+
+/// Values kept until the process ends, never freed: a command's last big values (a snapshot, a report, a
+/// written document's tree) go with the process's memory at exit, at once, instead of object by object.
+public enum KeptUntilExit {
+    nonisolated(unsafe) private static var held: [Any] = []
+    private static let lock = Mutex<Void>(())
+
+    public static func keep(_ value: Any) {
+        lock.withLock { _ in held.append(value) }
     }
 }

@@ -94,8 +94,10 @@ struct CheckCommand: ParsableCommand {
             root = SupportBundle.root(ofUnpacked: unpacked!)
         }
         defer { if let unpacked { SupportBundle.removeTemporaryDirectory(unpacked) } }
-        var (report, _) = Report.run(root: root, selection: selection, strict: strict,
-                                     source: bundle != nil ? .bundle : nil)
+        let run = Report.run(root: root, selection: selection, strict: strict, source: bundle != nil ? .bundle : nil)
+        var report = run.0
+        // The snapshot and, at the end, the report: freed by the process's exit, not object by object.
+        KeptUntilExit.keep(run.1)
         if let waivers { report.apply(waiverList, file: waivers, now: report.timings.startedAt) }
         for w in report.warnings { printError(tr(cli.checkWarning, ["warning": L10n.current.warning(w)])) }
         let toTTY = output == nil || output == "-"
@@ -113,6 +115,7 @@ struct CheckCommand: ParsableCommand {
             try writeOutput(PrometheusReporter().render(report), to: file, durable: true)
         }
         if let html { try writeOutput(try ReportFormat.html.reporter().render(report), to: html) }
+        KeptUntilExit.keep(report)
         throw ExitCode(report.summary.exitCode.rawValue)
     }
 }

@@ -257,45 +257,72 @@ public struct PCIFacts: Sendable {
     /// reads its config space, its driver and its `iommu_group` links only (`readVF`); every other function is
     /// read in full.
     static func collect(_ root: HostRoot) -> PCIFacts {
-        var facts = PCIFacts()
+        switch collectPFs(root) {
+        case .failure(let e): var facts = PCIFacts(); facts.problem = e; return facts
+        case .success(let first): return collectRest(root, first)
+        }
+    }
+
+    /// What the first, serial, part of `collect` found: the functions read in full (the PFs first), the VFs
+    /// they named, the functions left to read.
+    struct FirstPass: Sendable {
+        var names: [String]
+        var index: [String: Int]
+        var viaLibpci: [String: [UInt8]]?
+        var done: [PCIFunction?]
+        var pending: [(k: Int, path: String, config: Result<[UInt8], FSError>, caps: PCICapabilities?)]
+        /// VF address → (its directory as its PF's link names it, the PF's index).
+        var named: [Int: (path: String, pf: Int)]
+    }
+
+    /// The config space of a function: on the live host through libpci (the kernel's config file, as long as
+    /// it gives: 64 bytes for non-root); nil elsewhere (HostRoot reads it).
+    static func liveConfig(_ root: HostRoot, _ viaLibpci: [String: [UInt8]]?, _ name: String, _ path: String) -> Result<[UInt8], FSError>? {
+        root.isLive ? (viaLibpci?[name].map { .success($0) } ?? root.read("\(path)/config", limit: 4096)) : nil
+    }
+
+    /// The serial part of `collect`: every function no PF has named, in address order (see `collect`).
+    static func collectPFs(_ root: HostRoot) -> Result<FirstPass, FSError> {
         let names: [String]
         switch root.list(devicesDir) {
         case .success(let n): names = n.sorted()
-        case .failure(let e): facts.problem = e; return facts
+        case .failure(let e): return .failure(e)
         }
-        // On the live host the config spaces come from libpci (the functions' links are read meanwhile).
-        let live = root.isLive
+        // On the live host the config spaces come from libpci.
+        let viaLibpci = root.isLive ? libpciConfigs(root) : nil
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let (viaLibpci, _) = Parallel.both({ live ? libpciConfigs(root) : nil }, { () })
-        @Sendable func config(_ name: String, _ path: String) -> Result<[UInt8], FSError>? {
-            // libpci's read of the kernel's config file: as long as the file gives (64 bytes for non-root).
-            live ? (viaLibpci?[name].map { .success($0) } ?? root.read("\(path)/config", limit: 4096)) : nil
-        }
-        var done: [PCIFunction?] = Array(repeating: nil, count: names.count)
-        var pending: [(k: Int, path: String, config: Result<[UInt8], FSError>, caps: PCICapabilities?)] = []
-        /// VF address → (its directory as its PF's link names it, the PF's index).
-        var named: [Int: (path: String, pf: Int)] = [:]
-        for (k, name) in names.enumerated() where named[k] == nil {
+        let config: @Sendable (String, String) -> Result<[UInt8], FSError>? = { liveConfig(root, viaLibpci, $0, $1) }
+        var first = FirstPass(names: names, index: index, viaLibpci: viaLibpci,
+                              done: Array(repeating: nil, count: names.count), pending: [], named: [:])
+        for (k, name) in names.enumerated() where first.named[k] == nil {
             let located = locate(root, name, config: config)
             let caps: PCICapabilities? = { if case .success(let b) = located.config { return PCICapabilities(b) }; return nil }()
             let mayBePF: Bool = {
                 guard case .success(let b) = located.config, b.count >= 256 else { return true }
                 return caps?.sriov != nil
             }()
-            guard mayBePF else { pending.append((k, located.path, located.config, caps)); continue }
+            guard mayBePF else { first.pending.append((k, located.path, located.config, caps)); continue }
             var f = readFunction(root, name, path: located.path, config: located.config)
             f.config = located.config
             f.caps = caps
             for (vf, dir) in zip(f.virtfns, f.virtfnPaths) {
-                guard !dir.isEmpty, let v = index[vf], v > k, named[v] == nil else { continue }
-                named[v] = (dir, k)
+                guard !dir.isEmpty, let v = index[vf], v > k, first.named[v] == nil else { continue }
+                first.named[v] = (dir, k)
             }
-            done[k] = f
+            first.done[k] = f
         }
-        let vfs = named.keys.sorted()
-        let pfs = done
-        let namedVFs = named
-        // The VFs and the other functions, on two workers.
+        return .success(first)
+    }
+
+    /// The rest of `collect`: the VFs the PFs named and the other functions, on two workers.
+    static func collectRest(_ root: HostRoot, _ first: FirstPass) -> PCIFacts {
+        let live = root.isLive
+        let names = first.names
+        let viaLibpci = first.viaLibpci
+        let config: @Sendable (String, String) -> Result<[UInt8], FSError>? = { liveConfig(root, viaLibpci, $0, $1) }
+        let vfs = first.named.keys.sorted()
+        let pfs = first.done
+        let namedVFs = first.named
         let light = Parallel.map(vfs.count) { i -> PCIFunction in
             let k = vfs[i]
             let (dir, p) = namedVFs[k]!
@@ -315,7 +342,7 @@ public struct PCIFacts: Sendable {
             f.caps = PCICapabilities(b)
             return f
         }
-        let rest = pending
+        let rest = first.pending
         let others = Parallel.map(rest.count) { i -> PCIFunction in
             let r = rest[i]
             var f = readFunction(root, names[r.k], path: r.path, config: r.config)
@@ -323,7 +350,8 @@ public struct PCIFacts: Sendable {
             f.caps = r.caps
             return f
         }
-        facts.functions = (done.compactMap { $0 } + light + others).sorted { $0.address < $1.address }
+        var facts = PCIFacts()
+        facts.functions = (first.done.compactMap { $0 } + light + others).sorted { $0.address < $1.address }
         return facts
     }
 

@@ -77,12 +77,19 @@ public struct HostSnapshot: Sendable {
         let sos = SosReport.detect(root)
         let system = SystemFacts.collect(root)
         let log = sos != nil ? SosReport.kernelLog(root) : KernelLog.collect(root)
-        // A sosreport keeps no PCI sysfs (its functions come from its text outputs); elsewhere the PCI
-        // functions and the IOMMU groups (the two big readers) are read at the same time.
+        // A sosreport keeps no PCI sysfs (its functions come from its text outputs). Elsewhere the IOMMU
+        // groups are listed while the PCI functions no PF names (the PFs first) are read one by one; then the
+        // VFs are read on two workers. (A parallel loop inside another runs on one thread: the two big readers
+        // are not nested.)
         let pciFromText = sos != nil && !root.isDirectory(PCIFacts.devicesDir)
-        let read = Parallel.both({ IOMMUFacts.collect(root) }, { pciFromText ? nil : PCIFacts.collect(root) })
+        let read = Parallel.both({ IOMMUFacts.collect(root) }, { pciFromText ? nil : PCIFacts.collectPFs(root) })
         var iommu = read.0
-        let fromSysfs = read.1
+        let fromSysfs: PCIFacts? = read.1.map {
+            switch $0 {
+            case .success(let first): return PCIFacts.collectRest(root, first)
+            case .failure(let e): var facts = PCIFacts(); facts.problem = e; return facts
+            }
+        }
         var pci: PCIFacts
         var net = NetFacts.collect(root)
         if let sos, pciFromText {

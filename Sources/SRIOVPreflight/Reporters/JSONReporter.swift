@@ -11,8 +11,9 @@ public struct JSONReporter: Reporter {
         try JSONCoding.serialize(report)
     }
 
-    /// Streamed: the 2.7 MB report of a host with 1,000 functions never exists whole in memory.
+    /// Streamed: the 2.7 MB report of a host with 1,000 functions never exists whole in memory. This is the
+    /// `check` command's last act: the written tree is kept until the process ends (`KeptUntilExit`).
     public func render(_ report: ReportDocument, to sink: (UnsafeRawBufferPointer) -> Void) throws {
-        try JSONCoding.serialize(report, to: sink)
+        try JSONCoding.serialize(report, keepingTree: true, to: sink)
     }
 }
