@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # SPF_BENCH_TOOL=path: measure that sriov-preflight binary instead of building the static release one.
-swift build -c release --product sriov-preflight-bench >/dev/null
+# Both with the static standard library: one build configuration (another would rebuild every module).
+swift build -c release --static-swift-stdlib --product sriov-preflight-bench >/dev/null
 bench=.build/release/sriov-preflight-bench
 if [ -n "${SPF_BENCH_TOOL:-}" ]; then tool=$SPF_BENCH_TOOL; else
   swift build -c release --static-swift-stdlib --product sriov-preflight >/dev/null
