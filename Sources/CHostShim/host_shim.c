@@ -43,16 +43,13 @@ int spf_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 /* openat2(2) with RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH: the kernel refuses a symlink anywhere on the path
  * (ELOOP) and any step out of dirfd (EXDEV). The struct is built here: glibc has no wrapper. */
-int spf_openat_nolinks(int dirfd, const char *path, int flags) {
-    struct { uint64_t flags, mode, resolve; } how = { (uint64_t)(unsigned)flags, 0, 0x04 | 0x08 };
-    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-}
-
-/* The same, and with RESOLVE_NO_XDEV as well when `same_mount`: no step onto another mount either. */
+/* With RESOLVE_NO_XDEV as well when `same_mount`: no step onto another mount either. */
 int spf_openat_confined(int dirfd, const char *path, int flags, int same_mount) {
     struct { uint64_t flags, mode, resolve; } how = { (uint64_t)(unsigned)flags, 0, 0x04 | 0x08 | (same_mount ? 0x01 : 0) };
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
+
+int spf_openat_nolinks(int dirfd, const char *path, int flags) { return spf_openat_confined(dirfd, path, flags, 0); }
 
 long spf_getdents64(int fd, void *buf, size_t len) { return syscall(SYS_getdents64, fd, buf, len); }
 

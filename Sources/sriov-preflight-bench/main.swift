@@ -202,9 +202,6 @@ if only == "check", let dir = args.dropFirst().first {
     rows.append(("snapshot of \(dir)", String(format3(collect).prefix(7)) + " ms"))
     rows.append(("  of which PCI facts", String(format3(pciOnly).prefix(7)) + " ms"))
     rows.append(("checks on it", String(format3(checks).prefix(7)) + " ms"))
-    for (name, ms) in HostSnapshot.phaseTimesForBench(dir, now: now) {
-        rows.append(("  phase \(name) (one cold run)", String(format3(ms).prefix(7)) + " ms"))
-    }
 }
 
 for (name, value) in rows {

@@ -257,10 +257,7 @@ public struct PCIFacts: Sendable {
     /// reads its config space, its driver and its `iommu_group` links only (`readVF`); every other function is
     /// read in full.
     static func collect(_ root: HostRoot) -> PCIFacts {
-        switch collectPFs(root) {
-        case .failure(let e): var facts = PCIFacts(); facts.problem = e; return facts
-        case .success(let first): return collectRest(root, first)
-        }
+        collectRest(root, collectPFs(root))
     }
 
     /// What the first, serial, part of `collect` found: the functions read in full (the PFs first), the VFs
@@ -314,8 +311,14 @@ public struct PCIFacts: Sendable {
         return .success(first)
     }
 
-    /// The rest of `collect`: the VFs the PFs named and the other functions, on two workers.
-    static func collectRest(_ root: HostRoot, _ first: FirstPass) -> PCIFacts {
+    /// The rest of `collect`: the VFs the PFs named and the other functions, on two workers (or why
+    /// sys/bus/pci/devices could not be listed).
+    static func collectRest(_ root: HostRoot, _ firstPass: Result<FirstPass, FSError>) -> PCIFacts {
+        let first: FirstPass
+        switch firstPass {
+        case .success(let f): first = f
+        case .failure(let e): var facts = PCIFacts(); facts.problem = e; return facts
+        }
         let live = root.isLive
         let names = first.names
         let viaLibpci = first.viaLibpci

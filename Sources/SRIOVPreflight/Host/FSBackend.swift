@@ -161,9 +161,10 @@ public final class DiskBackend: FSBackend, @unchecked Sendable {
         while b.count > 1 && b.hasSuffix("/") { b.removeLast() }
         self.base = b
         rootFD = open(b, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        rootTrusted = rootFD >= 0 && Self.trustedMount(rootFD).trusted
+        let mount = rootFD >= 0 ? Self.trustedMount(rootFD) : (trusted: false, sysfs: false)
+        rootTrusted = mount.trusted
         var sys: Int32 = -1
-        if rootFD >= 0, !(rootTrusted && Self.trustedMount(rootFD).sysfs) {
+        if rootFD >= 0, !mount.sysfs {
             let fd = spf_openat_nolinks(rootFD, "sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
             if fd >= 0 {
                 if Self.trustedMount(fd).sysfs { sys = fd } else { close(fd) }

@@ -84,12 +84,7 @@ public struct HostSnapshot: Sendable {
         let pciFromText = sos != nil && !root.isDirectory(PCIFacts.devicesDir)
         let read = Parallel.both({ IOMMUFacts.collect(root) }, { pciFromText ? nil : PCIFacts.collectPFs(root) })
         var iommu = read.0
-        let fromSysfs: PCIFacts? = read.1.map {
-            switch $0 {
-            case .success(let first): return PCIFacts.collectRest(root, first)
-            case .failure(let e): var facts = PCIFacts(); facts.problem = e; return facts
-            }
-        }
+        let fromSysfs = read.1.map { PCIFacts.collectRest(root, $0) }
         var pci: PCIFacts
         var net = NetFacts.collect(root)
         if let sos, pciFromText {
@@ -129,32 +124,5 @@ public struct HostSnapshot: Sendable {
             net: net,
             guests: GuestFacts.collect(root),
             names: PCINames(root: root))
-    }
-}
-
-extension HostSnapshot {
-    /// For `make bench`: each fact collector's time on a fresh recording root of `dir` (in the unit of `now`), in snapshot order.
-    public static func phaseTimesForBench(_ dir: String, now: () -> Double) -> [(String, Double)] {
-        let root = HostRoot.disk(dir).recording(into: FileRecorder())
-        var rows: [(String, Double)] = []
-        func time<T>(_ name: String, _ body: () -> T) -> T {
-            let t0 = now(); let v = body(); rows.append((name, now() - t0)); return v
-        }
-        _ = time("root listing") { root.list("") }
-        let sos = time("sosreport detect") { SosReport.detect(root) }
-        let system = time("system") { SystemFacts.collect(root) }
-        let log = time("kernel log") { KernelLog.collect(root) }
-        _ = time("iommu") { IOMMUFacts.collect(root) }
-        _ = time("net") { NetFacts.collect(root) }
-        _ = time("pci") { PCIFacts.collect(root) }
-        _ = time("firmware") { FirmwareFacts.collect(root) }
-        _ = time("boot") { BootFacts.collect(root, release: system.kernelRelease.value) }
-        _ = time("modules") { ModuleFacts.collect(root, release: system.kernelRelease.value) }
-        _ = time("ir") { IRFacts.collect(root, log: log) }
-        _ = time("guests") { GuestFacts.collect(root) }
-        _ = time("names") { PCINames(root: root) }
-        _ = time("files read") { root.recorder!.filesRead }
-        _ = sos
-        return rows
     }
 }
