@@ -35,7 +35,10 @@ struct ReadsTests {
         Family(name: "kernel config", remove: { $0.system.kernelConfig = $1.system.kernelConfig },
                collect: { r, _ in _ = SystemFacts.collect(r) }, owns: { $0.hasPrefix("boot/config-") }),
         Family(name: "firmware", remove: { $0.firmware = $1.firmware }, collect: { r, _ in _ = FirmwareFacts.collect(r) }),
-        Family(name: "iommu", remove: { $0.iommu = $1.iommu }, collect: { r, _ in _ = IOMMUFacts.collect(r) }),
+        Family(name: "iommu", remove: { $0.iommu = $1.iommu }, collect: { r, s in
+            var f = IOMMUFacts.collect(r)
+            f.completeGroups(r, s.pci)
+        }),
         Family(name: "kernel log", remove: { $0.kernelLog = $1.kernelLog }, collect: { r, _ in _ = KernelLog.collect(r) }),
         Family(name: "boot", remove: { $0.boot = $1.boot },
                collect: { r, s in _ = BootFacts.collect(r, release: s.system.kernelRelease.value) }),

@@ -41,7 +41,8 @@ public final class PCINames: @unchecked Sendable {
     /// Where distributions keep pci.ids: Debian/Ubuntu, RHEL/Fedora (hwdata), others.
     public static let databasePaths = ["usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids", "usr/share/pci.ids"]
 
-    private let db: PCINameDatabase
+    /// Read only as far as a lookup needs (libpci's whole-file parse costs more than a small host's check).
+    private let db: PCIIDsFile
     /// The database used: a root-relative path, an absolute path on this machine, or nil (IDs only).
     public let source: String?
 
@@ -52,7 +53,7 @@ public final class PCINames: @unchecked Sendable {
 
     public init() {
         let local = Self.localDatabase()
-        db = PCINameDatabase(idsPath: local ?? "/nonexistent/pci.ids")
+        db = PCIIDsFile(path: local ?? "/nonexistent/pci.ids")
         source = local
     }
 
@@ -62,12 +63,12 @@ public final class PCINames: @unchecked Sendable {
             guard root.size(rel) != nil, let abs = root.absolutePath(rel) else { continue }
             var st = stat()
             guard lstat(abs, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
-            db = PCINameDatabase(idsPath: abs)
+            db = PCIIDsFile(path: abs)
             source = root.isLive ? abs : rel
             return
         }
         let local = Self.databasePaths.map { "/" + $0 }.first { access($0, R_OK) == 0 }
-        db = PCINameDatabase(idsPath: local ?? "/nonexistent/pci.ids")
+        db = PCIIDsFile(path: local ?? "/nonexistent/pci.ids")
         source = local
     }
 

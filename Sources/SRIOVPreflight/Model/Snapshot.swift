@@ -78,8 +78,8 @@ public struct HostSnapshot: Sendable {
         let system = SystemFacts.collect(root)
         let log = sos != nil ? SosReport.kernelLog(root) : KernelLog.collect(root)
         // A sosreport keeps no PCI sysfs (its functions come from its text outputs). Elsewhere the IOMMU
-        // groups are listed while the PCI functions no PF names (the PFs first) are read one by one; then the
-        // VFs are read on two workers. (A parallel loop inside another runs on one thread: the two big readers
+        // units and groups are listed while the PCI functions no PF names (the PFs first) are read one by one;
+        // then the VFs are read on two workers, and the groups' members are the functions' links. (A parallel loop inside another runs on one thread: the two big readers
         // are not nested.)
         let pciFromText = sos != nil && !root.isDirectory(PCIFacts.devicesDir)
         let read = Parallel.both({ IOMMUFacts.collect(root) }, { pciFromText ? nil : PCIFacts.collectPFs(root) })
@@ -106,6 +106,7 @@ public struct HostSnapshot: Sendable {
             pci = fromSysfs ?? PCIFacts()
             if sos != nil { NetFacts.completeFromSos(&net, root) }
         }
+        iommu.completeGroups(root, pci)
         return HostSnapshot(
             rootLabel: root.label,
             isLive: root.isLive,

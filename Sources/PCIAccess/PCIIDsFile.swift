@@ -1,0 +1,218 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Synchronization
+
+/// Vendor and device names read straight from a pci.ids file, only as far as a lookup needs.
+///
+/// `PCINameDatabase` (libpci) parses the whole file into a hash table on its first lookup: about 6 ms of
+/// CPU for the 1.3 MB database, more than a check of a small host takes for everything else. A report names
+/// a handful of devices, so this reader takes the file's lines in order, with libpci's grammar
+/// (names-parse.c: the line ends at the first LF or CR, one trailing blank is dropped, blank and `#` lines
+/// are skipped, a vendor line is 4 hex digits, a blank and a name; a device line is one tab deeper; `C`, `S`
+/// and other one-letter blocks hold no vendors), and stops at the entry it wants. On a well-formed file
+/// (every distribution's) it gives libpci's names. On a damaged one it gives no name once the damage comes
+/// before the entry, as libpci's first lookup does (a line libpci rejects — a bad ID, an empty name, a NUL,
+/// a line of 1023 bytes or more — ends the scan); damage after the entry is not read. A gzip-compressed file
+/// (libpci reads those through zlib) is left to `PCINameDatabase`.
+public final class PCIIDsFile: Sendable {
+    public let path: String
+    private struct State {
+        var loaded = false
+        var bytes: [UInt8] = []
+        var compressed = false
+        /// Vendor ID → (the offset of the line after its vendor line, its name); absent: not yet looked up.
+        var vendors: [UInt16: (next: Int, name: String)?] = [:]
+        var devices: [UInt32: String?] = [:]
+    }
+    private let state = Mutex(State())
+    private let fallback: PCINameDatabase
+
+    public init(path: String) {
+        self.path = path
+        fallback = PCINameDatabase(idsPath: path)
+    }
+
+    public func vendorName(_ vendor: UInt16) -> String? {
+        state.withLock { s -> String?? in
+            load(&s)
+            return s.compressed ? .none : .some(Self.vendor(vendor, &s)?.name)
+        } ?? fallback.vendorName(vendor)
+    }
+
+    public func deviceName(vendor: UInt16, device: UInt16) -> String? {
+        state.withLock { s -> String?? in
+            load(&s)
+            if s.compressed { return .none }
+            let key = UInt32(vendor) << 16 | UInt32(device)
+            if let known = s.devices[key] { return .some(known) }
+            var name: String?
+            if let v = Self.vendor(vendor, &s) { name = Self.device(device, from: v.next, s.bytes) }
+            s.devices[key] = .some(name)
+            return .some(name)
+        } ?? fallback.deviceName(vendor: vendor, device: device)
+    }
+
+    private func load(_ s: inout State) {
+        guard !s.loaded else { return }
+        s.loaded = true
+        s.bytes = Self.readFile(path) ?? []
+        s.compressed = s.bytes.count >= 2 && s.bytes[0] == 0x1F && s.bytes[1] == 0x8B
+    }
+
+    /// The whole file, when it is a regular file that opens without blocking (nil otherwise: no names).
+    static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size >= 0, st.st_size < 1 << 28 else { return nil }
+        var out = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+        var used = 0
+        while true {
+            if used == out.count { out.append(contentsOf: repeatElement(0, count: max(out.count, 4096))) }
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            used += n
+        }
+        out.removeSubrange(used...)
+        return out
+    }
+
+    /// libpci's categories of entries (names.h).
+    enum Category { case vendor, device, subsystem, genericSubsystem, classBlock, subclass, progIf, unknown }
+
+    /// The entry a line of the file holds, read with libpci's grammar from where the previous line left
+    /// `category`; nil for a blank or comment line; `.failure` where libpci stops with an error.
+    struct Entry {
+        var category: Category
+        var id1: Int
+        var id2: Int
+        var name: Range<Int>
+    }
+
+    /// Reads the line at `at` (its end: the LF, or the end of the file) and moves `at` past it.
+    static func next(_ b: UnsafeBufferPointer<UInt8>, _ at: inout Int, _ category: inout Category?,
+                     _ id1: inout Int) -> Result<Entry?, Damage> {
+        let count = b.count
+        let start = at
+        let stop = memchr(b.baseAddress! + start, 0x0A, count - start)
+            .map { b.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
+        at = stop < count ? stop + 1 : count
+        // gzgets gives at most 1023 bytes: a longer line is "Line too long", as is a NUL before the LF (the
+        // C string ends there) unless the file ends with that line.
+        var end = start
+        while end < stop, b[end] != 0x0D, b[end] != 0 { end += 1 }
+        if stop - start >= 1023 && (stop < count || stop - start > 1023) || (at < count && end < stop && b[end] == 0) {
+            return .failure(Damage())
+        }
+        if end > start, b[end - 1] == 0x20 || b[end - 1] == 0x09 { end -= 1 }
+        func white(_ i: Int) -> Bool { i < end && (b[i] == 0x20 || b[i] == 0x09) }
+        func hex(_ p: Int, _ digits: Int) -> Int? {
+            guard p + digits <= end else { return nil }
+            var x = 0
+            for i in p..<p + digits {
+                switch b[i] {
+                case 0x30...0x39: x = x << 4 | Int(b[i] - 0x30)
+                case 0x61...0x66: x = x << 4 | Int(b[i] - 0x61 + 10)
+                case 0x41...0x46: x = x << 4 | Int(b[i] - 0x41 + 10)
+                default: return nil
+                }
+            }
+            return x
+        }
+        var p = start
+        while white(p) { p += 1 }
+        if p == end || b[p] == 0x23 { return .success(nil) }
+        p = start
+        while p < end, b[p] == 0x09 { p += 1 }
+        let nest = p - start
+        var id2 = 0
+        let cat: Category
+        switch nest {
+        case 0:
+            if end - p >= 2, b[p + 1] == 0x20, b[p] == 0x43 {         // C xx  class
+                guard let c = hex(p + 2, 2), white(p + 4) else { return .failure(Damage()) }
+                id1 = c; cat = .classBlock; p += 5
+            } else if end - p >= 2, b[p + 1] == 0x20, b[p] == 0x53 {  // S xxxx  generic subsystems
+                guard let v = hex(p + 2, 4), p + 6 == end else { return .failure(Damage()) }
+                id1 = v; category = .genericSubsystem
+                return .success(nil)
+            } else if end - p >= 2, b[p + 1] == 0x20, (0x41...0x5A).contains(b[p]) {
+                category = .unknown
+                return .success(nil)
+            } else {
+                guard let v = hex(p, 4), white(p + 4) else { return .failure(Damage()) }
+                id1 = v; cat = .vendor; p += 5
+            }
+        default:
+            switch (category, nest) {
+            case (.unknown, _): return .success(nil)
+            case (.vendor, 1), (.device, 1), (.subsystem, 1):
+                guard let d = hex(p, 4), white(p + 4) else { return .failure(Damage()) }
+                id2 = d; cat = .device; p += 5
+            case (.genericSubsystem, 1):
+                guard let d = hex(p, 4), white(p + 4) else { return .failure(Damage()) }
+                id2 = d; cat = .genericSubsystem; p += 5
+            case (.classBlock, 1), (.subclass, 1), (.progIf, 1):
+                guard let c = hex(p, 2), white(p + 2) else { return .failure(Damage()) }
+                id2 = c; cat = .subclass; p += 3
+            case (.device, 2), (.subsystem, 2):
+                guard hex(p, 4) != nil, white(p + 4), hex(p + 5, 4) != nil, white(p + 9) else { return .failure(Damage()) }
+                cat = .subsystem; p += 10
+            case (.classBlock, 2), (.subclass, 2), (.progIf, 2):
+                guard hex(p, 2) != nil, white(p + 2) else { return .failure(Damage()) }
+                cat = .progIf; p += 3
+            default:
+                return .failure(Damage())
+            }
+        }
+        category = cat
+        while white(p) { p += 1 }
+        guard p < end else { return .failure(Damage()) }
+        return .success(Entry(category: cat, id1: id1, id2: id2, name: p..<end))
+    }
+
+    /// A line libpci rejects (its load ends with an error there).
+    struct Damage: Error {}
+
+    /// The vendor's line, found by reading the file from the start (each vendor once).
+    private static func vendor(_ vendor: UInt16, _ s: inout State) -> (next: Int, name: String)? {
+        if let known = s.vendors[vendor] { return known }
+        let found: (next: Int, name: String)? = s.bytes.withUnsafeBufferPointer { b in
+            var at = 0
+            var category: Category?
+            var id1 = 0
+            while at < b.count {
+                guard case .success(let e) = next(b, &at, &category, &id1) else { return nil }
+                if let e, e.category == .vendor, e.id1 == Int(vendor) {
+                    return (at, String(decoding: UnsafeBufferPointer(rebasing: b[e.name]), as: UTF8.self))
+                }
+            }
+            return nil
+        }
+        s.vendors[vendor] = .some(found)
+        return found
+    }
+
+    /// The device line of a vendor's block, whose lines start at `from`.
+    static func device(_ device: UInt16, from: Int, _ bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBufferPointer { b in
+            var at = from
+            var category: Category? = .vendor
+            var id1 = 0
+            while at < b.count {
+                guard case .success(let e) = next(b, &at, &category, &id1) else { return nil }
+                guard let e else { continue }
+                if e.category != .device && e.category != .subsystem { return nil }
+                if e.category == .device, e.id2 == Int(device) {
+                    return String(decoding: UnsafeBufferPointer(rebasing: b[e.name]), as: UTF8.self)
+                }
+            }
+            return nil
+        }
+    }
+}
