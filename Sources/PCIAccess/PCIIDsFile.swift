@@ -3,28 +3,33 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Dispatch
 import Synchronization
 
-/// Vendor and device names read straight from a pci.ids file, only as far as a lookup needs.
+/// Vendor and device names read straight from a pci.ids file.
 ///
-/// `PCINameDatabase` (libpci) parses the whole file into a hash table on its first lookup: about 6 ms of
-/// CPU for the 1.3 MB database, more than a check of a small host takes for everything else. A report names
-/// a handful of devices, so this reader takes the file's lines in order, with libpci's grammar
-/// (names-parse.c: the line ends at the first LF or CR, one trailing blank is dropped, blank and `#` lines
-/// are skipped, a vendor line is 4 hex digits, a blank and a name; a device line is one tab deeper; `C`, `S`
-/// and other one-letter blocks hold no vendors), and stops at the entry it wants. On a well-formed file
-/// (every distribution's) it gives libpci's names. On a damaged one it gives no name once the damage comes
-/// before the entry, as libpci's first lookup does (a line libpci rejects — a bad ID, an empty name, a NUL,
-/// a line of 1023 bytes or more — ends the scan); damage after the entry is not read. A gzip-compressed file
-/// (libpci reads those through zlib) is left to `PCINameDatabase`.
+/// `PCINameDatabase` (libpci) parses the whole file into a hash table of every entry on its first lookup:
+/// about 6 ms of CPU for the 1.3 MB database, more than a check of a small host takes for everything else. A
+/// report names a handful of devices, so this reader passes over the file once with libpci's grammar
+/// (names-parse.c: the line ends at the first LF or CR, one trailing blank is dropped, blank and `#` lines are
+/// skipped, a vendor line is 4 hex digits, a blank and a name; a device line is one tab deeper; `C`, `S` and
+/// other one-letter blocks hold no vendors) and notes where each vendor's block starts; a device's name is
+/// read from its vendor's block when it is asked for. `prefetch` makes that pass on another thread while the
+/// host is read. On a well-formed file (every distribution's) it gives libpci's names. On a damaged one the
+/// pass ends at the first line libpci rejects (a bad ID, an empty name, a NUL, a line of 1023 bytes or more):
+/// an entry after it has no name, as with libpci, whose first lookup fails on any damage; one before it keeps
+/// its name. A gzip-compressed file (libpci reads those through zlib) is left to `PCINameDatabase`.
 public final class PCIIDsFile: Sendable {
     public let path: String
     private struct State {
         var loaded = false
         var bytes: [UInt8] = []
         var compressed = false
-        /// Vendor ID → (the offset of the line after its vendor line, its name); absent: not yet looked up.
-        var vendors: [UInt16: (next: Int, name: String)?] = [:]
+        /// No CR and no NUL in the file: lines end at their LF (the byte-by-byte look for either is skipped).
+        var plain = false
+        /// Vendor ID → the offset of the line after its vendor line, and its name's bytes (the first line of
+        /// a vendor that has two: libpci rejects such a file).
+        var vendors: [UInt16: (next: Int, name: Range<Int>)] = [:]
         var devices: [UInt32: String?] = [:]
     }
     private let state = Mutex(State())
@@ -35,10 +40,16 @@ public final class PCIIDsFile: Sendable {
         fallback = PCINameDatabase(idsPath: path)
     }
 
+    /// Reads and indexes the file on another thread (a lookup that comes first waits for it, or does it).
+    public func prefetch() {
+        DispatchQueue.global().async { [self] in state.withLock { load(&$0) } }
+    }
+
     public func vendorName(_ vendor: UInt16) -> String? {
         state.withLock { s -> String?? in
             load(&s)
-            return s.compressed ? .none : .some(Self.vendor(vendor, &s)?.name)
+            if s.compressed { return .none }
+            return .some(s.vendors[vendor].map { v in s.bytes.withUnsafeBufferPointer { Self.text($0, v.name) } })
         } ?? fallback.vendorName(vendor)
     }
 
@@ -49,7 +60,7 @@ public final class PCIIDsFile: Sendable {
             let key = UInt32(vendor) << 16 | UInt32(device)
             if let known = s.devices[key] { return .some(known) }
             var name: String?
-            if let v = Self.vendor(vendor, &s) { name = Self.device(device, from: v.next, s.bytes) }
+            if let v = s.vendors[vendor] { name = Self.device(device, from: v.next, s.bytes, plain: s.plain) }
             s.devices[key] = .some(name)
             return .some(name)
         } ?? fallback.deviceName(vendor: vendor, device: device)
@@ -60,6 +71,15 @@ public final class PCIIDsFile: Sendable {
         s.loaded = true
         s.bytes = Self.readFile(path) ?? []
         s.compressed = s.bytes.count >= 2 && s.bytes[0] == 0x1F && s.bytes[1] == 0x8B
+        if s.compressed { return }
+        s.plain = s.bytes.withUnsafeBytes { b in
+            b.isEmpty || (memchr(b.baseAddress!, 0x0D, b.count) == nil && memchr(b.baseAddress!, 0, b.count) == nil)
+        }
+        s.vendors = Self.vendors(s.bytes, plain: s.plain)
+    }
+
+    static func text(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
     }
 
     /// The whole file, when it is a regular file that opens without blocking (nil otherwise: no names).
@@ -69,17 +89,26 @@ public final class PCIIDsFile: Sendable {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size >= 0, st.st_size < 1 << 28 else { return nil }
-        var out = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
-        var used = 0
-        while true {
-            if used == out.count { out.append(contentsOf: repeatElement(0, count: max(out.count, 4096))) }
-            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            used += n
+        // Into uninitialised storage of the file's size and one byte more (to see its end); a file that grew
+        // since the fstat is read on to its new end.
+        var failed = false
+        func fill(_ buf: inout UnsafeMutableBufferPointer<UInt8>, _ n: inout Int) {
+            n = 0
+            while n < buf.count {
+                let r = read(fd, buf.baseAddress! + n, buf.count - n)
+                if r < 0 { if errno == EINTR { continue }; failed = true; return }
+                if r == 0 { return }
+                n += r
+            }
         }
-        out.removeSubrange(used...)
-        return out
+        var out = [UInt8](unsafeUninitializedCapacity: Int(st.st_size) + 1, initializingWith: fill)
+        var full = out.count == Int(st.st_size) + 1
+        while !failed, full, out.count < 1 << 28 {
+            let more = [UInt8](unsafeUninitializedCapacity: 1 << 16, initializingWith: fill)
+            out += more
+            full = more.count == 1 << 16
+        }
+        return failed ? nil : out
     }
 
     /// libpci's categories of entries (names.h).
@@ -95,7 +124,8 @@ public final class PCIIDsFile: Sendable {
     }
 
     /// Reads the line at `at` (its end: the LF, or the end of the file) and moves `at` past it.
-    static func next(_ b: UnsafeBufferPointer<UInt8>, _ at: inout Int, _ category: inout Category?,
+    /// `plain`: the file holds no CR and no NUL (a line then ends at its LF).
+    static func next(_ b: UnsafeBufferPointer<UInt8>, plain: Bool, _ at: inout Int, _ category: inout Category?,
                      _ id1: inout Int) -> Result<Entry?, Damage> {
         let count = b.count
         let start = at
@@ -105,7 +135,7 @@ public final class PCIIDsFile: Sendable {
         // gzgets gives at most 1023 bytes: a longer line is "Line too long", as is a NUL before the LF (the
         // C string ends there) unless the file ends with that line.
         var end = start
-        while end < stop, b[end] != 0x0D, b[end] != 0 { end += 1 }
+        if plain { end = stop } else { while end < stop, b[end] != 0x0D, b[end] != 0 { end += 1 } }
         if stop - start >= 1023 && (stop < count || stop - start > 1023) || (at < count && end < stop && b[end] == 0) {
             return .failure(Damage())
         }
@@ -179,38 +209,32 @@ public final class PCIIDsFile: Sendable {
     /// A line libpci rejects (its load ends with an error there).
     struct Damage: Error {}
 
-    /// The vendor's line, found by reading the file from the start (each vendor once).
-    private static func vendor(_ vendor: UInt16, _ s: inout State) -> (next: Int, name: String)? {
-        if let known = s.vendors[vendor] { return known }
-        let found: (next: Int, name: String)? = s.bytes.withUnsafeBufferPointer { b in
+    /// Every vendor line up to the first line libpci rejects, in one pass.
+    static func vendors(_ bytes: [UInt8], plain: Bool) -> [UInt16: (next: Int, name: Range<Int>)] {
+        var out: [UInt16: (next: Int, name: Range<Int>)] = [:]
+        bytes.withUnsafeBufferPointer { b in
             var at = 0
             var category: Category?
             var id1 = 0
             while at < b.count {
-                guard case .success(let e) = next(b, &at, &category, &id1) else { return nil }
-                if let e, e.category == .vendor, e.id1 == Int(vendor) {
-                    return (at, String(decoding: UnsafeBufferPointer(rebasing: b[e.name]), as: UTF8.self))
-                }
+                guard case .success(let e) = next(b, plain: plain, &at, &category, &id1) else { return }
+                if let e, e.category == .vendor, out[UInt16(e.id1)] == nil { out[UInt16(e.id1)] = (at, e.name) }
             }
-            return nil
         }
-        s.vendors[vendor] = .some(found)
-        return found
+        return out
     }
 
     /// The device line of a vendor's block, whose lines start at `from`.
-    static func device(_ device: UInt16, from: Int, _ bytes: [UInt8]) -> String? {
+    static func device(_ device: UInt16, from: Int, _ bytes: [UInt8], plain: Bool) -> String? {
         bytes.withUnsafeBufferPointer { b in
             var at = from
             var category: Category? = .vendor
             var id1 = 0
             while at < b.count {
-                guard case .success(let e) = next(b, &at, &category, &id1) else { return nil }
+                guard case .success(let e) = next(b, plain: plain, &at, &category, &id1) else { return nil }
                 guard let e else { continue }
                 if e.category != .device && e.category != .subsystem { return nil }
-                if e.category == .device, e.id2 == Int(device) {
-                    return String(decoding: UnsafeBufferPointer(rebasing: b[e.name]), as: UTF8.self)
-                }
+                if e.category == .device, e.id2 == Int(device) { return text(b, e.name) }
             }
             return nil
         }

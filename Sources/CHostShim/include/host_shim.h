@@ -39,10 +39,9 @@ int spf_fs_of(int fd, unsigned long *type, int *nodev);
 /// getdents64(2): the raw entries of an open directory (no glibc wrapper before 2.30).
 long spf_getdents64(int fd, void *buf, size_t len);
 
-/// mallopt(M_ARENA_MAX, 1): threads allocate from the main arena (which grows by brk with a top pad) instead
-/// of arenas of their own (which grow one mprotect per page); the heap grows 8 MiB at a time and is not
-/// trimmed, blocks under 32 MiB come from it (not one mmap each).
-void spf_malloc_single_arena(void);
+/// mallopt: the heap (and a thread's arena) grows 8 MiB at a time and is not trimmed, blocks under 32 MiB come
+/// from it (not one mmap each).
+void spf_malloc_setup(void);
 
 /// GNU gettext and setlocale (not visible through Swift's Glibc module): the people-facing text in the
 /// operator's language (domain `sriov-preflight`, catalogs under <localedir>/<lang>/LC_MESSAGES/).

@@ -72,6 +72,9 @@ public final class PCINames: @unchecked Sendable {
         source = local
     }
 
+    /// Reads the database on another thread, ahead of the first lookup.
+    public func prefetch() { db.prefetch() }
+
     public func model(_ f: PCIFunction) -> String {
         guard let v = f.vendorID, let d = f.deviceID else { return f.ids }
         let vendor = db.vendorName(v)

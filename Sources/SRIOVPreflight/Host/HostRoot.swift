@@ -36,14 +36,13 @@ public final class HostRoot: @unchecked Sendable {
         self.recorder = recordingBackend?.recorder
     }
 
-    /// Set once, before the facts' workers first allocate: they allocate from the process's main arena. A
-    /// worker thread's own glibc arena grows one page per mprotect(2), and the config spaces a worker reads
-    /// (4 KiB each, kept in the snapshot) cost one each: ~1 system call per PCI function on a big host.
-    private static let oneMallocArena: Void = spf_malloc_single_arena()
+    /// Set once, before the facts' workers first allocate: the heap and each worker's arena start with 8 MiB
+    /// mapped (a thread's arena that grew page by page cost one mprotect(2) per config space a worker read).
+    private static let mallocSetUp: Void = spf_malloc_setup()
 
     /// A directory on disk; `/` is the live host.
     public static func disk(_ path: String) -> HostRoot {
-        _ = oneMallocArena
+        _ = mallocSetUp
         let backend = DiskBackend(base: path)
         return HostRoot(backend: backend, isLive: backend.base == "/")
     }

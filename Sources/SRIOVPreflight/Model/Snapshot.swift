@@ -107,6 +107,9 @@ public struct HostSnapshot: Sendable {
             if sos != nil { NetFacts.completeFromSos(&net, root) }
         }
         iommu.completeGroups(root, pci)
+        // The NICs' names (the report's NIC table): pci.ids is read and indexed while the other facts are read.
+        let names = PCINames(root: root)
+        if pci.functions.contains(where: \.isNetwork) { names.prefetch() }
         return HostSnapshot(
             rootLabel: root.label,
             isLive: root.isLive,
@@ -124,6 +127,6 @@ public struct HostSnapshot: Sendable {
             pci: pci,
             net: net,
             guests: GuestFacts.collect(root),
-            names: PCINames(root: root))
+            names: names)
     }
 }
