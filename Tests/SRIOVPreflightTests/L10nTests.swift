@@ -450,6 +450,9 @@ struct L10nCLITests {
         #expect(en.out.contains("NOT READY:"))
         let envZh = try run([Paths.binary, "nics", "--root", Self.host], env: ["LANG": "C.UTF-8", "LANGUAGE": "zh_CN", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
         #expect(envZh.out.hasPrefix("网卡  PCI 地址"), "\(envZh.out)")
+        // The C library's message in the problem (strerror) is UTF-8 too, not a '?' a character.
+        let waivers = try run([Paths.binary, "--lang", "zh_CN", "check", "--root", Self.host, "--waivers", "/nonexistent/w.yaml"], env: env)
+        #expect(waivers.status == 64 && waivers.err.contains("/nonexistent/w.yaml") && !waivers.err.contains("??"), "\(waivers.err)")
         let explain = try run([Paths.binary, "--lang", "zh_CN", "explain", "ir.supported"], env: env)
         #expect(explain.out.contains("为什么重要") && explain.out.contains("平台支持中断重映射"))
     }

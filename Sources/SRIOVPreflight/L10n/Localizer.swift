@@ -276,6 +276,9 @@ public enum L10n {
         setenv("LANGUAGE", language, 1)
         bindtextdomain(domain, dir)
         bind_textdomain_codeset(domain, "UTF-8")
+        // The C library's own messages (strerror: "No such file or directory") in the language too, in UTF-8:
+        // under LANG=C its catalog's text was converted to ASCII, one '?' a character.
+        bind_textdomain_codeset("libc", "UTF-8")
         let gettext = GettextCatalog()
         if ok && gettext.translation(UIStrings.probe.key) != nil {
             current = Translator(language: language, catalog: gettext)
