@@ -72,15 +72,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        var waiverList: [Waiver] = []
-        if let waivers {
-            do {
-                waiverList = try WaiverFile.load(waivers)
-            } catch {
-                printError(tr(cli.checkWaiverFile, ["problem": L10n.current.error("\(error)")]))
-                throw ExitCode(64)
-            }
-        }
+        let waiverList = try loadWaivers(waivers, problem: cli.checkWaiverFile)
         var root = rootOptions.hostRoot()
         var unpacked: String?
         if let bundle {

@@ -25,15 +25,7 @@ struct ReportCommand: ParsableCommand {
     var waivers: String?
 
     func run() throws {
-        var waiverList: [Waiver] = []
-        if let waivers {
-            do {
-                waiverList = try WaiverFile.load(waivers)
-            } catch {
-                printError(tr(cli.reportWaiverFile, ["problem": L10n.current.error("\(error)")]))
-                throw ExitCode(64)
-            }
-        }
+        let waiverList = try loadWaivers(waivers, problem: cli.reportWaiverFile)
         var report: ReportDocument
         do {
             // A JSON report, or the report.json a support bundle carries.

@@ -25,6 +25,18 @@ let cli = CLIStrings.ui
 
 func tr(_ m: Msg, _ params: [String: String] = [:]) -> String { L10n.current(m, params) }
 
+/// The waivers of `--waivers FILE` (none without it); a file that cannot be used ends the run with exit code
+/// 64, `problem` saying why.
+func loadWaivers(_ path: String?, problem: Msg) throws -> [Waiver] {
+    guard let path else { return [] }
+    do {
+        return try WaiverFile.load(path)
+    } catch {
+        printError(tr(problem, ["problem": L10n.current.error("\(error)")]))
+        throw ExitCode(64)
+    }
+}
+
 /// Options every subcommand that reads a host shares.
 struct RootOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(tr(cli.rootHelp)))
