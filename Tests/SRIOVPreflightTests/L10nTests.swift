@@ -491,6 +491,11 @@ struct L10nCLITests {
         let text = try run([Paths.binary, "--lang", "zh_CN", "report", "--from", out + "/r.json", "--no-color"],
                            env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
         #expect(hasHan(text.out))
+        // A C library message in a machine output is English in every language (the people-facing line says
+        // it in the language, from the C library's catalog).
+        let missing = try run([Paths.binary, "--lang", "zh_CN", "aggregate", "--format", "json", out + "/none.json"],
+                              env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
+        #expect(missing.out.contains("\"no report file: No such file or directory\""), "\(missing.out)")
         let c = try run([Paths.binary, "list", "--format", "json"], env: ["LANG": "C"])
         let z = try run([Paths.binary, "--lang", "zh_CN", "list", "--format", "json"], env: ["LANG": "C", "SRIOV_PREFLIGHT_LOCALEDIR": dir])
         #expect(c.out == z.out)

@@ -47,7 +47,7 @@ public enum Archive {
         // Open first and look at what was opened: a FIFO or a device would block or never end.
         let fd = open(archive, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else {
-            throw BundleError(E.bundleCannotRead.render(["archive": archive, "problem": String(cString: strerror(errno))]))
+            throw BundleError(E.bundleCannotRead.render(["archive": archive, "problem": CError.text(errno)]))
         }
         defer { close(fd) }
         var st = stat()
@@ -397,7 +397,7 @@ struct TarReader {
             if e == ENAMETOOLONG {
                 throw refuse(E.refusePathTooLong.render(["name": String(rel.prefix(80))]))
             }
-            throw BundleError(E.unpackDirectory.render(["name": rel, "archive": archive, "problem": String(cString: strerror(e))]))
+            throw BundleError(E.unpackDirectory.render(["name": rel, "archive": archive, "problem": CError.text(e)]))
         }
         directories.insert(rel)
     }

@@ -25,7 +25,7 @@ public struct BundleTree: Sendable {
             for c in rel.split(separator: "/") {
                 path += "/" + c
                 if mkdir(path, 0o755) != 0 && errno != EEXIST {
-                    throw BundleError(ErrorStrings.ui.writeCannotCreate.render(["path": path, "problem": String(cString: strerror(errno))]))
+                    throw BundleError(ErrorStrings.ui.writeCannotCreate.render(["path": path, "problem": CError.text(errno)]))
                 }
             }
         }
@@ -41,7 +41,7 @@ public struct BundleTree: Sendable {
             try make(parent)
             let full = dir + "/" + path
             if symlink(target, full) != 0 {
-                throw BundleError(ErrorStrings.ui.bundleCannotLink.render(["path": full, "target": target, "problem": String(cString: strerror(errno))]))
+                throw BundleError(ErrorStrings.ui.bundleCannotLink.render(["path": full, "target": target, "problem": CError.text(errno)]))
             }
         }
     }

@@ -71,7 +71,7 @@ public enum SupportBundle {
         let tmp = output + ".tmp-\(getpid())"
         do {
             try Archive.create(tmp, from: stage, names: names.sorted())
-            guard rename(tmp, output) == 0 else { throw BundleError(ErrorStrings.ui.writeCannotWrite.render(["path": output, "problem": String(cString: strerror(errno))])) }
+            guard rename(tmp, output) == 0 else { throw BundleError(ErrorStrings.ui.writeCannotWrite.render(["path": output, "problem": CError.text(errno)])) }
         } catch {
             unlink(tmp)
             throw error
@@ -119,7 +119,7 @@ public enum SupportBundle {
         let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(base)/\(tag).XXXXXX".utf8CString)
         guard let p = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw BundleError(ErrorStrings.ui.bundleNoTemporaryDirectory.render(["dir": base, "problem": String(cString: strerror(errno))]))
+            throw BundleError(ErrorStrings.ui.bundleNoTemporaryDirectory.render(["dir": base, "problem": CError.text(errno)]))
         }
         return String(cString: p)
     }

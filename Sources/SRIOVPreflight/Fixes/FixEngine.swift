@@ -171,11 +171,11 @@ public enum FixEngine {
         case .writeAttribute(let p, let v, _):
             let path = base == "/" ? "/" + p : base + "/" + p
             let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
-            guard fd >= 0 else { throw Failure(ErrorStrings.ui.fixCannotOpen.render(["path": path, "problem": String(cString: strerror(errno))])) }
+            guard fd >= 0 else { throw Failure(ErrorStrings.ui.fixCannotOpen.render(["path": path, "problem": CError.text(errno)])) }
             defer { close(fd) }
             let bytes = Array(v.utf8)
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n != bytes.count { throw Failure(ErrorStrings.ui.fixWriteFailed.render(["value": v, "path": path, "problem": String(cString: strerror(errno))])) }
+            if n != bytes.count { throw Failure(ErrorStrings.ui.fixWriteFailed.render(["value": v, "path": path, "problem": CError.text(errno)])) }
         case .command(let argv, _):
             let (status, output) = runner.run(argv)
             if status != 0 { throw Failure(ErrorStrings.ui.fixCommandFailed.render(["command": argv.joined(separator: " "), "status": String(status), "output": output.trimmingWhitespace()])) }

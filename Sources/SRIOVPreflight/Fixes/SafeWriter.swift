@@ -63,14 +63,14 @@ public struct SafeWriter {
         let fd = open(full(rel), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
-            throw Refusal(ErrorStrings.ui.writeCannotRead.render(["path": rel, "problem": String(cString: strerror(errno))]))
+            throw Refusal(ErrorStrings.ui.writeCannotRead.render(["path": rel, "problem": CError.text(errno)]))
         }
         defer { close(fd) }
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw Refusal(ErrorStrings.ui.writeCannotRead.render(["path": rel, "problem": String(cString: strerror(errno))])) }
+            if n < 0 { if errno == EINTR { continue }; throw Refusal(ErrorStrings.ui.writeCannotRead.render(["path": rel, "problem": CError.text(errno)])) }
             if n == 0 { break }
             out += buf[0..<n]
         }
@@ -90,7 +90,7 @@ public struct SafeWriter {
                 continue
             }
             if mkdir(full(cur), 0o755) != 0 {
-                if errno != EEXIST { throw Refusal(ErrorStrings.ui.writeCannotCreate.render(["path": cur, "problem": String(cString: strerror(errno))])) }
+                if errno != EEXIST { throw Refusal(ErrorStrings.ui.writeCannotCreate.render(["path": cur, "problem": CError.text(errno)])) }
             } else {
                 createdDirectories.append(cur)
             }
@@ -114,11 +114,11 @@ public struct SafeWriter {
         let tmp = "\(dir)/.\(path.split(separator: "/").last!).spf-\(getpid())-\(steps)"
         try step("create \(rel) temporary")
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw Refusal(ErrorStrings.ui.writeNoTemporary.render(["path": rel, "problem": String(cString: strerror(errno))])) }
+        guard fd >= 0 else { throw Refusal(ErrorStrings.ui.writeNoTemporary.render(["path": rel, "problem": CError.text(errno)])) }
         var ok = false
         defer { if !ok { close(fd); unlink(tmp) } }
         func failed(_ call: String) -> Refusal {
-            Refusal(ErrorStrings.ui.writeTemporaryFailed.render(["path": rel, "call": call, "problem": String(cString: strerror(errno))]))
+            Refusal(ErrorStrings.ui.writeTemporaryFailed.render(["path": rel, "call": call, "problem": CError.text(errno)]))
         }
         if syscalls.fchmod(fd, mode) != 0 { throw failed("fchmod") }
         if let (u, g) = owner, syscalls.fchown(fd, u, g) != 0 { throw failed("fchown") }
@@ -126,7 +126,7 @@ public struct SafeWriter {
         var off = 0
         while off < bytes.count {
             let n = bytes[off...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw Refusal(ErrorStrings.ui.writeCannotWrite.render(["path": rel, "problem": String(cString: strerror(errno))])) }
+            if n < 0 { if errno == EINTR { continue }; throw Refusal(ErrorStrings.ui.writeCannotWrite.render(["path": rel, "problem": CError.text(errno)])) }
             off += n
         }
         try step("fsync \(rel)")
@@ -140,7 +140,7 @@ public struct SafeWriter {
             throw error
         }
         if rename(tmp, path) != 0 {
-            let e = String(cString: strerror(errno))
+            let e = CError.text(errno)
             unlink(tmp)
             throw Refusal(ErrorStrings.ui.writeCannotRename.render(["path": rel, "problem": "\(e)"]))
         }
@@ -155,7 +155,7 @@ public struct SafeWriter {
         try checkNoSymlinks(rel)
         try step("unlink \(rel)")
         if unlink(full(rel)) != 0 && errno != ENOENT {
-            throw Refusal(ErrorStrings.ui.removeFailed.render(["path": rel, "problem": String(cString: strerror(errno))]))
+            throw Refusal(ErrorStrings.ui.removeFailed.render(["path": rel, "problem": CError.text(errno)]))
         }
         let path = full(rel)
         if let why = syncDirectory(String(path[..<path.lastIndex(of: "/")!])) {
@@ -179,9 +179,9 @@ public struct SafeWriter {
                 closedir(dir)
                 for n in names { try removeTree(rel + "/" + n) }
             }
-            if rmdir(path) != 0 { throw Refusal(ErrorStrings.ui.removeFailed.render(["path": rel, "problem": String(cString: strerror(errno))])) }
+            if rmdir(path) != 0 { throw Refusal(ErrorStrings.ui.removeFailed.render(["path": rel, "problem": CError.text(errno)])) }
         } else if unlink(path) != 0 {
-            throw Refusal(ErrorStrings.ui.removeFailed.render(["path": rel, "problem": String(cString: strerror(errno))]))
+            throw Refusal(ErrorStrings.ui.removeFailed.render(["path": rel, "problem": CError.text(errno)]))
         }
     }
 
@@ -194,8 +194,8 @@ public struct SafeWriter {
     /// fsync of a directory; the reason when it failed.
     func syncDirectory(_ dir: String) -> String? {
         let d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard d >= 0 else { return "cannot open the directory: \(String(cString: strerror(errno)))" }
+        guard d >= 0 else { return "cannot open the directory: \(CError.text(errno))" }
         defer { close(d) }
-        return syscalls.fsync(d) == 0 ? nil : String(cString: strerror(errno))
+        return syscalls.fsync(d) == 0 ? nil : CError.text(errno)
     }
 }

@@ -70,7 +70,7 @@ public enum FSError: Error, Sendable, Equatable, CustomStringConvertible {
         case EISDIR: return .isADirectory
         case EACCES, EPERM: return .permissionDenied
         case ELOOP: return .linkLoop
-        default: return .io(String(cString: strerror(e)))
+        default: return .io(CError.text(e))
         }
     }
 }

@@ -153,11 +153,14 @@ extension MessageTemplate {
 
 extension Translator {
     /// An error's English text in this language: the template that renders it (the most specific first) with
-    /// its params translated in turn when they are errors themselves; the text as it is when none does.
+    /// its params translated in turn when they are errors themselves, a C library message from the C
+    /// library's catalog; the text as it is when none does.
     public func error(_ english: String) -> String { error(english, depth: 0) }
 
     func error(_ english: String, depth: Int) -> String {
         guard !isEnglish, depth < 4, !english.isEmpty else { return english }
+        // A C library message ("No such file or directory"): the C library's catalog says it.
+        if let said = CError.localized(english) { return said }
         let nested: Set<String> = ["problem", "message", "reason"]
         var fallback: String?
         for m in ErrorStrings.byLiteralLength {

@@ -14,10 +14,10 @@ public enum FileInput {
 
     public static func read(_ path: String, limit: Int) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw Failure(description: CError.text(errno)) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw Failure(description: String(cString: strerror(errno))) }
+        guard fstat(fd, &st) == 0 else { throw Failure(description: CError.text(errno)) }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
         case S_IFDIR: throw Failure(description: ErrorStrings.ui.isDirectory.id)
@@ -36,7 +36,7 @@ public enum FileInput {
             let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Failure(description: String(cString: strerror(errno)))
+                throw Failure(description: CError.text(errno))
             }
             if n == 0 { break }
             filled += n

@@ -40,13 +40,13 @@ public enum FileOutput {
         let tmp = path + ".tmp-\(getpid())"
         unlink(tmp)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw Failure(description: CError.text(errno)) }
         var off = 0
         while off < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
-                let e = String(cString: strerror(errno))
+                let e = CError.text(errno)
                 close(fd)
                 unlink(tmp)
                 throw Failure(description: e)
@@ -54,14 +54,14 @@ public enum FileOutput {
             off += n
         }
         if durable && fsync(fd) != 0 {
-            let e = String(cString: strerror(errno))
+            let e = CError.text(errno)
             close(fd)
             unlink(tmp)
             throw Failure(description: "fsync: \(e)")
         }
         close(fd)
         if rename(tmp, path) != 0 {
-            let e = String(cString: strerror(errno))
+            let e = CError.text(errno)
             unlink(tmp)
             throw Failure(description: e)
         }

@@ -67,7 +67,7 @@ enum Subprocess {
         if emptyInput >= 0 { close(emptyInput) }
         guard pid > 0 else {
             close(outPipe[0]); close(errPipe[0])
-            throw BundleError(ErrorStrings.ui.toolCannotRun.render(["tool": tool, "problem": String(cString: strerror(spawnErrno))]))
+            throw BundleError(ErrorStrings.ui.toolCannotRun.render(["tool": tool, "problem": CError.text(spawnErrno)]))
         }
         var stderrBytes: [UInt8] = []
         var failure: Error?
@@ -121,7 +121,7 @@ enum Subprocess {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    static func errnoText() -> String { String(cString: strerror(errno)) }
+    static func errnoText() -> String { CError.text(errno) }
 
     /// Where tools are looked up (and the PATH they run with): system tools only, sbin included for the
     /// fixes' modprobe, grubby, update-grub and grub2-mkconfig.
