@@ -201,5 +201,39 @@ if [ "$rc" != 0 ]; then cat "$work/results-never.log"; echo "fleet-test: the pla
 cmp <("$venv/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1]))['matrix'])" "$work/results/fleet.json") \
     <("$venv/bin/python" -c "import json,sys; print(json.load(open(sys.argv[1]))['matrix'])" "$work/results-never/fleet.json")
 
+step "a waiver file (sriov_preflight_waivers): copied to a run-mode host for its run, used in place for the collected archive"
+cat > "$work/waivers.toml" <<'TOML'
+[[waiver]]
+check = "firmware.iommu-table"
+justification = "fleet-test: the BIOS update is scheduled"
+expires = 2099-12-31
+[[waiver]]
+check = "sriov.pf-driver"
+justification = "fleet-test: the PF driver comes with the next image"
+expires = 2099-12-31
+TOML
+copies() { find /tmp -maxdepth 1 -name '*.sriov-preflight-waivers.toml' | wc -l; }
+before=$(copies)
+rc=$(play "$work/results-waived" -e sriov_preflight_fail_on=never -e sriov_preflight_fleet_fail_on=never \
+     -e "sriov_preflight_waivers=$work/waivers.toml")
+if [ "$rc" != 0 ]; then cat "$work/results-waived.log"; echo "fleet-test: the play with waivers exited $rc, expected 0"; exit 1; fi
+left=$(copies)
+if [ "$left" != "$before" ]; then echo "fleet-test: the waiver file's copies were left on the hosts"; exit 1; fi
+"$venv/bin/python" - "$work/results-waived" <<'PY'
+import json, sys
+d = sys.argv[1]
+problems = []
+for host, check, ready in (('notready-host', 'firmware.iommu-table', False), ('collect-host', 'sriov.pf-driver', True)):
+    r = json.load(open('%s/%s.json' % (d, host)))
+    waived = [x for x in r['results'] if x['id'] == check]
+    if not waived or not all(x.get('waiver') for x in waived): problems.append('%s: %s not waived' % (host, check))
+    if r['summary'].get('ready') != ready: problems.append('%s: ready %s, expected %s' % (host, r['summary'].get('ready'), ready))
+ready = json.load(open(d + '/ready-host.json'))
+if ready['summary'].get('waived'): problems.append('ready-host: a waiver matched')
+for p in problems: print('MISMATCH:', p)
+print('waived on the run-mode host and on the collected archive; the rest as before')
+sys.exit(1 if problems else 0)
+PY
+
 step "done in $(( $(date +%s) - start )) s"
-echo "fleet-test: 4 passed, 0 failed"
+echo "fleet-test: 5 passed, 0 failed"

@@ -80,10 +80,10 @@ def check_args(params):
 
 
 def warnings_of(report):
-    """One line per warning result that is not ignored: `ID[OBJECT]: message`."""
+    """One line per warning result that is neither ignored nor waived: `ID[OBJECT]: message`."""
     lines = []
     for r in report.get('results', []):
-        if r.get('status') == 'warn' and not r.get('ignored'):
+        if r.get('status') == 'warn' and not r.get('ignored') and not r.get('waiver'):
             obj = r.get('object', 'host')
             where = r.get('id', '?') + ('' if obj == 'host' else '[%s]' % obj)
             lines.append('%s: %s' % (where, r.get('message', '')))

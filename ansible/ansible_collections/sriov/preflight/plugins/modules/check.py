@@ -39,6 +39,13 @@ options:
     description: Warnings count as failures in the report itself.
     type: bool
     default: false
+  waivers:
+    description:
+      - A waiver file (TOML, C(sriov-preflight check --waivers)) on the machine the binary runs on; each entry
+        accepts a result (C(ID) or C(ID@OBJECT)) with a justification and an expiry date.
+      - A waived result keeps its status in the report but counts neither against readiness nor for O(fail_on),
+        and does not become an Ansible warning. An expired waiver has no effect (the report says so).
+    type: path
   fail_on:
     description:
       - V(not_ready) fails the task when the report says the host is not ready (or undecided).
@@ -67,6 +74,10 @@ EXAMPLES = r'''
   sriov.preflight.check:
     fail_on: never
   register: preflight
+
+- name: Check the host, accepting what the site's waiver file accepts
+  sriov.preflight.check:
+    waivers: /etc/sriov-preflight/waivers.toml
 
 - name: Judge a collected archive on the controller
   sriov.preflight.check:
@@ -108,6 +119,7 @@ def main():
             only=dict(type='list', elements='str', default=[]),
             ignore=dict(type='list', elements='str', default=[]),
             strict=dict(type='bool', default=False),
+            waivers=dict(type='path'),
             fail_on=dict(type='str', choices=['not_ready', 'warn', 'never'], default='not_ready'),
             timeout=dict(type='int', default=120),
         ),
@@ -121,6 +133,8 @@ def main():
         args += ['--ignore', ','.join(p['ignore'])]
     if p['strict']:
         args.append('--strict')
+    if p['waivers']:
+        args += ['--waivers', p['waivers']]
     try:
         rc, out, err = run(module, args, p['timeout'])
         if rc not in VERDICT_CODES:

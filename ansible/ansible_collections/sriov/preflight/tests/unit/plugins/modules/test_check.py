@@ -55,9 +55,19 @@ def test_check_mode_runs_the_real_check(run_module, fake_binary):
 def test_options_reach_the_binary(run_module, fake_binary):
     binary, calls = fake_binary(json.dumps(report()))
     run_module(check.main, {'binary': binary, 'only': ['kernel', 'sriov.vfs'], 'ignore': ['nic.link@eno1'],
-                            'strict': True, 'bundle': '/tmp/h.tar.gz', 'root': '/ignored'})
+                            'strict': True, 'bundle': '/tmp/h.tar.gz', 'root': '/ignored', 'waivers': '/etc/w.toml'})
     assert calls() == [['check', '--format', 'json', '--no-color', '--bundle', '/tmp/h.tar.gz',
-                        '--only', 'kernel,sriov.vfs', '--ignore', 'nic.link@eno1', '--strict']]
+                        '--only', 'kernel,sriov.vfs', '--ignore', 'nic.link@eno1', '--strict', '--waivers', '/etc/w.toml']]
+
+
+def test_a_waived_warning_is_no_ansible_warning(run_module, fake_binary):
+    r = report()
+    for res in r['results']:
+        if res.get('status') == 'warn':
+            res['waiver'] = {'waiver': res['id'], 'justification': 'lab NIC', 'expires': '2099-01-01', 'who': 'ops'}
+    binary, _ = fake_binary(json.dumps(r))
+    result, failed = run_module(check.main, {'binary': binary, 'waivers': '/etc/w.toml'})
+    assert not failed and not result.get('_warnings')
 
 
 def test_garbage_on_stdout_fails_with_the_raw_output(run_module, fake_binary):
