@@ -16,9 +16,11 @@ import Synchronization
 /// other one-letter blocks hold no vendors) and notes where each vendor's block starts; a device's name is
 /// read from its vendor's block when it is asked for. `prefetch` makes that pass on another thread while the
 /// host is read. On a well-formed file (every distribution's) it gives libpci's names. On a damaged one the
-/// pass ends at the first line libpci rejects (a bad ID, an empty name, a NUL, a line of 1023 bytes or more):
-/// an entry after it has no name, as with libpci, whose first lookup fails on any damage; one before it keeps
-/// its name. A gzip-compressed file (libpci reads those through zlib) is left to `PCINameDatabase`.
+/// pass ends at the first line libpci's grammar rejects (a bad ID, an empty name, a NUL, a line of 1023 bytes
+/// or more): an entry after it has no name, as with libpci, whose first lookup fails on any damage; one before
+/// it keeps its name. What libpci checks across lines is not: a duplicate entry (libpci rejects the file; here
+/// the first one counts) and an `S` block's vendor. A gzip-compressed file (libpci reads those through zlib)
+/// is left to `PCINameDatabase`.
 public final class PCIIDsFile: Sendable {
     public let path: String
     private struct State {
@@ -132,11 +134,11 @@ public final class PCIIDsFile: Sendable {
         let stop = memchr(b.baseAddress! + start, 0x0A, count - start)
             .map { b.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
         at = stop < count ? stop + 1 : count
-        // gzgets gives at most 1023 bytes: a longer line is "Line too long", as is a NUL before the LF (the
-        // C string ends there) unless the file ends with that line.
+        // gzgets gives at most 1023 bytes: a line whose text (up to its first CR or NUL, where libpci's scan
+        // stops) is longer is "Line too long", as is a NUL before the LF unless the file ends with that line.
         var end = start
         if plain { end = stop } else { while end < stop, b[end] != 0x0D, b[end] != 0 { end += 1 } }
-        if stop - start >= 1023 && (stop < count || stop - start > 1023) || (at < count && end < stop && b[end] == 0) {
+        if end - start >= 1023 && (stop < count || end - start > 1023) || (at < count && end < stop && b[end] == 0) {
             return .failure(Damage())
         }
         if end > start, b[end - 1] == 0x20 || b[end - 1] == 0x09 { end -= 1 }
