@@ -24,8 +24,12 @@ public enum CError {
     /// `english`, a C library message, in the language gettext is set to (its msgid in the C library's
     /// catalog is the English text); nil for any other text or when the catalog has no translation.
     static func localized(_ english: String) -> String? {
-        guard messages.contains(english), let t = dgettext("libc", english) else { return nil }
-        let s = String(cString: t)
-        return s == english ? nil : s
+        guard messages.contains(english) else { return nil }
+        // Untranslated, dgettext gives back the msgid's own pointer: the C string lives only in this closure.
+        return english.withCString { msgid -> String? in
+            guard let t = dgettext("libc", msgid), UnsafeRawPointer(t) != UnsafeRawPointer(msgid) else { return nil }
+            let s = String(cString: t)
+            return s == english ? nil : s
+        }
     }
 }
