@@ -23,6 +23,8 @@ import Synchronization
 /// is left to `PCINameDatabase`.
 public final class PCIIDsFile: Sendable {
     public let path: String
+    /// The file's bytes (nil: no names), read by the caller's bounded reader when first needed.
+    private let contents: @Sendable () -> [UInt8]?
     private struct State {
         var loaded = false
         var bytes: [UInt8] = []
@@ -37,8 +39,10 @@ public final class PCIIDsFile: Sendable {
     private let state = Mutex(State())
     private let fallback: PCINameDatabase
 
-    public init(path: String) {
+    /// `contents` reads `path` (once, on the first lookup or in `prefetch`).
+    public init(path: String, contents: @escaping @Sendable () -> [UInt8]?) {
         self.path = path
+        self.contents = contents
         fallback = PCINameDatabase(idsPath: path)
     }
 
@@ -71,7 +75,7 @@ public final class PCIIDsFile: Sendable {
     private func load(_ s: inout State) {
         guard !s.loaded else { return }
         s.loaded = true
-        s.bytes = Self.readFile(path) ?? []
+        s.bytes = contents() ?? []
         s.compressed = s.bytes.count >= 2 && s.bytes[0] == 0x1F && s.bytes[1] == 0x8B
         if s.compressed { return }
         s.plain = s.bytes.withUnsafeBytes { b in
@@ -84,40 +88,12 @@ public final class PCIIDsFile: Sendable {
         String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
     }
 
-    /// The whole file, when it is a regular file that opens without blocking (nil otherwise: no names).
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size >= 0, st.st_size < 1 << 28 else { return nil }
-        // Into uninitialised storage of the file's size and one byte more (to see its end); a file that grew
-        // since the fstat is read on to its new end.
-        var failed = false
-        func fill(_ buf: inout UnsafeMutableBufferPointer<UInt8>, _ n: inout Int) {
-            n = 0
-            while n < buf.count {
-                let r = read(fd, buf.baseAddress! + n, buf.count - n)
-                if r < 0 { if errno == EINTR { continue }; failed = true; return }
-                if r == 0 { return }
-                n += r
-            }
-        }
-        var out = [UInt8](unsafeUninitializedCapacity: Int(st.st_size) + 1, initializingWith: fill)
-        var full = out.count == Int(st.st_size) + 1
-        while !failed, full, out.count < 1 << 28 {
-            let more = [UInt8](unsafeUninitializedCapacity: 1 << 16, initializingWith: fill)
-            out += more
-            full = more.count == 1 << 16
-        }
-        return failed ? nil : out
-    }
-
     /// libpci's categories of entries (names.h).
     enum Category { case vendor, device, subsystem, genericSubsystem, classBlock, subclass, progIf, unknown }
 
     /// The entry a line of the file holds, read with libpci's grammar from where the previous line left
-    /// `category`; nil for a blank or comment line; `.failure` where libpci stops with an error.
+    /// `category`; nil for a blank or comment line; `.failure` where libpci stops with an error. `id1`: a
+    /// vendor's or a class's ID (0 on a nested line), `id2`: a device's or a subclass's.
     struct Entry {
         var category: Category
         var id1: Int
@@ -127,8 +103,8 @@ public final class PCIIDsFile: Sendable {
 
     /// Reads the line at `at` (its end: the LF, or the end of the file) and moves `at` past it.
     /// `plain`: the file holds no CR and no NUL (a line then ends at its LF).
-    static func next(_ b: UnsafeBufferPointer<UInt8>, plain: Bool, _ at: inout Int, _ category: inout Category?,
-                     _ id1: inout Int) -> Result<Entry?, Damage> {
+    static func next(_ b: UnsafeBufferPointer<UInt8>, plain: Bool, _ at: inout Int, _ category: inout Category?)
+        -> Result<Entry?, Damage> {
         let count = b.count
         let start = at
         let stop = memchr(b.baseAddress! + start, 0x0A, count - start)
@@ -162,7 +138,7 @@ public final class PCIIDsFile: Sendable {
         p = start
         while p < end, b[p] == 0x09 { p += 1 }
         let nest = p - start
-        var id2 = 0
+        var id1 = 0, id2 = 0
         let cat: Category
         switch nest {
         case 0:
@@ -170,8 +146,8 @@ public final class PCIIDsFile: Sendable {
                 guard let c = hex(p + 2, 2), white(p + 4) else { return .failure(Damage()) }
                 id1 = c; cat = .classBlock; p += 5
             } else if end - p >= 2, b[p + 1] == 0x20, b[p] == 0x53 {  // S xxxx  generic subsystems
-                guard let v = hex(p + 2, 4), p + 6 == end else { return .failure(Damage()) }
-                id1 = v; category = .genericSubsystem
+                guard hex(p + 2, 4) != nil, p + 6 == end else { return .failure(Damage()) }
+                category = .genericSubsystem
                 return .success(nil)
             } else if end - p >= 2, b[p + 1] == 0x20, (0x41...0x5A).contains(b[p]) {
                 category = .unknown
@@ -217,9 +193,8 @@ public final class PCIIDsFile: Sendable {
         bytes.withUnsafeBufferPointer { b in
             var at = 0
             var category: Category?
-            var id1 = 0
             while at < b.count {
-                guard case .success(let e) = next(b, plain: plain, &at, &category, &id1) else { return }
+                guard case .success(let e) = next(b, plain: plain, &at, &category) else { return }
                 if let e, e.category == .vendor, out[UInt16(e.id1)] == nil { out[UInt16(e.id1)] = (at, e.name) }
             }
         }
@@ -231,9 +206,8 @@ public final class PCIIDsFile: Sendable {
         bytes.withUnsafeBufferPointer { b in
             var at = from
             var category: Category? = .vendor
-            var id1 = 0
             while at < b.count {
-                guard case .success(let e) = next(b, plain: plain, &at, &category, &id1) else { return nil }
+                guard case .success(let e) = next(b, plain: plain, &at, &category) else { return nil }
                 guard let e else { continue }
                 if e.category != .device && e.category != .subsystem { return nil }
                 if e.category == .device, e.id2 == Int(device) { return text(b, e.name) }

@@ -4,10 +4,15 @@ import Testing
 
 /// The lazy pci.ids reader the reports use gives libpci's names.
 struct PCIIDsFileTests {
+    /// The reader over a file's bytes (the tool hands it its own bounded reader's).
+    static func lazy(_ path: String) -> PCIIDsFile {
+        PCIIDsFile(path: path) { FileManager.default.contents(atPath: path).map { [UInt8]($0) } }
+    }
+
     @Test func namesFromAFixtureFileAsLibpciGivesThem() throws {
         let text = NameDatabaseTests.fixture + "\n"
         let file = try ScratchFile(text: text, suffix: ".ids")
-        let lazy = PCIIDsFile(path: file.path)
+        let lazy = Self.lazy(file.path)
         let libpci = PCINameDatabase(idsPath: file.path)
         for v: UInt16 in [0x1af4, 0x8086, 0x1234, 0x0002] {
             #expect(lazy.vendorName(v) == libpci.vendorName(v))
@@ -31,7 +36,7 @@ struct PCIIDsFileTests {
             "15b3  After The Blocks", "\t1017  MT27800 Family [ConnectX-5]",
         ].joined(separator: "\n") + "\n"
         let file = try ScratchFile(text: text, suffix: ".ids")
-        let lazy = PCIIDsFile(path: file.path)
+        let lazy = Self.lazy(file.path)
         let libpci = PCINameDatabase(idsPath: file.path)
         let cases: [(UInt16, UInt16)] = [(0x10de, 0x1b80), (0x10de, 0x1b81), (0x10de, 0x1234), (0x1af4, 0x1000),
                                          (0x1af4, 0x1041), (0x0002, 0x0000), (0x15b3, 0x1017), (0x15b3, 0x1041)]
@@ -50,14 +55,14 @@ struct PCIIDsFileTests {
                     String(repeating: "a", count: 1100), "1234  NUL\u{0}inside"] {
             let text = "1af4  First\n\(bad)\n15b3  Later\n\t1017  Device\n"
             let file = try ScratchFile(text: text, suffix: ".ids")
-            let lazy = PCIIDsFile(path: file.path)
+            let lazy = Self.lazy(file.path)
             #expect(lazy.vendorName(0x15b3) == nil, "\(bad.prefix(20))")
             #expect(lazy.deviceName(vendor: 0x15b3, device: 0x1017) == nil)
             #expect(PCINameDatabase(idsPath: file.path).vendorName(0x15b3) == nil, "libpci on \(bad.prefix(20))")
             #expect(lazy.vendorName(0x1af4) == "First")
         }
-        #expect(PCIIDsFile(path: "/nonexistent/pci.ids").vendorName(0x8086) == nil)
-        #expect(PCIIDsFile(path: "/dev/null").vendorName(0x8086) == nil)
+        #expect(Self.lazy("/nonexistent/pci.ids").vendorName(0x8086) == nil)
+        #expect(Self.lazy("/dev/null").vendorName(0x8086) == nil)
     }
 
     /// A gzip-compressed database is read by libpci (through zlib).
@@ -73,7 +78,7 @@ struct PCIIDsFileTests {
         gzip.waitUntilExit()
         #expect(bytes.starts(with: [0x1F, 0x8B]))
         let compressed = try ScratchFile(bytes, suffix: ".ids")
-        let lazy = PCIIDsFile(path: compressed.path)
+        let lazy = Self.lazy(compressed.path)
         #expect(lazy.vendorName(0x1af4) == "Example Vendor")
         #expect(lazy.deviceName(vendor: 0x1af4, device: 0x1041) == "Example NIC")
     }
@@ -95,7 +100,7 @@ struct PCIIDsFileTests {
         }
         #expect(vendors.count > 1000)
         let nicVendors: Set<UInt16> = [0x8086, 0x15b3, 0x14e4, 0x1077, 0x19a2, 0x1924, 0x1425, 0x177d, 0x1d6a, 0x1af4]
-        let lazy = PCIIDsFile(path: path)
+        let lazy = Self.lazy(path)
         let libpci = PCINameDatabase(idsPath: path)
         var compared = 0
         for (i, (v, devices)) in vendors.enumerated() where i % 40 == 0 || nicVendors.contains(v) {

@@ -40,6 +40,13 @@ extension PCIFunction {
 public final class PCINames: @unchecked Sendable {
     /// Where distributions keep pci.ids: Debian/Ubuntu, RHEL/Fedora (hwdata), others.
     public static let databasePaths = ["usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids", "usr/share/pci.ids"]
+    /// pci.ids is 1.3 MB; anything beyond this is not one.
+    static let databaseLimit = 64 << 20
+
+    /// The database at `path`, read with FileInput's bounded reader when first needed.
+    static func database(_ path: String) -> PCIIDsFile {
+        PCIIDsFile(path: path) { try? FileInput.read(path, limit: databaseLimit) }
+    }
 
     /// Read only as far as a lookup needs (libpci's whole-file parse costs more than a small host's check).
     private let db: PCIIDsFile
@@ -53,7 +60,7 @@ public final class PCINames: @unchecked Sendable {
 
     public init() {
         let local = Self.localDatabase()
-        db = PCIIDsFile(path: local ?? "/nonexistent/pci.ids")
+        db = Self.database(local ?? "/nonexistent/pci.ids")
         source = local
     }
 
@@ -63,12 +70,12 @@ public final class PCINames: @unchecked Sendable {
             guard root.size(rel) != nil, let abs = root.absolutePath(rel) else { continue }
             var st = stat()
             guard lstat(abs, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
-            db = PCIIDsFile(path: abs)
+            db = Self.database(abs)
             source = root.isLive ? abs : rel
             return
         }
         let local = Self.databasePaths.map { "/" + $0 }.first { access($0, R_OK) == 0 }
-        db = PCIIDsFile(path: local ?? "/nonexistent/pci.ids")
+        db = Self.database(local ?? "/nonexistent/pci.ids")
         source = local
     }
 

@@ -53,7 +53,7 @@ public enum FleetLoader {
         do {
             bytes = try FileInput.read(path, limit: FileInput.reportLimit)
         } catch let e as FileInput.Failure {
-            if e.description == CError.text(ENOENT) {
+            if e.code == ENOENT {
                 return FleetInput(name: name, source: path, outcome: .missing(ErrorStrings.ui.fleetNoReportFile.render(["problem": e.description])))
             }
             return FleetInput(name: name, source: path, outcome: .unreadable(ErrorStrings.ui.fleetCannotRead.render(["problem": e.description])))

@@ -79,8 +79,8 @@ public struct HostSnapshot: Sendable {
         let log = sos != nil ? SosReport.kernelLog(root) : KernelLog.collect(root)
         // A sosreport keeps no PCI sysfs (its functions come from its text outputs). Elsewhere the IOMMU
         // units and groups are listed while the PCI functions no PF names (the PFs first) are read one by one;
-        // then the VFs are read on two workers, and the groups' members are the functions' links. (A parallel loop inside another runs on one thread: the two big readers
-        // are not nested.)
+        // then the VFs are read on two workers, and the groups' members are the functions' links. (A parallel
+        // loop inside another runs on one thread: the two big readers are not nested.)
         let pciFromText = sos != nil && !root.isDirectory(PCIFacts.devicesDir)
         let read = Parallel.both({ IOMMUFacts.collect(root) }, { pciFromText ? nil : PCIFacts.collectPFs(root) })
         var iommu = read.0

@@ -10,14 +10,19 @@ public enum FileInput {
 
     public struct Failure: Error, CustomStringConvertible, Equatable {
         public var description: String
+        /// The errno behind it (0: a refusal of ours, not a failed call).
+        public var code: Int32 = 0
+
+        /// A failed call: the C library's message, in English.
+        static func system(_ code: Int32) -> Failure { Failure(description: CError.text(code), code: code) }
     }
 
     public static func read(_ path: String, limit: Int) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { throw Failure(description: CError.text(errno)) }
+        guard fd >= 0 else { throw Failure.system(errno) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw Failure(description: CError.text(errno)) }
+        guard fstat(fd, &st) == 0 else { throw Failure.system(errno) }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
         case S_IFDIR: throw Failure(description: ErrorStrings.ui.isDirectory.id)
@@ -36,7 +41,7 @@ public enum FileInput {
             let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Failure(description: CError.text(errno))
+                throw Failure.system(errno)
             }
             if n == 0 { break }
             filled += n
